@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# The project's test command: ./scripts/test.sh [extra dotnet test arguments]
+#
+#   ./scripts/test.sh                              # everything
+#   ./scripts/test.sh --filter Category=Unit       # arguments go on to `dotnet test`
+#   CITYOPS_TEST_SERVICES_ONLY=1 ./scripts/test.sh # install, start, smoke-check and stop
+#                                                  # the services; no build, no tests
+#   CITYOPS_TEST_RESULTS=dir ./scripts/test.sh     # keep the .trx files in dir
+#
+# What it does: installs what is missing (Debian packages postgresql, mosquitto,
+# mosquitto-clients, chromium; Azurite from tools/package-lock.json), starts PostgreSQL,
+# mosquitto and Azurite on loopback-only, non-default ports in a fresh temporary
+# directory (see scripts/services.sh), exports their addresses as CITYOPS_TEST_*,
+# runs `dotnet test CityOps.slnx -c Release`, stops the services and prints
+#   Tests: N passed, N failed, N skipped
+# as its last line. The exit code is dotnet test's.
+#
+# To keep the services up while running single tests by hand: scripts/services.sh
+
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/services.sh
+source scripts/services.sh
+
+# Telemetry has nowhere to go on a closed network, and the first-run banner is noise in logs.
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# Sums one counter attribute over all .trx files (VSTest writes one per test project).
+trx_sum() {
+    local attr=$1 dir=$2
+    { find "$dir" -name '*.trx' -print0 2>/dev/null |
+        xargs -0 -r grep -ho "<Counters [^>]*" || true; } |
+        sed -n "s/.* $attr=\"\([0-9]*\)\".*/\1/p" |
+        awk '{ n += $1 } END { print n + 0 }'
+}
+
+print_summary() {
+    local dir=$1 total executed passed failed skipped
+    if [[ -z $(find "$dir" -name '*.trx' -print -quit 2>/dev/null) ]]; then
+        log "no test results were written (did the build fail?)"
+    fi
+    total=$(trx_sum total "$dir")
+    executed=$(trx_sum executed "$dir")
+    passed=$(trx_sum passed "$dir")
+    # A test that errored, timed out or was aborted did not pass either.
+    failed=$(($(trx_sum failed "$dir") + $(trx_sum error "$dir") + $(trx_sum timeout "$dir") + $(trx_sum aborted "$dir")))
+    # Skipped tests are counted in total but not in executed.
+    skipped=$((total - executed))
+    printf 'Tests: %d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
+}
+
+DOTNET_PID=""
+
+# Ends a still-running dotnet test and everything it started (its process group).
+stop_dotnet() {
+    [[ -n $DOTNET_PID ]] || return 0
+    log "stopping dotnet test"
+    kill -TERM -- "-$DOTNET_PID" 2>/dev/null || true
+    local i
+    for ((i = 0; i < 50; i++)); do
+        kill -0 -- "-$DOTNET_PID" 2>/dev/null || break
+        sleep 0.2
+    done
+    kill -KILL -- "-$DOTNET_PID" 2>/dev/null || true
+    wait "$DOTNET_PID" 2>/dev/null || true
+    DOTNET_PID=""
+}
+
+main() {
+    trap 'stop_dotnet; cityops_services_stop' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+
+    cityops_services_install
+    cityops_services_start
+
+    if [[ ${CITYOPS_TEST_SERVICES_ONLY:-} == 1 ]]; then
+        cityops_services_smoke
+        cityops_services_stop
+        log "services-only run finished"
+        return 0
+    fi
+
+    local results=${CITYOPS_TEST_RESULTS:-$CITYOPS_STATE_DIR/results}
+    # A kept results directory must not mix in .trx files of an earlier run.
+    if [[ -n ${CITYOPS_TEST_RESULTS:-} ]]; then
+        mkdir -p "$results"
+        find "$results" -name '*.trx' -delete
+        results=$(cd "$results" && pwd)
+    fi
+
+    log "running dotnet test CityOps.slnx -c Release $*"
+    local rc=0
+    # -m:1 runs the test projects one after another: they share one database, one broker
+    # and one blob account, two cores are already busy with one Orleans test cluster, and
+    # the .trx logger names files by the second, so parallel projects could overwrite
+    # each other's results (and lose them from the totals).
+    # In the background and in a process group of its own, so that an interrupt or a CI
+    # time-out reaches this script at once (bash defers traps while a foreground command
+    # runs) and can end dotnet together with its build nodes and test hosts.
+    setsid dotnet test CityOps.slnx -c Release -m:1 \
+        --logger "console;verbosity=normal" \
+        --logger trx \
+        --results-directory "$results" \
+        "$@" &
+    DOTNET_PID=$!
+    wait "$DOTNET_PID" || rc=$?
+    DOTNET_PID=""
+
+    # Totals are read before the state directory (and default results) are removed, but
+    # printed after the services' stop messages so that they are the run's last line.
+    local summary
+    summary=$(print_summary "$results")
+    cityops_services_stop
+    printf '%s\n' "$summary"
+    return "$rc"
+}
+
+main "$@"

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CityOps.DashboardHost.Auth;
+using CityOps.DashboardHost.Devices;
+using CityOps.DashboardHost.Health;
+using CityOps.DashboardHost.Map;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
+
+namespace CityOps.DashboardHost;
+
+public static class DashboardServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the HTTP side: token issuing, JWT validation, the shared access policies, the APIs'
+    /// services and the silo health check. Reads <c>City:Path</c>, <c>Storage:DataPath</c> and <c>Auth</c>.
+    /// </summary>
+    public static IServiceCollection AddDashboard(this IServiceCollection services, IConfiguration configuration)
+    {
+        var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var dataPath = configuration["Storage:DataPath"] ?? throw new InvalidOperationException("Storage:DataPath is not configured.");
+        var signingKey = SigningKeyStore.Resolve(auth.SigningKey, dataPath);
+
+        services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
+        services.AddSingleton(signingKey);
+        services.AddSingleton(_ => UserDirectory.Load(configuration));
+        services.AddSingleton(_ => CityMap.Load(configuration));
+        services.AddSingleton<TokenIssuer>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = auth.Issuer,
+                ValidAudience = auth.Audience,
+                IssuerSigningKey = signingKey,
+                NameClaimType = CityClaims.Name,
+                RoleClaimType = CityClaims.Role,
+                ClockSkew = TimeSpan.FromSeconds(30),
+            };
+            o.Events = new JwtBearerEvents
+            {
+                // Browsers cannot set headers on WebSocket requests, so the hub takes the token from the query.
+                OnMessageReceived = context =>
+                {
+                    if (context.Request.Path.StartsWithSegments("/hubs") && context.Request.Query["access_token"] is { Count: > 0 } token)
+                    {
+                        context.Token = token;
+                    }
+
+                    return Task.CompletedTask;
+                },
+            };
+        });
+        services.AddAuthorization(AccessPolicies.Configure);
+        services.AddSingleton<IAuthorizationHandler, RegionScopeHandler>();
+
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+        services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo");
+        return services;
+    }
+
+    /// <summary>Maps the pages, the APIs and <c>/health</c>, behind error handling and authentication.</summary>
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDashboardPages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealth();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapAuthApi();
+        app.MapDevicesApi();
+        app.MapMapApi();
+        app.MapPages();
+        return app;
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.FileProviders;
+
+namespace CityOps.DashboardHost;
+
+/// <summary>
+/// The web pages ship inside this assembly, so the engine serves everything a screen needs by
+/// itself: the government extranet has no CDN. Page shells are public; their data needs a token.
+/// </summary>
+public static class Pages
+{
+    private static readonly ManifestEmbeddedFileProvider Files = new(typeof(Pages).Assembly, "wwwroot");
+
+    public static IApplicationBuilder UseDashboardPages(this IApplicationBuilder app) =>
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = Files });
+
+    public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder app)
+    {
+        MapPage(app, "/", "index.html");
+        MapPage(app, "/console", "console/index.html");
+        MapPage(app, "/m", "m/index.html");
+        return app;
+    }
+
+    private static void MapPage(IEndpointRouteBuilder app, string route, string file)
+    {
+        var info = Files.GetFileInfo(file);
+        if (!info.Exists)
+        {
+            throw new InvalidOperationException($"Page {file} is missing from the build.");
+        }
+
+        var handler = (HttpContext http) =>
+        {
+            http.Response.ContentType = "text/html; charset=utf-8";
+            return http.Response.SendFileAsync(info);
+        };
+        app.MapGet(route, handler).AllowAnonymous().ExcludeFromDescription();
+        if (route != "/")
+        {
+            app.MapGet(route + "/", handler).AllowAnonymous().ExcludeFromDescription();
+        }
+    }
+}

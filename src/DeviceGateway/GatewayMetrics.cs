@@ -1,0 +1,46 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using CityOps.DeviceGateway.Mqtt;
+using CityOps.DeviceGateway.Payloads;
+
+namespace CityOps.DeviceGateway;
+
+/// <summary>
+/// Counts what the gateway accepts and refuses, per channel and per reason, as
+/// System.Diagnostics.Metrics instruments (exportable with OpenTelemetry) and as totals the API can show.
+/// </summary>
+public sealed class GatewayMetrics
+{
+    public const string MeterName = "CityOps.DeviceGateway";
+
+    private readonly Counter<long> _accepted;
+    private readonly Counter<long> _rejected;
+    private readonly ConcurrentDictionary<string, long> _acceptedTotals = new();
+    private readonly ConcurrentDictionary<string, long> _rejectedTotals = new();
+
+    public GatewayMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        _accepted = meter.CreateCounter<long>("cityops.gateway.messages.accepted", "{message}", "Device messages accepted, by channel");
+        _rejected = meter.CreateCounter<long>("cityops.gateway.messages.rejected", "{message}", "Device messages and connections refused, by reason");
+    }
+
+    public void Accepted(DeviceChannel channel)
+    {
+        var name = channel.ToString();
+        _accepted.Add(1, new KeyValuePair<string, object?>("channel", name));
+        _acceptedTotals.AddOrUpdate(name, 1, (_, n) => n + 1);
+    }
+
+    public void Rejected(RejectReason reason)
+    {
+        var name = reason.Name();
+        _rejected.Add(1, new KeyValuePair<string, object?>("reason", name));
+        _rejectedTotals.AddOrUpdate(name, 1, (_, n) => n + 1);
+    }
+
+    public IReadOnlyDictionary<string, long> AcceptedTotals => new SortedDictionary<string, long>(_acceptedTotals);
+
+    public IReadOnlyDictionary<string, long> RejectedTotals => new SortedDictionary<string, long>(_rejectedTotals);
+}

@@ -1,0 +1,90 @@
+using CityOps.DashboardHost;
+using CityOps.DeviceGateway;
+using CityOps.Samples.DeviceSimulator;
+using CityOps.Silo.City;
+using CityOps.Silo.Storage;
+
+namespace CityOps.Silo.Hosting;
+
+/// <summary>
+/// Composes the engine: the Orleans silo and, in the same process, the device gateway, the HTTP
+/// host (API, hub, pages) and the device simulator. Tests build it the same way with their own
+/// configuration, so what they start is what <c>dotnet run</c> starts.
+/// </summary>
+public static class CityOpsHost
+{
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<IConfigurationBuilder>? configure = null, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        configure?.Invoke(builder.Configuration);
+        var settings = EngineSettings.From(builder.Configuration);
+
+        // Every part reads the same absolute folders, wherever the process was started from.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:DataPath"] = settings.DataPath,
+            ["City:Path"] = settings.CityPath,
+        });
+        if (builder.Configuration["Http:Urls"] is { Length: > 0 } urls)
+        {
+            builder.WebHost.UseUrls(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        Directory.CreateDirectory(settings.DataPath);
+        await DatabaseSchema.ApplyAsync(settings.StorageInvariant, settings.StorageConnectionString, DatabaseSchema.ScriptsDirectory, cancellationToken);
+
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.UseOrleans(silo => ConfigureSilo(silo, settings));
+
+        // Hosted services start in this order: the silo, then the devices' registration, then the
+        // broker that authenticates against it, then the simulated devices that connect to it.
+        builder.Services.AddHostedService<DeviceSeeder>();
+        builder.Services.AddDeviceGateway(builder.Configuration);
+        builder.Services.AddDashboard(builder.Configuration);
+        builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
+        builder.Services.AddDeviceSimulator(builder.Configuration);
+        builder.Services.AddHostedService<StartupBanner>();
+
+        var app = builder.Build();
+        app.MapDashboard();
+        return app;
+    }
+
+    private static void ConfigureSilo(ISiloBuilder silo, EngineSettings settings)
+    {
+        if (settings.Profile == Profile.Embedded)
+        {
+            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
+        }
+        else
+        {
+            silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
+            {
+                o.ClusterId = settings.ClusterId;
+                o.ServiceId = settings.ServiceId;
+            });
+            silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort);
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = settings.StorageInvariant;
+                o.ConnectionString = settings.StorageConnectionString;
+            });
+        }
+
+        silo.AddAdoNetGrainStorage("Default", o =>
+        {
+            o.Invariant = settings.StorageInvariant;
+            o.ConnectionString = settings.StorageConnectionString;
+        });
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = settings.StorageInvariant;
+            o.ConnectionString = settings.StorageConnectionString;
+        });
+    }
+}

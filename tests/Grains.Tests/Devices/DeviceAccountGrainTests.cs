@@ -1,0 +1,47 @@
+using CityOps.Grains.Interfaces.City;
+using CityOps.Grains.Interfaces.Devices;
+
+namespace CityOps.Grains.Tests.Devices;
+
+[Collection(ClusterTests.Name)]
+public class DeviceAccountGrainTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task A_registered_device_authenticates_with_its_secret_and_learns_its_kind()
+    {
+        var account = fixture.Grains.GetGrain<IDeviceAccountGrain>("acct-1");
+        await account.EnsureRegistered(DeviceKind.WaterLevel, "secret-1");
+
+        (await account.Authenticate("secret-1")).Should().Be(DeviceKind.WaterLevel);
+    }
+
+    [Fact]
+    public async Task A_wrong_secret_is_refused()
+    {
+        var account = fixture.Grains.GetGrain<IDeviceAccountGrain>("acct-2");
+        await account.EnsureRegistered(DeviceKind.Gas, "secret-2");
+
+        (await account.Authenticate("guess")).Should().BeNull();
+        (await account.Authenticate("")).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task An_unknown_device_has_no_kind_and_cannot_authenticate()
+    {
+        var account = fixture.Grains.GetGrain<IDeviceAccountGrain>("acct-never-registered");
+
+        (await account.GetKind()).Should().BeNull();
+        (await account.Authenticate("anything")).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Registering_again_with_a_new_secret_replaces_the_old_one()
+    {
+        var account = fixture.Grains.GetGrain<IDeviceAccountGrain>("acct-3");
+        await account.EnsureRegistered(DeviceKind.Manhole, "old");
+        await account.EnsureRegistered(DeviceKind.Manhole, "new");
+
+        (await account.Authenticate("old")).Should().BeNull();
+        (await account.Authenticate("new")).Should().Be(DeviceKind.Manhole);
+    }
+}

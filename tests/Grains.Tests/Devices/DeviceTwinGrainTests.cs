@@ -1,0 +1,86 @@
+using CityOps.Grains.Interfaces.City;
+using CityOps.Grains.Interfaces.Devices;
+
+namespace CityOps.Grains.Tests.Devices;
+
+[Collection(ClusterTests.Name)]
+public class DeviceTwinGrainTests(ClusterFixture fixture)
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 22, 8, 0, 0, TimeSpan.Zero);
+
+    private async Task<IDeviceTwinGrain> ProvisionedAsync(string id, DeviceKind kind = DeviceKind.WaterLevel)
+    {
+        var twin = DeviceTwins.Get(fixture.Grains, kind, id);
+        await twin.Provision(new DeviceProfile(id, kind, "测试点 " + id, 114.3, 27.6, "9901010010010001", 600));
+        return twin;
+    }
+
+    [Fact]
+    public async Task Telemetry_becomes_the_twins_latest_values()
+    {
+        var twin = await ProvisionedAsync("twin-1");
+
+        await twin.ReportTelemetry(new TelemetryReport(T0, 1, new Dictionary<string, double> { ["waterLevelCm"] = 3.5, ["battery"] = 90 }));
+
+        var snapshot = await twin.GetSnapshot();
+        snapshot!.Values["waterLevelCm"].Should().Be(new MetricReading(3.5, T0));
+        snapshot.Values["battery"].Value.Should().Be(90);
+        snapshot.Online.Should().BeTrue();
+        snapshot.LastSeen.Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task An_older_reading_arriving_late_does_not_replace_a_newer_one()
+    {
+        var twin = await ProvisionedAsync("twin-2");
+
+        await twin.ReportTelemetry(new TelemetryReport(T0.AddMinutes(5), null, new Dictionary<string, double> { ["waterLevelCm"] = 8 }));
+        await twin.ReportTelemetry(new TelemetryReport(T0, null, new Dictionary<string, double> { ["waterLevelCm"] = 2 }));
+
+        (await twin.GetSnapshot())!.Values["waterLevelCm"].Value.Should().Be(8);
+    }
+
+    [Fact]
+    public async Task A_status_statement_sets_the_online_state()
+    {
+        var twin = await ProvisionedAsync("twin-3", DeviceKind.SmartPole);
+
+        await twin.ReportStatus(true, T0);
+        (await twin.GetSnapshot())!.Online.Should().BeTrue();
+
+        await twin.ReportStatus(false, T0.AddMinutes(1));
+        (await twin.GetSnapshot())!.Online.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task The_snapshot_carries_the_profile()
+    {
+        var twin = await ProvisionedAsync("cam-1", DeviceKind.Camera);
+
+        var snapshot = await twin.GetSnapshot();
+
+        snapshot!.Kind.Should().Be(DeviceKind.Camera);
+        snapshot.CellCode.Should().Be("9901010010010001");
+        snapshot.Longitude.Should().Be(114.3);
+    }
+
+    [Fact]
+    public async Task A_device_never_provisioned_has_no_snapshot_and_refuses_telemetry()
+    {
+        var twin = DeviceTwins.Get(fixture.Grains, DeviceKind.Noise, "twin-unknown");
+
+        (await twin.GetSnapshot()).Should().BeNull();
+        var act = async () => await twin.ReportTelemetry(new TelemetryReport(T0, null, new Dictionary<string, double> { ["noiseDb"] = 50 }));
+        await act.Should().ThrowAsync<InvalidOperationException>();
+    }
+
+    [Fact]
+    public async Task A_profile_for_another_device_is_refused()
+    {
+        var twin = DeviceTwins.Get(fixture.Grains, DeviceKind.Gas, "twin-4");
+
+        var act = () => twin.Provision(new DeviceProfile("someone-else", DeviceKind.Gas, "x", 0, 0, "9901", 60));
+
+        await act.Should().ThrowAsync<ArgumentException>();
+    }
+}
