@@ -32,15 +32,11 @@ public static class Pages
             throw new InvalidOperationException($"Page {file} is missing from the build.");
         }
 
-        var handler = (HttpContext http) =>
+        // A route matches with or without a trailing slash, so /m and /m/ are one page.
+        app.MapGet(route, (HttpContext http) =>
         {
             http.Response.ContentType = "text/html; charset=utf-8";
             return http.Response.SendFileAsync(info);
-        };
-        app.MapGet(route, handler).AllowAnonymous().ExcludeFromDescription();
-        if (route != "/")
-        {
-            app.MapGet(route + "/", handler).AllowAnonymous().ExcludeFromDescription();
-        }
+        }).AllowAnonymous().ExcludeFromDescription();
     }
 }

@@ -58,6 +58,9 @@ public sealed partial class MqttBroker(
     {
         var deviceId = args.UserName;
         var secret = args.Password;
+
+        // Before any refusal too, so that a client without an id hears why it was refused.
+        ClientIdAssignment.AssignIfMissing(args, deviceId ?? "anonymous");
         DeviceKind? kind = null;
         if (!string.IsNullOrEmpty(deviceId) && !string.IsNullOrEmpty(secret))
         {
@@ -124,6 +127,13 @@ public sealed partial class MqttBroker(
 
                     await session.Twin.ReportStatus(status.Value!.Online, clock.GetUtcNow());
                     break;
+            }
+
+            if (topic.Channel is DeviceChannel.Telemetry or DeviceChannel.Status)
+            {
+                // The engine is the consumer of these; no other client may subscribe to them.
+                args.ProcessPublish = false;
+                args.Response.ReasonCode = MqttPubAckReasonCode.Success;
             }
 
             metrics.Accepted(topic.Channel);

@@ -124,9 +124,10 @@ public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = Te
             return ParseResult<TelemetryReport>.Reject(RejectReason.MalformedJson, "content after the JSON object");
         }
 
-        if (values is null || values.Count == 0)
+        // An empty values object is a heartbeat: it proves the device alive without a reading.
+        if (values is null)
         {
-            return ParseResult<TelemetryReport>.Reject(RejectReason.NoValues, "values is missing or empty");
+            return ParseResult<TelemetryReport>.Reject(RejectReason.NoValues, "values is missing");
         }
 
         var now = clock.GetUtcNow();

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using CityOps.Grains.Interfaces.City;
+
+namespace CityOps.Silo.Tests.Hosting;
+
+/// <summary>A device vendor's first try: Debian's mosquitto clients against the running engine.</summary>
+[Collection(EngineTests.Name)]
+public class CommandLineClientTests(EngineFixture fixture)
+{
+    private static string MosquittoPub => Environment.GetEnvironmentVariable("CITYOPS_TEST_MOSQUITTO_PUB") is { Length: > 0 } path
+        ? path
+        : throw new InvalidOperationException("CITYOPS_TEST_MOSQUITTO_PUB is not set: run the tests with ./scripts/test.sh, which installs mosquitto-clients.");
+
+    private async Task<(int ExitCode, string Output)> PublishAsync(string username, string password, string topic, string message)
+    {
+        var start = new ProcessStartInfo(MosquittoPub)
+        {
+            ArgumentList = { "-h", "127.0.0.1", "-p", fixture.Engine.MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-u", username, "-P", password, "-t", topic, "-m", message, "-q", "1" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = await process.StandardError.ReadToEndAsync() + await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, output);
+    }
+
+    [Fact]
+    public async Task Mosquitto_pub_with_a_devices_credentials_updates_its_twin()
+    {
+        var device = Engine.Device(DeviceKind.WaterLevel, 3);
+
+        var (exitCode, output) = await PublishAsync(device.Id, device.Secret, $"city/{device.Id}/telemetry", """{"values":{"waterLevelCm":3.5}}""");
+
+        exitCode.Should().Be(0, output);
+        var twin = await fixture.Engine.GetDeviceAsync(device.Id, await fixture.Engine.TokenAsync("operator"));
+        twin.GetProperty("values").GetProperty("waterLevelCm").GetDouble().Should().Be(3.5);
+    }
+
+    [Fact]
+    public async Task Mosquitto_pub_with_a_wrong_password_is_refused()
+    {
+        var device = Engine.Device(DeviceKind.WaterLevel, 4);
+
+        var (exitCode, output) = await PublishAsync(device.Id, "wrong", $"city/{device.Id}/telemetry", """{"values":{"waterLevelCm":3.5}}""");
+
+        exitCode.Should().NotBe(0);
+        output.Should().ContainEquivalentOf("refused");
+    }
+}

@@ -1,0 +1,214 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using CityOps.Grains.Interfaces.City;
+using CityOps.Silo.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using MQTTnet;
+using MQTTnet.Formatter;
+
+namespace CityOps.Silo.Tests.Hosting;
+
+/// <summary>
+/// The real engine, built exactly as <c>dotnet run --project src/Silo</c> builds it, on free
+/// loopback ports, with the sample city and its own data folder (so a test can restart it on the
+/// same data). The simulator is off so that only the test's devices speak.
+/// </summary>
+public sealed class Engine : IAsyncDisposable
+{
+    private WebApplication? _app;
+
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    private Engine(string dataPath, IReadOnlyDictionary<string, string?>? settings)
+    {
+        DataPath = dataPath;
+        _settings = settings ?? new Dictionary<string, string?>();
+    }
+
+    public string DataPath { get; }
+
+    public int HttpPort { get; private set; }
+
+    public int MqttPort { get; private set; }
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
+
+    public static string CityPath { get; } = FindSampleCity();
+
+    public static IReadOnlyList<DeviceRecord> Devices { get; } =
+        JsonSerializer.Deserialize<DeviceRecord[]>(File.ReadAllBytes(Path.Combine(CityPath, "devices.json")), CityJson.Options)!;
+
+    public static IReadOnlyList<UserRecord> Users { get; } =
+        JsonSerializer.Deserialize<UserRecord[]>(File.ReadAllBytes(Path.Combine(CityPath, "users.json")), CityJson.Options)!;
+
+    public static DeviceRecord Device(DeviceKind kind, int index = 0) => Devices.Where(d => d.Kind == kind).ElementAt(index);
+
+    /// <param name="settings">Configuration that overrides the test defaults, e.g. to turn the simulator on.</param>
+    public static async Task<Engine> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var engine = new Engine(Path.Combine(Path.GetTempPath(), "cityops-engine-tests", Guid.NewGuid().ToString("N")), settings);
+        await engine.StartAgainAsync();
+        return engine;
+    }
+
+    /// <summary>Starts the engine (again) on the same data folder, on fresh ports.</summary>
+    public async Task StartAgainAsync()
+    {
+        HttpPort = FreePort();
+        MqttPort = FreePort();
+        var siloPort = FreePort();
+        var gatewayPort = FreePort();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Http:Urls"] = BaseAddress.ToString(),
+            ["Mqtt:Port"] = MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Mqtt:BindAddress"] = "127.0.0.1",
+            ["Orleans:SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Storage:DataPath"] = DataPath,
+            ["City:Path"] = CityPath,
+            ["Simulator:Enabled"] = "false",
+        };
+        foreach (var (key, value) in _settings)
+        {
+            settings[key] = value;
+        }
+
+        _app = await CityOpsHost.BuildAsync([], config => config.AddInMemoryCollection(settings));
+        await _app.StartAsync();
+    }
+
+    /// <summary>Stops the engine the way Ctrl+C does: hosted services stop and grains deactivate.</summary>
+    public async Task StopAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+
+    public HttpClient Http(string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public async Task<string> TokenAsync(string role)
+    {
+        var user = Users.First(u => u.Roles.Contains(role));
+        return await TokenAsync(user.Username, user.Password);
+    }
+
+    public async Task<string> TokenAsync(string username, string password)
+    {
+        using var http = Http();
+        var response = await http.PostAsJsonAsync("/api/auth/token", new { username, password });
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return body.GetProperty("access_token").GetString()!;
+    }
+
+    public async Task<JsonElement> GetDeviceAsync(string deviceId, string token)
+    {
+        using var http = Http(token);
+        var response = await http.GetAsync(new Uri($"/api/devices/{deviceId}", UriKind.Relative));
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>A real MQTT 5 client logged in as the device.</summary>
+    public async Task<IMqttClient> ConnectDeviceAsync(DeviceRecord device) => await ConnectAsync(device.Id, device.Secret);
+
+    public async Task<IMqttClient> ConnectAsync(string username, string password)
+    {
+        var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(ClientOptions(username, password));
+        return client;
+    }
+
+    /// <summary>How the broker answers a connection attempt with these credentials.</summary>
+    public async Task<MqttClientConnectResultCode> TryConnectAsync(string username, string password)
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        try
+        {
+            var result = await client.ConnectAsync(ClientOptions(username, password));
+            return result.ResultCode;
+        }
+        catch (MQTTnet.Adapter.MqttConnectingFailedException ex) when (ex.InnerException is null)
+        {
+            return ex.Message.Contains("BadUserNameOrPassword", StringComparison.Ordinal)
+                ? MqttClientConnectResultCode.BadUserNameOrPassword
+                : MqttClientConnectResultCode.UnspecifiedError;
+        }
+    }
+
+    private MqttClientOptions ClientOptions(string username, string password) => new MqttClientOptionsBuilder()
+            .WithTcpServer("127.0.0.1", MqttPort)
+            .WithClientId($"{username}-{Guid.NewGuid():N}")
+            .WithCredentials(username, password)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .Build();
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataPath, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless; failing the test over it is not.
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string FindSampleCity()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "samples", "city");
+            if (File.Exists(Path.Combine(candidate, "devices.json")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("The sample city (samples/city) was not found above the test's folder.");
+    }
+}
+
+/// <summary>One running engine shared by the tests that do not restart it.</summary>
+public sealed class EngineFixture : IAsyncLifetime
+{
+    public Engine Engine { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Engine = await Engine.StartAsync();
+
+    public async Task DisposeAsync() => await Engine.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class EngineTests : ICollectionFixture<EngineFixture>
+{
+    public const string Name = "engine";
+}
