@@ -114,13 +114,16 @@ deb_installed() {
     [[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]
 }
 
+# fonts-wqy-microhei: a CJK font, so the pages' Chinese renders in headless screenshots.
+DEBIAN_PACKAGES=(postgresql mosquitto mosquitto-clients chromium fonts-wqy-microhei)
+
 install_debian_packages() {
     local missing=() pkg
-    for pkg in postgresql mosquitto mosquitto-clients chromium; do
+    for pkg in "${DEBIAN_PACKAGES[@]}"; do
         deb_installed "$pkg" || missing+=("$pkg")
     done
     if ((${#missing[@]} == 0)); then
-        log "Debian packages present: postgresql mosquitto mosquitto-clients chromium"
+        log "Debian packages present: ${DEBIAN_PACKAGES[*]}"
         return
     fi
     log "installing Debian packages: ${missing[*]} (first run only; takes a few minutes)"
