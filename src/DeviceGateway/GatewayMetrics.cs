@@ -17,6 +17,9 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _rejected;
     private readonly ConcurrentDictionary<string, long> _acceptedTotals = new();
     private readonly ConcurrentDictionary<string, long> _rejectedTotals = new();
+    private readonly ConcurrentDictionary<string, long> _throttled = new();
+    private readonly Counter<long> _duplicates;
+    private long _duplicateTotal;
 
     public GatewayMetrics(IMeterFactory meterFactory)
     {
@@ -24,6 +27,7 @@ public sealed class GatewayMetrics
         var meter = meterFactory.Create(MeterName);
         _accepted = meter.CreateCounter<long>("cityops.gateway.messages.accepted", "{message}", "Device messages accepted, by channel");
         _rejected = meter.CreateCounter<long>("cityops.gateway.messages.rejected", "{message}", "Device messages and connections refused, by reason");
+        _duplicates = meter.CreateCounter<long>("cityops.gateway.messages.duplicate", "{message}", "QoS 1 redeliveries recognised by their seq and not applied again");
     }
 
     public void Accepted(DeviceChannel channel)
@@ -39,6 +43,23 @@ public sealed class GatewayMetrics
         _rejected.Add(1, new KeyValuePair<string, object?>("reason", name));
         _rejectedTotals.AddOrUpdate(name, 1, (_, n) => n + 1);
     }
+
+    public void Duplicate()
+    {
+        _duplicates.Add(1);
+        Interlocked.Increment(ref _duplicateTotal);
+    }
+
+    /// <summary>Counts a message refused because its device floods, and flags the device.</summary>
+    public void Throttled(string deviceId)
+    {
+        Rejected(RejectReason.RateLimited);
+        _throttled.AddOrUpdate(deviceId, 1, (_, n) => n + 1);
+    }
+
+    public long DuplicateTotal => Interlocked.Read(ref _duplicateTotal);
+
+    public IReadOnlyDictionary<string, long> ThrottledDevices => new SortedDictionary<string, long>(_throttled);
 
     public IReadOnlyDictionary<string, long> AcceptedTotals => new SortedDictionary<string, long>(_acceptedTotals);
 

@@ -1,4 +1,6 @@
 using CityOps.DeviceGateway.Mqtt;
+using CityOps.Grains.Interfaces.Devices;
+using CityOps.Grains.Interfaces.Gateway;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -12,7 +14,10 @@ public static class GatewayServiceCollectionExtensions
     {
         services.Configure<GatewayOptions>(configuration.GetSection(GatewayOptions.Section));
         services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<DeviceMessageHandler>();
         services.AddSingleton<MqttBroker>();
+        services.AddSingleton<IDeviceCommandSender>(sp => sp.GetRequiredService<MqttBroker>());
+        services.AddSingleton<IDeviceGatewayControl>(sp => sp.GetRequiredService<MqttBroker>());
         services.AddHostedService(sp => sp.GetRequiredService<MqttBroker>());
         services.AddHealthChecks().AddCheck<MqttBrokerHealthCheck>("mqtt");
         return services;

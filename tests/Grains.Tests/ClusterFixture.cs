@@ -1,3 +1,5 @@
+using CityOps.Grains.Interfaces.Devices;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
@@ -18,12 +20,31 @@ public sealed class ClusterFixture : IAsyncLifetime
         await Cluster.DisposeAsync();
     }
 
+    /// <summary>The commands the twins sent, as the silo's device gateway would have delivered them.</summary>
+    public RecordingCommandSender Commands =>
+        ((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services.GetRequiredService<RecordingCommandSender>();
+
     private sealed class SiloConfigurator : ISiloConfigurator
     {
+        /// <summary>Short timeouts and one water-level threshold, so behaviour shows within a test.</summary>
+        private static readonly Dictionary<string, string?> Settings = new()
+        {
+            ["Devices:CommandTimeout"] = "00:00:01",
+            ["Devices:CommandAttempts"] = "2",
+            ["Rules:waterLevel:0:metric"] = "waterLevelCm",
+            ["Rules:waterLevel:0:above"] = "15",
+            ["Rules:waterLevel:0:clearBelow"] = "12",
+            ["Rules:waterLevel:0:alarm"] = "waterlogging",
+            ["Rules:waterLevel:0:severity"] = "Major",
+        };
+
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.AddMemoryGrainStorage("Default");
-            siloBuilder.Services.AddSingleton(TimeProvider.System);
+            siloBuilder.UseInMemoryReminderService();
+            siloBuilder.Services.AddCityGrains(new ConfigurationBuilder().AddInMemoryCollection(Settings).Build());
+            siloBuilder.Services.AddSingleton<RecordingCommandSender>();
+            siloBuilder.Services.AddSingleton<IDeviceCommandSender>(sp => sp.GetRequiredService<RecordingCommandSender>());
         }
     }
 }

@@ -1,6 +1,9 @@
+using System.Security.Cryptography;
+using System.Text.Json;
 using CityOps.DashboardHost.Auth;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Devices;
+using CityOps.Grains.Interfaces.Gateway;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -20,7 +23,7 @@ public sealed record DeviceResponse(
     DateTimeOffset? LastSeen,
     IReadOnlyDictionary<string, double> Values,
     IReadOnlyDictionary<string, DateTimeOffset> ValueTimes,
-    IReadOnlyList<string> Alarms)
+    IReadOnlyList<DeviceAlarm> Alarms)
 {
     public static DeviceResponse From(DeviceSnapshot s) => new(
         s.Id,
@@ -35,30 +38,164 @@ public sealed record DeviceResponse(
         s.Alarms);
 }
 
+/// <summary>What an administrator sends to provision a device.</summary>
+public sealed record ProvisionRequest(string? Id, DeviceKind? Kind, string? Name, double[]? Location, string? CellCode, int? ExpectedIntervalSeconds);
+
+/// <summary>A provisioned device with its secret, shown this once and never again.</summary>
+public sealed record ProvisionResponse(string Id, DeviceKind Kind, string Secret, string CellCode);
+
+public sealed record CommandRequest(string? Name, JsonElement Args);
+
 public static class DevicesApi
 {
     public static IEndpointRouteBuilder MapDevicesApi(this IEndpointRouteBuilder app)
     {
         var devices = app.MapGroup("/api/devices").WithTags("Devices").RequireAuthorization(AccessPolicies.Viewer);
         devices.MapGet("/{id}", GetDevice).WithSummary("A device twin's latest values, online state and alarms");
+        devices.MapGet("/{id}/history", GetHistory).WithSummary("Downsampled history of one metric (average, min, max per interval)");
+        devices.MapGet("/{id}/commands", GetCommands).WithSummary("The device's recent downlink commands and what became of them");
+        devices.MapPost("/{id}/commands", SendCommand).RequireAuthorization(AccessPolicies.Operator)
+            .WithSummary("Send setLight, broadcast or cameraPreset to a device");
+        devices.MapPost("/", Provision).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Provision a device; its secret is returned once");
+        devices.MapPost("/{id}/revoke", Revoke).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Revoke a device's credentials and disconnect it");
+        app.MapGet("/api/gateway/stats", GetGatewayStats).WithTags("Devices").RequireAuthorization(AccessPolicies.Operator)
+            .WithSummary("Messages accepted by channel, refused by reason, throttled devices");
         return app;
     }
 
     private static async Task<Results<Ok<DeviceResponse>, ProblemHttpResult>> GetDevice(
         string id, HttpContext http, IGrainFactory grains, IAuthorizationService authorization)
     {
+        var (twin, problem) = await FindInScopeAsync(id, http, grains, authorization);
+        return twin is null ? problem! : TypedResults.Ok(DeviceResponse.From((await twin.GetSnapshot())!));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<HistoryPoint>>, ProblemHttpResult>> GetHistory(
+        string id, string? metric, DateTimeOffset? from, DateTimeOffset? to, HttpContext http, IGrainFactory grains, IAuthorizationService authorization, TimeProvider clock)
+    {
+        if (string.IsNullOrWhiteSpace(metric))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "metric is required, e.g. ?metric=waterLevelCm");
+        }
+
+        var until = to ?? clock.GetUtcNow();
+        var since = from ?? until.AddHours(-24);
+        if (since > until)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "from must not be after to");
+        }
+
+        var (twin, problem) = await FindInScopeAsync(id, http, grains, authorization);
+        return twin is null ? problem! : TypedResults.Ok(await twin.GetHistory(metric, since, until));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<DeviceCommand>>, ProblemHttpResult>> GetCommands(
+        string id, HttpContext http, IGrainFactory grains, IAuthorizationService authorization)
+    {
+        var (twin, problem) = await FindInScopeAsync(id, http, grains, authorization);
+        return twin is null ? problem! : TypedResults.Ok(await twin.GetCommands());
+    }
+
+    private static async Task<Results<Accepted<DeviceCommand>, ProblemHttpResult>> SendCommand(
+        string id, CommandRequest request, HttpContext http, IGrainFactory grains, IAuthorizationService authorization)
+    {
+        var (twin, problem) = await FindInScopeAsync(id, http, grains, authorization);
+        if (twin is null)
+        {
+            return problem!;
+        }
+
+        var snapshot = (await twin.GetSnapshot())!;
+        if (CommandValidator.Problem(snapshot.Kind, request.Name, request.Args) is { } invalid)
+        {
+            return Problem(StatusCodes.Status400BadRequest, invalid);
+        }
+
+        var command = await twin.SendCommand(request.Name!, request.Args.GetRawText(), http.User.FindFirst("sub")?.Value ?? "unknown");
+        return TypedResults.Accepted($"/api/devices/{id}/commands", command);
+    }
+
+    private static async Task<Results<Created<ProvisionResponse>, ProblemHttpResult>> Provision(
+        ProvisionRequest request, HttpContext http, IGrainFactory grains, IAuthorizationService authorization)
+    {
+        if (ProvisionProblem(request) is { } invalid)
+        {
+            return Problem(StatusCodes.Status400BadRequest, invalid);
+        }
+
+        if (!await authorization.CanAccessAsync(http.User, new ScopedResource(request.CellCode!)))
+        {
+            return Problem(StatusCodes.Status403Forbidden, $"Cell '{request.CellCode}' is outside your regions.");
+        }
+
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
+        if (!await grains.GetGrain<IDeviceAccountGrain>(request.Id!).TryCreate(request.Kind!.Value, secret))
+        {
+            return Problem(StatusCodes.Status409Conflict, $"Device '{request.Id}' already exists or was revoked.");
+        }
+
+        var profile = new DeviceProfile(request.Id!, request.Kind.Value, request.Name!, request.Location![0], request.Location[1], request.CellCode!, request.ExpectedIntervalSeconds ?? 60);
+        await DeviceTwins.Get(grains, profile.Kind, profile.Id).Provision(profile);
+        return TypedResults.Created($"/api/devices/{profile.Id}", new ProvisionResponse(profile.Id, profile.Kind, secret, profile.CellCode));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Revoke(
+        string id, HttpContext http, IGrainFactory grains, IAuthorizationService authorization, IServiceProvider services)
+    {
+        var (twin, problem) = await FindInScopeAsync(id, http, grains, authorization);
+        if (twin is null)
+        {
+            return problem!;
+        }
+
+        await grains.GetGrain<IDeviceAccountGrain>(id).Revoke();
+        if (services.GetService(typeof(IDeviceGatewayControl)) is IDeviceGatewayControl gateway)
+        {
+            await gateway.DisconnectAsync(id);
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<GatewayStats>, ProblemHttpResult>> GetGatewayStats(IServiceProvider services) =>
+        services.GetService(typeof(IDeviceGatewayControl)) is IDeviceGatewayControl gateway
+            ? TypedResults.Ok(await gateway.StatsAsync())
+            : Problem(StatusCodes.Status503ServiceUnavailable, "No device gateway runs in this process.");
+
+    private static string? ProvisionProblem(ProvisionRequest r) => r switch
+    {
+        { Id: null or "" } => "id is required",
+        _ when r.Id!.Length > 64 || r.Id.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) =>
+            "id must be at most 64 letters, digits, '-', '_' or '.'",
+        { Kind: null } => "kind is required",
+        { Name: null or "" } => "name is required",
+        { Location: not [_, _] } => "location must be [lon, lat]",
+        { Location: [var lon, var lat] } when !double.IsFinite(lon) || !double.IsFinite(lat) || lon is < -180 or > 180 || lat is < -90 or > 90 =>
+            "location must be a WGS 84 [lon, lat]",
+        { CellCode: null } => "cellCode is required",
+        _ when r.CellCode!.Length != 16 || !r.CellCode.All(char.IsAsciiDigit) => "cellCode must be a 16-digit unit grid cell code",
+        { ExpectedIntervalSeconds: <= 0 or > 86_400 } => "expectedIntervalSeconds must be from 1 to 86400",
+        _ => null,
+    };
+
+    /// <summary>The device's twin when it exists and lies in the caller's regions; otherwise the problem to answer.</summary>
+    private static async Task<(IDeviceTwinGrain? Twin, ProblemHttpResult? Problem)> FindInScopeAsync(
+        string id, HttpContext http, IGrainFactory grains, IAuthorizationService authorization)
+    {
         var kind = await grains.GetGrain<IDeviceAccountGrain>(id).GetKind();
-        var snapshot = kind is { } k ? await DeviceTwins.Get(grains, k, id).GetSnapshot() : null;
+        var twin = kind is { } k ? DeviceTwins.Get(grains, k, id) : null;
+        var snapshot = twin is null ? null : await twin.GetSnapshot();
         if (snapshot is null)
         {
-            return TypedResults.Problem(title: $"No device '{id}'.", statusCode: StatusCodes.Status404NotFound);
+            return (null, Problem(StatusCodes.Status404NotFound, $"No device '{id}'."));
         }
 
-        if (!await authorization.CanAccessAsync(http.User, new ScopedResource(snapshot.CellCode)))
-        {
-            return TypedResults.Problem(title: $"Device '{id}' is outside your regions.", statusCode: StatusCodes.Status403Forbidden);
-        }
-
-        return TypedResults.Ok(DeviceResponse.From(snapshot));
+        return await authorization.CanAccessAsync(http.User, new ScopedResource(snapshot.CellCode))
+            ? (twin, null)
+            : (null, Problem(StatusCodes.Status403Forbidden, $"Device '{id}' is outside your regions."));
     }
+
+    private static ProblemHttpResult Problem(int status, string title) => TypedResults.Problem(title: title, statusCode: status);
 }

@@ -1,10 +1,14 @@
 using System.Net;
+using System.Text;
+using System.Text.Json;
 using CityOps.DeviceGateway.Payloads;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Devices;
+using CityOps.Grains.Interfaces.Gateway;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MQTTnet;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 
@@ -12,18 +16,21 @@ namespace CityOps.DeviceGateway.Mqtt;
 
 /// <summary>
 /// The embedded MQTT broker: authenticates devices against their accounts, enforces the topic
-/// ACL, parses payloads and hands them to the devices' twins. Each client's messages are handled
-/// in order; a slow or hostile client holds up only itself.
+/// ACL, throttles floods and hands each message to <see cref="DeviceMessageHandler"/>. Each
+/// client's messages are handled in order; a slow or hostile client holds up only itself.
+/// It also delivers the engine's downlink commands.
 /// </summary>
 public sealed partial class MqttBroker(
     IOptions<GatewayOptions> options,
     IGrainFactory grains,
+    DeviceMessageHandler handler,
     GatewayMetrics metrics,
     TimeProvider clock,
-    ILogger<MqttBroker> logger) : IHostedService, IDisposable
+    ILogger<MqttBroker> logger) : IHostedService, IDeviceCommandSender, IDeviceGatewayControl, IDisposable
 {
+    private const string EngineClientId = "cityops-engine";
+
     private readonly GatewayOptions _options = options.Value;
-    private readonly TelemetryParser _telemetry = new(clock, options.Value.MaxPayloadBytes);
     private readonly LogThrottle _logThrottle = new(clock);
     private MqttServer? _server;
 
@@ -54,6 +61,42 @@ public sealed partial class MqttBroker(
 
     public void Dispose() => _server?.Dispose();
 
+    public async Task SendAsync(string deviceId, DeviceCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var server = _server ?? throw new InvalidOperationException("The MQTT broker is not running.");
+        var payload = JsonSerializer.Serialize(new { id = command.Id, name = command.Name, args = JsonDocument.Parse(command.Args).RootElement });
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(DeviceTopic.Format(_options.TopicRoot, deviceId, DeviceChannel.Commands))
+            .WithPayload(Encoding.UTF8.GetBytes(payload))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+        await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = EngineClientId }, cancellationToken);
+    }
+
+    public async Task<GatewayStats> StatsAsync() => new(
+        _server is { IsStarted: true } server ? (await server.GetClientsAsync()).Count : 0,
+        metrics.AcceptedTotals,
+        metrics.RejectedTotals,
+        metrics.ThrottledDevices,
+        metrics.DuplicateTotal);
+
+    public async Task DisconnectAsync(string deviceId)
+    {
+        if (_server is not { IsStarted: true } server)
+        {
+            return;
+        }
+
+        foreach (var client in await server.GetClientsAsync())
+        {
+            if (client.Session.Items[DeviceSession.Key] is DeviceSession session && session.DeviceId == deviceId)
+            {
+                await client.DisconnectAsync(new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.NotAuthorized });
+            }
+        }
+    }
+
     private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs args)
     {
         var deviceId = args.UserName;
@@ -62,7 +105,7 @@ public sealed partial class MqttBroker(
         // Before any refusal too, so that a client without an id hears why it was refused.
         ClientIdAssignment.AssignIfMissing(args, deviceId ?? "anonymous");
         DeviceKind? kind = null;
-        if (!string.IsNullOrEmpty(deviceId) && !string.IsNullOrEmpty(secret))
+        if (!string.IsNullOrEmpty(deviceId) && !string.IsNullOrEmpty(secret) && args.ClientId != EngineClientId)
         {
             kind = await grains.GetGrain<IDeviceAccountGrain>(deviceId).Authenticate(secret);
         }
@@ -79,12 +122,23 @@ public sealed partial class MqttBroker(
             return;
         }
 
-        args.SessionItems[DeviceSession.Key] = new DeviceSession(deviceId!, deviceKind, DeviceTwins.Get(grains, deviceKind, deviceId!));
+        var twin = DeviceTwins.Get(grains, deviceKind, deviceId!);
+        var snapshot = await twin.GetSnapshot();
+        await twin.ReportConnected(args.CleanSession ?? true);
+        args.SessionItems[DeviceSession.Key] = new DeviceSession(
+            deviceId!, deviceKind, twin, new FloodGuard(snapshot?.ExpectedIntervalSeconds ?? 60, clock.GetUtcNow()));
     }
 
     private async Task InterceptPublishAsync(InterceptingPublishEventArgs args)
     {
         var message = args.ApplicationMessage;
+
+        // The engine's own downlink commands; a device cannot pose as the engine, whose session items are the server's.
+        if (args.ClientId == EngineClientId && ReferenceEquals(args.SessionItems, _server?.ServerSessionItems))
+        {
+            return;
+        }
+
         if (args.SessionItems[DeviceSession.Key] is not DeviceSession session)
         {
             Refuse(args, RejectReason.NotAuthenticated, MqttPubAckReasonCode.NotAuthorized, message.Topic);
@@ -93,59 +147,35 @@ public sealed partial class MqttBroker(
 
         if (!DeviceTopic.TryParse(_options.TopicRoot, message.Topic, out var topic) || topic.Channel == DeviceChannel.Commands)
         {
-            Refuse(args, RejectReason.UnknownTopic, MqttPubAckReasonCode.TopicNameInvalid, message.Topic);
+            Refuse(args, RejectReason.UnknownTopic, MqttPubAckReasonCode.TopicNameInvalid, $"{session.DeviceId} → {message.Topic}");
             return;
         }
 
         if (topic.DeviceId != session.DeviceId)
         {
-            Refuse(args, RejectReason.ForeignTopic, MqttPubAckReasonCode.NotAuthorized, message.Topic);
+            Refuse(args, RejectReason.ForeignTopic, MqttPubAckReasonCode.NotAuthorized, $"{session.DeviceId} → {message.Topic}");
             return;
         }
 
-        try
+        if (!session.Flood.TryPass(clock.GetUtcNow()))
         {
-            switch (topic.Channel)
-            {
-                case DeviceChannel.Telemetry:
-                    var report = _telemetry.Parse(message.Payload);
-                    if (!report.IsOk)
-                    {
-                        Refuse(args, report.Reason!.Value, MqttPubAckReasonCode.PayloadFormatInvalid, $"{message.Topic}: {report.Detail}");
-                        return;
-                    }
-
-                    await session.Twin.ReportTelemetry(report.Value!);
-                    break;
-                case DeviceChannel.Status:
-                    var status = StatusParser.Parse(message.Payload);
-                    if (!status.IsOk)
-                    {
-                        Refuse(args, status.Reason!.Value, MqttPubAckReasonCode.PayloadFormatInvalid, $"{message.Topic}: {status.Detail}");
-                        return;
-                    }
-
-                    await session.Twin.ReportStatus(status.Value!.Online, clock.GetUtcNow());
-                    break;
-            }
-
-            if (topic.Channel is DeviceChannel.Telemetry or DeviceChannel.Status)
-            {
-                // The engine is the consumer of these; no other client may subscribe to them.
-                args.ProcessPublish = false;
-                args.Response.ReasonCode = MqttPubAckReasonCode.Success;
-            }
-
-            metrics.Accepted(topic.Channel);
+            args.ProcessPublish = false;
+            args.Response.ReasonCode = MqttPubAckReasonCode.QuotaExceeded;
+            metrics.Throttled(session.DeviceId);
+            return;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+
+        var outcome = await handler.HandleAsync(session.Twin, topic, message.Payload);
+
+        // The engine consumes device messages; no other client may subscribe to them.
+        args.ProcessPublish = false;
+        args.Response.ReasonCode = outcome.Reason switch
         {
-            Refuse(args, RejectReason.ProcessingFailed, MqttPubAckReasonCode.UnspecifiedError, message.Topic);
-            if (_logThrottle.ShouldLog("processing"))
-            {
-                LogProcessingFailed(ex, session.DeviceId);
-            }
-        }
+            null => MqttPubAckReasonCode.Success,
+            RejectReason.UnknownTopic => MqttPubAckReasonCode.TopicNameInvalid,
+            RejectReason.ProcessingFailed => MqttPubAckReasonCode.ImplementationSpecificError,
+            _ => MqttPubAckReasonCode.PayloadFormatInvalid,
+        };
     }
 
     private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs args)
@@ -157,7 +187,7 @@ public sealed partial class MqttBroker(
         {
             args.ProcessSubscription = false;
             args.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
-            metrics.Rejected(RejectReason.ForeignTopic);
+            handler.Refused(RejectReason.ForeignTopic, args.ClientId, $"subscribe {args.TopicFilter.Topic}");
         }
 
         return Task.CompletedTask;
@@ -167,11 +197,7 @@ public sealed partial class MqttBroker(
     {
         args.ProcessPublish = false;
         args.Response.ReasonCode = code;
-        metrics.Rejected(reason);
-        if (_logThrottle.ShouldLog(reason.Name()))
-        {
-            LogRefusedMessage(reason.Name(), args.ClientId, detail);
-        }
+        handler.Refused(reason, args.ClientId, detail);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MQTT broker listening on {Address}:{Port}")]
@@ -179,10 +205,4 @@ public sealed partial class MqttBroker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused MQTT connection for '{DeviceId}' from {Remote}: bad credentials")]
     private partial void LogRefusedConnection(string deviceId, string remote);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused message ({Reason}) from client '{ClientId}': {Detail}")]
-    private partial void LogRefusedMessage(string reason, string clientId, string detail);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Processing a message from '{DeviceId}' failed")]
-    private partial void LogProcessingFailed(Exception exception, string deviceId);
 }

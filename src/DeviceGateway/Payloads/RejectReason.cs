@@ -20,6 +20,7 @@ public enum RejectReason
     UnknownDevice,
     NotAuthenticated,
     ProcessingFailed,
+    RateLimited,
 }
 
 /// <summary>The camelCase names under which reasons appear in metrics and the API.</summary>
@@ -44,6 +45,7 @@ public static class RejectReasonNames
         RejectReason.UnknownDevice => "unknownDevice",
         RejectReason.NotAuthenticated => "notAuthenticated",
         RejectReason.ProcessingFailed => "processingFailed",
+        RejectReason.RateLimited => "rateLimited",
         _ => reason.ToString(),
     };
 }

@@ -14,4 +14,5 @@ public sealed record DeviceSnapshot(
     [property: Id(6)] bool Online,
     [property: Id(7)] DateTimeOffset? LastSeen,
     [property: Id(8)] IReadOnlyDictionary<string, MetricReading> Values,
-    [property: Id(9)] IReadOnlyList<string> Alarms);
+    [property: Id(9)] IReadOnlyList<DeviceAlarm> Alarms,
+    [property: Id(10)] int ExpectedIntervalSeconds);

@@ -8,12 +8,21 @@ namespace CityOps.Grains.Interfaces.Devices;
 /// </summary>
 public interface IDeviceAccountGrain : IGrainWithStringKey
 {
-    /// <summary>Registers the device with its secret; a repeat with the same kind and secret writes nothing.</summary>
+    /// <summary>
+    /// Registers the device with its secret; a repeat with the same kind and secret writes nothing.
+    /// A revoked device stays revoked.
+    /// </summary>
     Task EnsureRegistered(DeviceKind kind, string secret);
 
-    /// <summary>The device's kind when the secret is right; null for a wrong secret or an unknown device.</summary>
+    /// <summary>Registers a new device; false when the id is taken (registered or revoked).</summary>
+    Task<bool> TryCreate(DeviceKind kind, string secret);
+
+    /// <summary>Refuses the device from now on; its secret is forgotten.</summary>
+    Task Revoke();
+
+    /// <summary>The device's kind when the secret is right; null for a wrong secret, an unknown or a revoked device.</summary>
     ValueTask<DeviceKind?> Authenticate(string secret);
 
-    /// <summary>The device's kind, or null when no such device is registered.</summary>
+    /// <summary>The device's kind, or null when no such device was ever registered.</summary>
     ValueTask<DeviceKind?> GetKind();
 }

@@ -9,11 +9,35 @@ public interface IDeviceTwinGrain : IGrainWithStringKey
     /// <summary>Sets the device's identity and place; a repeat with the same profile writes nothing.</summary>
     Task Provision(DeviceProfile profile);
 
-    /// <summary>Applies a telemetry message in memory; storage is written later, not per message.</summary>
-    ValueTask ReportTelemetry(TelemetryReport report);
+    /// <summary>The device opened an MQTT connection; a clean session restarts its sequence numbers.</summary>
+    ValueTask ReportConnected(bool cleanSession);
+
+    /// <summary>
+    /// Applies a telemetry message in memory and evaluates the kind's thresholds; storage is written
+    /// later, not per message. Returns false for a redelivered (deviceId, seq) already applied.
+    /// </summary>
+    ValueTask<bool> ReportTelemetry(TelemetryReport report);
 
     /// <summary>Records the device's own online/offline statement (status topic or last will).</summary>
     ValueTask ReportStatus(bool online, DateTimeOffset at);
+
+    /// <summary>An SOS press or a video detection: raises its alarm at once.</summary>
+    ValueTask ReportDeviceEvent(DeviceEventReport report);
+
+    /// <summary>Clears an alarm that no reading can clear (an SOS, a detection) once someone has dealt with it.</summary>
+    Task<bool> ClearAlarm(string kind);
+
+    /// <summary>Sends a command to the device and tracks it until acknowledged, failed or timed out.</summary>
+    Task<DeviceCommand> SendCommand(string name, string args, string requestedBy);
+
+    /// <summary>The device's answer on <c>commands/ack</c>; answers to unknown or finished commands are ignored.</summary>
+    ValueTask AcknowledgeCommand(string commandId, bool ok, string? failure);
+
+    /// <summary>The most recent commands, newest first.</summary>
+    ValueTask<IReadOnlyList<DeviceCommand>> GetCommands();
+
+    /// <summary>The downsampled history of one metric between two times.</summary>
+    ValueTask<IReadOnlyList<HistoryPoint>> GetHistory(string metric, DateTimeOffset since, DateTimeOffset until);
 
     /// <summary>The twin's live state, or null when the device was never provisioned.</summary>
     ValueTask<DeviceSnapshot?> GetSnapshot();

@@ -6,30 +6,56 @@ namespace CityOps.Grains.Devices;
 public sealed class DeviceAccountGrain([PersistentState("deviceAccount", "Default")] IPersistentState<DeviceAccountState> state)
     : Grain, IDeviceAccountGrain
 {
+    private DeviceAccountState Account => state.State;
+
     public async Task EnsureRegistered(DeviceKind kind, string secret)
     {
         ArgumentException.ThrowIfNullOrEmpty(secret);
-        var current = state.State;
-        if (current.Kind == kind && current.SecretHash is { } hash && DeviceSecretHasher.Verify(secret, current.Salt!, hash))
+        if (Account.Revoked || (Account.Kind == kind && Verifies(secret)))
         {
             return;
         }
 
-        var (salt, newHash) = DeviceSecretHasher.Hash(secret);
-        current.Kind = kind;
-        current.Salt = salt;
-        current.SecretHash = newHash;
+        await SetSecretAsync(kind, secret);
+    }
+
+    public async Task<bool> TryCreate(DeviceKind kind, string secret)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(secret);
+        if (Account.Revoked || Account.SecretHash is not null)
+        {
+            return false;
+        }
+
+        await SetSecretAsync(kind, secret);
+        return true;
+    }
+
+    public async Task Revoke()
+    {
+        Account.Revoked = true;
+        Account.Salt = null;
+        Account.SecretHash = null;
         await state.WriteStateAsync();
     }
 
-    public ValueTask<DeviceKind?> Authenticate(string secret)
-    {
-        var current = state.State;
-        var ok = current.SecretHash is { } hash && !string.IsNullOrEmpty(secret) && DeviceSecretHasher.Verify(secret, current.Salt!, hash);
-        return ValueTask.FromResult(ok ? current.Kind : null);
-    }
+    public ValueTask<DeviceKind?> Authenticate(string secret) =>
+        ValueTask.FromResult(!Account.Revoked && !string.IsNullOrEmpty(secret) && Verifies(secret) ? Account.Kind : null);
 
-    public ValueTask<DeviceKind?> GetKind() => ValueTask.FromResult(state.State.SecretHash is null ? null : state.State.Kind);
+    /// <summary>A revoked device keeps its kind, so its twin and history stay visible.</summary>
+    public ValueTask<DeviceKind?> GetKind() => ValueTask.FromResult(Account.Kind);
+
+    private bool Verifies(string secret) =>
+        Account.SecretHash is { } hash && DeviceSecretHasher.Verify(secret, Account.Salt!, hash);
+
+    private async Task SetSecretAsync(DeviceKind kind, string secret)
+    {
+        var (salt, hash) = DeviceSecretHasher.Hash(secret);
+        Account.Kind = kind;
+        Account.Salt = salt;
+        Account.SecretHash = hash;
+        await state.WriteStateAsync();
+    }
 }
 
 [GenerateSerializer]
@@ -38,4 +64,5 @@ public sealed class DeviceAccountState
     [Id(0)] public DeviceKind? Kind { get; set; }
     [Id(1)] public byte[]? Salt { get; set; }
     [Id(2)] public byte[]? SecretHash { get; set; }
+    [Id(3)] public bool Revoked { get; set; }
 }

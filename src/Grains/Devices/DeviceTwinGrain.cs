@@ -1,28 +1,59 @@
 using CityOps.Grains.Interfaces.Devices;
+using CityOps.Grains.Rules;
 
 namespace CityOps.Grains.Devices;
 
 /// <summary>
 /// The shared behaviour of every device twin. Telemetry changes memory at line rate; storage is
-/// written when something significant changes (provisioning, online/offline) or, for plain
-/// readings, once per <see cref="FlushDelay"/> and when the grain deactivates (including a clean
-/// shutdown), never once per message.
+/// written when something significant changes (provisioning, online/offline, an alarm, a command)
+/// or, for plain readings, once per flush delay and when the grain deactivates (including a clean
+/// shutdown), never once per message. Chart history lives in a second, less often written state.
 /// </summary>
-public abstract class DeviceTwinGrain(IPersistentState<DeviceTwinState> state, TimeProvider clock) : Grain, IDeviceTwinGrain
+public abstract class DeviceTwinGrain(
+    IPersistentState<DeviceTwinState> state,
+    IPersistentState<DeviceHistoryState> history,
+    DeviceTwinServices services) : Grain, IDeviceTwinGrain, IRemindable
 {
-    /// <summary>How long readings may stay only in memory before they are written.</summary>
-    public static readonly TimeSpan FlushDelay = TimeSpan.FromSeconds(30);
+    /// <summary>The alarm kind of a device that fell silent.</summary>
+    public const string OfflineAlarm = "device_offline";
 
+    private const string SilenceReminder = "silence";
+    private const int CommandsKept = 50;
+
+    private readonly TimeProvider _clock = services.Clock;
+    private readonly DeviceTwinOptions _options = services.Options;
     private IGrainTimer? _pendingFlush;
+    private IGrainTimer? _silenceTimer;
+    private IGrainTimer? _commandTimer;
+    private bool _historyDirty;
+    private HashSet<long>? _recentSeqSet;
 
-    protected DeviceTwinState Twin => state.State;
+    private DeviceTwinState Twin => state.State;
+
+    private string DeviceId => this.GetPrimaryKeyString();
+
+    private TimeSpan SilenceThreshold => TimeSpan.FromSeconds(Math.Max(1, Twin.Profile?.ExpectedIntervalSeconds ?? 60) * _options.SilenceIntervals);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await CheckSilenceAsync();
+        if (Twin.Online)
+        {
+            StartSilenceTimer();
+        }
+
+        if (Twin.Commands.Any(c => c.State is CommandState.Sent or CommandState.Retried))
+        {
+            StartCommandTimer();
+        }
+    }
 
     public async Task Provision(DeviceProfile profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        if (profile.Id != this.GetPrimaryKeyString())
+        if (profile.Id != DeviceId)
         {
-            throw new ArgumentException($"Profile of '{profile.Id}' sent to twin '{this.GetPrimaryKeyString()}'.", nameof(profile));
+            throw new ArgumentException($"Profile of '{profile.Id}' sent to twin '{DeviceId}'.", nameof(profile));
         }
 
         if (Twin.Profile == profile)
@@ -34,41 +65,138 @@ public abstract class DeviceTwinGrain(IPersistentState<DeviceTwinState> state, T
         await state.WriteStateAsync();
     }
 
-    public ValueTask ReportTelemetry(TelemetryReport report)
+    public ValueTask ReportConnected(bool cleanSession)
     {
-        ArgumentNullException.ThrowIfNull(report);
-        if (Twin.Profile is null)
+        // With a clean session the broker redelivers nothing, so a restarted device may count from 1 again.
+        if (cleanSession)
         {
-            throw new InvalidOperationException($"Device '{this.GetPrimaryKeyString()}' is not provisioned.");
+            Twin.RecentSeqs.Clear();
+            _recentSeqSet = null;
         }
 
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask<bool> ReportTelemetry(TelemetryReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var profile = RequireProfile();
+        if (report.Seq is { } seq && !RememberSeq(seq))
+        {
+            return false;
+        }
+
+        var now = _clock.GetUtcNow();
+        var alarmsChanged = false;
         foreach (var (metric, value) in report.Values)
         {
             // Out-of-order messages must not overwrite a newer reading of the same metric.
             if (!Twin.Values.TryGetValue(metric, out var existing) || existing.Timestamp <= report.Timestamp)
             {
                 Twin.Values[metric] = new MetricReading(value, report.Timestamp);
+                alarmsChanged |= EvaluateRules(profile, metric, value, report.Timestamp);
             }
+
+            new MetricHistory(history.State.Metrics).Add(metric, value, report.Timestamp, now);
+            _historyDirty = true;
         }
 
-        Twin.LastSeen = clock.GetUtcNow();
-        var cameOnline = !Twin.Online;
-        Twin.Online = true;
-        return cameOnline ? new ValueTask(state.WriteStateAsync()) : ScheduleFlush();
+        Twin.LastSeen = now;
+        var cameOnline = await MarkOnlineAsync();
+        if (cameOnline || alarmsChanged)
+        {
+            await WriteNowAsync();
+        }
+        else
+        {
+            ScheduleFlush();
+        }
+
+        return true;
     }
 
     public async ValueTask ReportStatus(bool online, DateTimeOffset at)
     {
-        Twin.LastSeen = clock.GetUtcNow();
-        if (Twin.Online == online)
+        RequireProfile();
+        Twin.LastSeen = _clock.GetUtcNow();
+        var changed = online ? await MarkOnlineAsync() : await MarkOfflineAsync(raiseAlarm: false);
+        if (changed)
         {
-            await ScheduleFlush();
+            await WriteNowAsync();
+        }
+        else
+        {
+            ScheduleFlush();
+        }
+    }
+
+    public async ValueTask ReportDeviceEvent(DeviceEventReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        RequireProfile();
+        Twin.LastSeen = _clock.GetUtcNow();
+        await MarkOnlineAsync();
+        var severity = report.Kind == "sos" ? AlarmSeverity.Critical : AlarmSeverity.Major;
+        Twin.Alarms[report.Kind] = new DeviceAlarm(report.Kind, severity, report.At, null, report.Confidence);
+        if (report.Snapshot is not null)
+        {
+            Twin.LatestSnapshot = report.Snapshot;
+        }
+
+        await WriteNowAsync();
+    }
+
+    public async Task<bool> ClearAlarm(string kind)
+    {
+        if (!Twin.Alarms.Remove(kind))
+        {
+            return false;
+        }
+
+        await WriteNowAsync();
+        return true;
+    }
+
+    public async Task<DeviceCommand> SendCommand(string name, string args, string requestedBy)
+    {
+        RequireProfile();
+        var sender = services.CommandSender
+            ?? throw new InvalidOperationException("No device gateway runs in this process to deliver commands.");
+        var command = new DeviceCommand(Guid.NewGuid().ToString("N"), name, args, CommandState.Sent, 1, _clock.GetUtcNow(), null, null, requestedBy);
+        Twin.Commands.Insert(0, command);
+        if (Twin.Commands.Count > CommandsKept)
+        {
+            Twin.Commands.RemoveRange(CommandsKept, Twin.Commands.Count - CommandsKept);
+        }
+
+        await WriteNowAsync();
+        await sender.SendAsync(DeviceId, command, CancellationToken.None);
+        StartCommandTimer();
+        return command;
+    }
+
+    public async ValueTask AcknowledgeCommand(string commandId, bool ok, string? failure)
+    {
+        var index = Twin.Commands.FindIndex(c => c.Id == commandId);
+        if (index < 0 || Twin.Commands[index].State is not (CommandState.Sent or CommandState.Retried))
+        {
             return;
         }
 
-        Twin.Online = online;
-        await state.WriteStateAsync();
+        Twin.Commands[index] = Twin.Commands[index] with
+        {
+            State = ok ? CommandState.Acknowledged : CommandState.Failed,
+            AnsweredAt = _clock.GetUtcNow(),
+            Error = ok ? null : failure ?? "device reported failure",
+        };
+        await WriteNowAsync();
     }
+
+    public ValueTask<IReadOnlyList<DeviceCommand>> GetCommands() =>
+        ValueTask.FromResult<IReadOnlyList<DeviceCommand>>([.. Twin.Commands]);
+
+    public ValueTask<IReadOnlyList<HistoryPoint>> GetHistory(string metric, DateTimeOffset since, DateTimeOffset until) =>
+        ValueTask.FromResult(new MetricHistory(history.State.Metrics).Query(metric, since, until));
 
     public ValueTask<DeviceSnapshot?> GetSnapshot()
     {
@@ -87,7 +215,16 @@ public abstract class DeviceTwinGrain(IPersistentState<DeviceTwinState> state, T
             Twin.Online,
             Twin.LastSeen,
             new Dictionary<string, MetricReading>(Twin.Values),
-            []));
+            [.. Twin.Alarms.Values.OrderBy(a => a.RaisedAt)],
+            profile.ExpectedIntervalSeconds));
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == SilenceReminder)
+        {
+            await CheckSilenceAsync();
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -99,13 +236,177 @@ public abstract class DeviceTwinGrain(IPersistentState<DeviceTwinState> state, T
             await state.WriteStateAsync(cancellationToken);
         }
 
+        if (_historyDirty)
+        {
+            await history.WriteStateAsync(cancellationToken);
+        }
+
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
-    private ValueTask ScheduleFlush()
+    private DeviceProfile RequireProfile() =>
+        Twin.Profile ?? throw new InvalidOperationException($"Device '{DeviceId}' is not provisioned.");
+
+    /// <summary>Returns false when the sequence number was seen recently (a redelivery).</summary>
+    private bool RememberSeq(long seq)
     {
-        _pendingFlush ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushDelay, Timeout.InfiniteTimeSpan));
-        return ValueTask.CompletedTask;
+        _recentSeqSet ??= [.. Twin.RecentSeqs];
+        if (!_recentSeqSet.Add(seq))
+        {
+            return false;
+        }
+
+        Twin.RecentSeqs.Enqueue(seq);
+        while (Twin.RecentSeqs.Count > _options.SeqWindow)
+        {
+            _recentSeqSet.Remove(Twin.RecentSeqs.Dequeue());
+        }
+
+        return true;
+    }
+
+    /// <summary>Runs the kind's thresholds for one metric; true when an alarm was raised or cleared.</summary>
+    private bool EvaluateRules(DeviceProfile profile, string metric, double value, DateTimeOffset at)
+    {
+        var changed = false;
+        foreach (var rule in services.Rules.For(profile.Kind))
+        {
+            if (rule.Metric != metric)
+            {
+                continue;
+            }
+
+            var key = $"{rule.Alarm}:{rule.Metric}";
+            var (next, transition) = RuleEvaluator.Evaluate(rule, Twin.RuleStates.GetValueOrDefault(key, RuleState.Idle), value, at);
+            Twin.RuleStates[key] = next;
+            switch (transition)
+            {
+                case RuleTransition.Raise:
+                    Twin.Alarms[rule.Alarm] = new DeviceAlarm(rule.Alarm, rule.Severity, at, metric, value);
+                    changed = true;
+                    break;
+                case RuleTransition.Clear:
+                    changed |= Twin.Alarms.Remove(rule.Alarm);
+                    break;
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>Returns true when the device was offline until now.</summary>
+    private async Task<bool> MarkOnlineAsync()
+    {
+        var wasSilent = Twin.Alarms.Remove(OfflineAlarm);
+        if (Twin.Online)
+        {
+            return wasSilent;
+        }
+
+        Twin.Online = true;
+        StartSilenceTimer();
+
+        // The timer is precise while the twin is active; the reminder wakes it after a restart.
+        await this.RegisterOrUpdateReminder(SilenceReminder, SilenceThreshold, Max(SilenceThreshold, TimeSpan.FromMinutes(1)));
+        return true;
+    }
+
+    /// <summary>Returns true when the device was online until now.</summary>
+    private async Task<bool> MarkOfflineAsync(bool raiseAlarm)
+    {
+        if (raiseAlarm)
+        {
+            Twin.Alarms[OfflineAlarm] = new DeviceAlarm(OfflineAlarm, AlarmSeverity.Minor, _clock.GetUtcNow(), null, null);
+        }
+
+        if (!Twin.Online)
+        {
+            return raiseAlarm;
+        }
+
+        Twin.Online = false;
+        _silenceTimer?.Dispose();
+        _silenceTimer = null;
+        if (await this.GetReminder(SilenceReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        return true;
+    }
+
+    private void StartSilenceTimer()
+    {
+        var period = Max(SilenceThreshold / 3, TimeSpan.FromSeconds(1));
+        _silenceTimer ??= this.RegisterGrainTimer(
+            _ => CheckSilenceAsync(),
+            new GrainTimerCreationOptions(period, period) { KeepAlive = true });
+    }
+
+    private async Task CheckSilenceAsync()
+    {
+        if (Twin.Online && Twin.LastSeen is { } lastSeen && _clock.GetUtcNow() - lastSeen > SilenceThreshold)
+        {
+            await MarkOfflineAsync(raiseAlarm: true);
+            await WriteNowAsync();
+        }
+    }
+
+    private void StartCommandTimer()
+    {
+        _commandTimer ??= this.RegisterGrainTimer(
+            _ => CheckCommandsAsync(),
+            new GrainTimerCreationOptions(_options.CommandTimeout / 4, _options.CommandTimeout / 4) { KeepAlive = true });
+    }
+
+    /// <summary>Sends unanswered commands again, then gives them up as timed out.</summary>
+    private async Task CheckCommandsAsync()
+    {
+        var now = _clock.GetUtcNow();
+        var changed = false;
+        for (var i = 0; i < Twin.Commands.Count; i++)
+        {
+            var command = Twin.Commands[i];
+            if (command.State is not (CommandState.Sent or CommandState.Retried)
+                || now - command.CreatedAt < _options.CommandTimeout * command.Attempts)
+            {
+                continue;
+            }
+
+            changed = true;
+            if (command.Attempts < _options.CommandAttempts && services.CommandSender is { } sender)
+            {
+                Twin.Commands[i] = command with { State = CommandState.Retried, Attempts = command.Attempts + 1 };
+                await sender.SendAsync(DeviceId, Twin.Commands[i], CancellationToken.None);
+            }
+            else
+            {
+                Twin.Commands[i] = command with { State = CommandState.TimedOut, AnsweredAt = now, Error = "no acknowledgement" };
+            }
+        }
+
+        if (!Twin.Commands.Any(c => c.State is CommandState.Sent or CommandState.Retried))
+        {
+            _commandTimer?.Dispose();
+            _commandTimer = null;
+        }
+
+        if (changed)
+        {
+            await WriteNowAsync();
+        }
+    }
+
+    private async Task WriteNowAsync()
+    {
+        _pendingFlush?.Dispose();
+        _pendingFlush = null;
+        await state.WriteStateAsync();
+    }
+
+    private void ScheduleFlush()
+    {
+        _pendingFlush ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(_options.FlushDelay, Timeout.InfiniteTimeSpan));
     }
 
     private async Task FlushAsync(CancellationToken cancellationToken)
@@ -113,7 +414,14 @@ public abstract class DeviceTwinGrain(IPersistentState<DeviceTwinState> state, T
         _pendingFlush?.Dispose();
         _pendingFlush = null;
         await state.WriteStateAsync(cancellationToken);
+        if (_historyDirty)
+        {
+            _historyDirty = false;
+            await history.WriteStateAsync(cancellationToken);
+        }
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }
 
 [GenerateSerializer]
@@ -123,4 +431,16 @@ public sealed class DeviceTwinState
     [Id(1)] public Dictionary<string, MetricReading> Values { get; set; } = [];
     [Id(2)] public DateTimeOffset? LastSeen { get; set; }
     [Id(3)] public bool Online { get; set; }
+    [Id(4)] public Dictionary<string, DeviceAlarm> Alarms { get; set; } = [];
+    [Id(5)] public Dictionary<string, RuleState> RuleStates { get; set; } = [];
+    [Id(6)] public Queue<long> RecentSeqs { get; set; } = new();
+    [Id(7)] public List<DeviceCommand> Commands { get; set; } = [];
+    [Id(8)] public string? LatestSnapshot { get; set; }
+}
+
+/// <summary>Chart history, kept apart because it is larger and changes with every reading.</summary>
+[GenerateSerializer]
+public sealed class DeviceHistoryState
+{
+    [Id(0)] public Dictionary<string, List<HistoryBucket>> Metrics { get; set; } = [];
 }

@@ -2,5 +2,8 @@ using CityOps.Grains.Interfaces.Devices;
 
 namespace CityOps.Grains.Devices;
 
-public sealed class SmartPoleGrain([PersistentState("device", "Default")] IPersistentState<DeviceTwinState> state, TimeProvider clock)
-    : DeviceTwinGrain(state, clock), ISmartPoleGrain;
+public sealed class SmartPoleGrain(
+    [PersistentState("device", "Default")] IPersistentState<DeviceTwinState> state,
+    [PersistentState("deviceHistory", "Default")] IPersistentState<DeviceHistoryState> history,
+    DeviceTwinServices services)
+    : DeviceTwinGrain(state, history, services), ISmartPoleGrain;

@@ -1,5 +1,6 @@
 using CityOps.DashboardHost;
 using CityOps.DeviceGateway;
+using CityOps.Grains;
 using CityOps.Samples.DeviceSimulator;
 using CityOps.Silo.City;
 using CityOps.Silo.Storage;
@@ -38,7 +39,7 @@ public static class CityOpsHost
         await DatabaseSchema.ApplyAsync(settings.StorageInvariant, settings.StorageConnectionString, DatabaseSchema.ScriptsDirectory, cancellationToken);
 
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddCityGrains(builder.Configuration);
         builder.UseOrleans(silo => ConfigureSilo(silo, settings));
 
         // Hosted services start in this order: the silo, then the devices' registration, then the

@@ -1,0 +1,40 @@
+namespace CityOps.Grains.Devices;
+
+/// <summary>How device twins behave (configuration section <c>Devices</c>).</summary>
+public sealed class DeviceTwinOptions
+{
+    public const string Section = "Devices";
+
+    /// <summary>How long readings may stay only in memory before they are written.</summary>
+    public TimeSpan FlushDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A device silent for this many expected intervals is offline (an offline alarm).</summary>
+    public double SilenceIntervals { get; set; } = 3;
+
+    /// <summary>How long a command waits for its acknowledgement before it is sent again or times out.</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many times a command is sent before it times out.</summary>
+    public int CommandAttempts { get; set; } = 2;
+
+    /// <summary>How many recent sequence numbers are remembered to drop QoS 1 redeliveries.</summary>
+    public int SeqWindow { get; set; } = 256;
+}
+
+/// <summary>The shared services every device twin needs, so the kinds' grains stay one-liners.</summary>
+public sealed class DeviceTwinServices(
+    TimeProvider clock,
+    Rules.RuleSet rules,
+    Microsoft.Extensions.Options.IOptions<DeviceTwinOptions> options,
+    IServiceProvider services)
+{
+    public TimeProvider Clock => clock;
+
+    public Rules.RuleSet Rules => rules;
+
+    public DeviceTwinOptions Options => options.Value;
+
+    /// <summary>The gateway's command sender, when a gateway runs in this process.</summary>
+    public Interfaces.Devices.IDeviceCommandSender? CommandSender =>
+        services.GetService(typeof(Interfaces.Devices.IDeviceCommandSender)) as Interfaces.Devices.IDeviceCommandSender;
+}

@@ -1,0 +1,30 @@
+using CityOps.Grains.Devices;
+using CityOps.Grains.Rules;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CityOps.Grains;
+
+public static class GrainsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds what the grains need from their host: the device twins' options and thresholds
+    /// (sections <c>Devices</c> and <c>Rules</c>). A rule that cannot work stops the start with its location.
+    /// </summary>
+    public static IServiceCollection AddCityGrains(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var rules = RuleSet.From(configuration.GetSection(RuleSet.Section));
+        var problems = rules.Problems().ToList();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("Invalid threshold rules:" + Environment.NewLine + string.Join(Environment.NewLine, problems));
+        }
+
+        services.AddSingleton(rules);
+        services.Configure<DeviceTwinOptions>(configuration.GetSection(DeviceTwinOptions.Section));
+        services.AddSingleton<DeviceTwinServices>();
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}

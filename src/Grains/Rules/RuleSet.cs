@@ -1,0 +1,44 @@
+using CityOps.Grains.Interfaces.City;
+using Microsoft.Extensions.Configuration;
+
+namespace CityOps.Grains.Rules;
+
+/// <summary>
+/// The thresholds of every device kind (configuration section <c>Rules</c>, keyed by the kind's
+/// camelCase name). Smart poles carry an environment module, so they may have air-quality rules too.
+/// </summary>
+public sealed class RuleSet
+{
+    public const string Section = "Rules";
+
+    public Dictionary<string, List<ThresholdRule>> Kinds { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public static RuleSet From(IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var set = new RuleSet();
+        foreach (var kind in section.GetChildren())
+        {
+            set.Kinds[kind.Key] = kind.Get<List<ThresholdRule>>() ?? [];
+        }
+
+        return set;
+    }
+
+    public IReadOnlyList<ThresholdRule> For(DeviceKind kind) =>
+        Kinds.TryGetValue(KindName(kind), out var rules) ? rules : [];
+
+    /// <summary>Every problem in the configuration, each naming the kind and rule it is in.</summary>
+    public IEnumerable<string> Problems() =>
+        from kind in Kinds
+        from entry in kind.Value.Select((rule, index) => (rule, index))
+        let problem = entry.rule.Problem()
+        where problem is not null
+        select $"Rules:{kind.Key}:{entry.index}: {problem}";
+
+    private static string KindName(DeviceKind kind)
+    {
+        var name = kind.ToString();
+        return char.ToLowerInvariant(name[0]) + name[1..];
+    }
+}

@@ -1,0 +1,153 @@
+using CityOps.Grains.Devices;
+using CityOps.Grains.Interfaces.City;
+using CityOps.Grains.Interfaces.Devices;
+
+namespace CityOps.Grains.Tests.Devices;
+
+/// <summary>Thresholds, redeliveries, silence, SOS and commands on a live twin.</summary>
+[Collection(ClusterTests.Name)]
+public class DeviceTwinBehaviourTests(ClusterFixture fixture)
+{
+    private async Task<IDeviceTwinGrain> ProvisionedAsync(DeviceKind kind = DeviceKind.WaterLevel, int intervalSeconds = 600)
+    {
+        var id = $"{kind}-{Guid.NewGuid():N}";
+        var twin = DeviceTwins.Get(fixture.Grains, kind, id);
+        await twin.Provision(new DeviceProfile(id, kind, "测试 " + id, 114.3, 27.6, "9901010010010001", intervalSeconds));
+        return twin;
+    }
+
+    private static TelemetryReport Reading(string metric, double value, long? seq = null) =>
+        new(DateTimeOffset.UtcNow, seq, new Dictionary<string, double> { [metric] = value });
+
+    [Fact]
+    public async Task A_water_level_flapping_around_the_threshold_raises_one_alarm_and_recovery_clears_it()
+    {
+        var twin = await ProvisionedAsync();
+
+        foreach (var level in new[] { 16.0, 14.0, 15.5, 13.0, 16.2 })
+        {
+            await twin.ReportTelemetry(Reading("waterLevelCm", level));
+        }
+
+        var alarms = (await twin.GetSnapshot())!.Alarms;
+        alarms.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Kind = "waterlogging", Severity = AlarmSeverity.Major, Value = 16.0 });
+
+        await twin.ReportTelemetry(Reading("waterLevelCm", 11));
+        (await twin.GetSnapshot())!.Alarms.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_redelivered_sequence_number_is_applied_once()
+    {
+        var twin = await ProvisionedAsync();
+
+        (await twin.ReportTelemetry(Reading("waterLevelCm", 3, seq: 42))).Should().BeTrue();
+        (await twin.ReportTelemetry(Reading("waterLevelCm", 9, seq: 42))).Should().BeFalse();
+
+        (await twin.GetSnapshot())!.Values["waterLevelCm"].Value.Should().Be(3);
+    }
+
+    [Fact]
+    public async Task A_device_reconnecting_with_a_clean_session_may_count_from_one_again()
+    {
+        var twin = await ProvisionedAsync();
+        await twin.ReportTelemetry(Reading("waterLevelCm", 3, seq: 1));
+
+        await twin.ReportConnected(cleanSession: true);
+
+        (await twin.ReportTelemetry(Reading("waterLevelCm", 4, seq: 1))).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_device_silent_for_several_intervals_goes_offline_with_an_alarm()
+    {
+        var twin = await ProvisionedAsync(DeviceKind.Noise, intervalSeconds: 1);
+        await twin.ReportTelemetry(Reading("noiseDb", 55));
+
+        await Eventually.Async(async () =>
+        {
+            var snapshot = (await twin.GetSnapshot())!;
+            snapshot.Online.Should().BeFalse();
+            snapshot.Alarms.Should().ContainSingle(a => a.Kind == DeviceTwinGrain.OfflineAlarm);
+        }, TimeSpan.FromSeconds(15));
+
+        await twin.ReportTelemetry(Reading("noiseDb", 56));
+        (await twin.GetSnapshot())!.Alarms.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_device_that_says_it_goes_offline_raises_no_alarm()
+    {
+        var twin = await ProvisionedAsync(DeviceKind.Gas);
+        await twin.ReportStatus(true, DateTimeOffset.UtcNow);
+
+        await twin.ReportStatus(false, DateTimeOffset.UtcNow);
+
+        var snapshot = (await twin.GetSnapshot())!;
+        snapshot.Online.Should().BeFalse();
+        snapshot.Alarms.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task An_sos_press_raises_a_critical_alarm_at_once_until_someone_clears_it()
+    {
+        var twin = await ProvisionedAsync(DeviceKind.SmartPole, 60);
+
+        await twin.ReportDeviceEvent(new DeviceEventReport("sos", DateTimeOffset.UtcNow, null, null));
+
+        (await twin.GetSnapshot())!.Alarms.Should().ContainSingle(a => a.Kind == "sos" && a.Severity == AlarmSeverity.Critical);
+        (await twin.ClearAlarm("sos")).Should().BeTrue();
+        (await twin.GetSnapshot())!.Alarms.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_command_is_delivered_and_its_acknowledgement_recorded()
+    {
+        var twin = await ProvisionedAsync(DeviceKind.SmartPole, 60);
+        var deviceId = (await twin.GetSnapshot())!.Id;
+
+        var command = await twin.SendCommand("setLight", """{"level":40}""", "operator");
+        await twin.AcknowledgeCommand(command.Id, true, null);
+
+        fixture.Commands.SentTo(deviceId).Should().ContainSingle().Which.Name.Should().Be("setLight");
+        (await twin.GetCommands()).Single().State.Should().Be(CommandState.Acknowledged);
+    }
+
+    [Fact]
+    public async Task A_device_reporting_failure_marks_the_command_failed_with_its_error()
+    {
+        var twin = await ProvisionedAsync(DeviceKind.SmartPole, 60);
+
+        var command = await twin.SendCommand("setLight", """{"level":400}""", "operator");
+        await twin.AcknowledgeCommand(command.Id, false, "level out of range");
+
+        (await twin.GetCommands()).Single().Should().BeEquivalentTo(new { State = CommandState.Failed, Error = "level out of range" });
+    }
+
+    [Fact]
+    public async Task An_unanswered_command_is_retried_then_times_out()
+    {
+        var twin = await ProvisionedAsync(DeviceKind.SmartPole, 60);
+        var deviceId = (await twin.GetSnapshot())!.Id;
+
+        await twin.SendCommand("broadcast", """{"text":"注意积水"}""", "operator");
+
+        await Eventually.Async(async () =>
+            (await twin.GetCommands()).Single().Should().BeEquivalentTo(new { State = CommandState.TimedOut, Attempts = 2 }),
+            TimeSpan.FromSeconds(15));
+        fixture.Commands.SentTo(deviceId).Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task History_returns_the_readings_of_one_metric()
+    {
+        var twin = await ProvisionedAsync(DeviceKind.AirQuality, 60);
+        await twin.ReportTelemetry(new TelemetryReport(DateTimeOffset.UtcNow, null, new Dictionary<string, double> { ["pm25"] = 30, ["pm10"] = 50 }));
+        await twin.ReportTelemetry(Reading("pm25", 50));
+
+        var points = await twin.GetHistory("pm25", DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+
+        points.Sum(p => p.Count).Should().Be(2);
+        points.Max(p => p.Max).Should().Be(50);
+    }
+}
