@@ -72,6 +72,7 @@ public sealed class Engine : IAsyncDisposable
             ["Storage:DataPath"] = DataPath,
             ["City:Path"] = CityPath,
             ["Simulator:Enabled"] = "false",
+            ["Devices:CommandTimeout"] = "00:00:02",
         };
         foreach (var (key, value) in _settings)
         {
