@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CityOps.DashboardHost.Auth;
 using CityOps.DashboardHost.Devices;
+using CityOps.DashboardHost.Grid;
 using CityOps.DashboardHost.Health;
 using CityOps.DashboardHost.Map;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -28,7 +29,8 @@ public static class DashboardServiceCollectionExtensions
         services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
         services.AddSingleton(signingKey);
         services.AddSingleton(_ => UserDirectory.Load(configuration));
-        services.AddSingleton(_ => CityMap.Load(configuration));
+        services.AddSingleton<CityMap>();
+        services.AddGrid(configuration);
         services.AddSingleton<TokenIssuer>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
@@ -82,6 +84,7 @@ public static class DashboardServiceCollectionExtensions
         app.MapAuthApi();
         app.MapDevicesApi();
         app.MapMapApi();
+        app.MapGridApi();
         app.MapPages();
         return app;
     }

@@ -1,38 +1,47 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using CityOps.DashboardHost.Auth;
-using Microsoft.Extensions.Configuration;
+using CityOps.DashboardHost.Grid;
 
 namespace CityOps.DashboardHost.Map;
 
 /// <summary>
-/// The region boundaries of the loaded city (city → district → street → community), read once
-/// at start and served to the situation map filtered to what each user may see.
+/// The region boundaries (city → district → street → community) of the grid in force, served to
+/// the situation map filtered to what each user may see. Follows the grid registry, so an imported
+/// grid shows without a restart.
 /// </summary>
-public sealed class CityMap(JsonArray features)
+public sealed class CityMap(GridRegistry registry)
 {
-    public static CityMap Load(IConfiguration configuration)
-    {
-        var path = Path.Combine(configuration["City:Path"] ?? throw new InvalidOperationException("City:Path is not configured."), "regions.geojson");
-        var document = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-            ?? throw new InvalidDataException($"{path} is not a GeoJSON object.");
-        var features = document["features"] as JsonArray
-            ?? throw new InvalidDataException($"{path} has no features.");
-        return new CityMap(features);
-    }
+    private readonly ConditionalWeakTable<GridModel, List<(string Code, JsonObject Feature)>> _features = [];
 
     /// <summary>The regions inside any of the given scopes, as a GeoJSON FeatureCollection.</summary>
     public JsonObject RegionsWithin(IReadOnlyCollection<string> scopes)
     {
         var selected = new JsonArray();
-        foreach (var feature in features)
+        foreach (var (code, feature) in _features.GetValue(registry.Current, Build))
         {
-            var code = feature?["properties"]?["code"]?.GetValue<string>();
-            if (code is not null && scopes.Any(scope => RegionScope.Contains(scope, code)))
+            if (scopes.Any(scope => RegionScope.Contains(scope, code)))
             {
-                selected.Add(feature!.DeepClone());
+                selected.Add(feature.DeepClone());
             }
         }
 
         return new JsonObject { ["type"] = "FeatureCollection", ["features"] = selected };
     }
+
+    private static List<(string, JsonObject)> Build(GridModel model) =>
+        [.. model.Regions.OrderBy(r => r.Code.Length).ThenBy(r => r.Code, StringComparer.Ordinal).Select(r => (r.Code, new JsonObject
+        {
+            ["type"] = "Feature",
+            ["properties"] = new JsonObject
+            {
+                ["code"] = r.Code,
+                ["name"] = r.Name,
+                ["nameEn"] = r.NameEn,
+                ["level"] = r.Level.ToString().ToLowerInvariant(),
+                ["parent"] = r.Parent,
+            },
+            ["geometry"] = JsonSerializer.SerializeToNode(r.Geometry, GridJson.Options),
+        }))];
 }

@@ -1,4 +1,5 @@
 using CityOps.Grains.Interfaces.Devices;
+using CityOps.Grains.Interfaces.Grid;
 using CityOps.Grains.Rules;
 
 namespace CityOps.Grains.Devices;
@@ -56,13 +57,19 @@ public abstract class DeviceTwinGrain(
             throw new ArgumentException($"Profile of '{profile.Id}' sent to twin '{DeviceId}'.", nameof(profile));
         }
 
-        if (Twin.Profile == profile)
+        if (Twin.Profile == profile && Twin.ReportedToCell is not null)
         {
             return;
         }
 
+        var previousCell = Twin.Profile?.CellCode;
         Twin.Profile = profile;
-        await state.WriteStateAsync();
+        Twin.ReportedToCell = null;
+        await WriteNowAsync();
+        if (previousCell is not null && previousCell != profile.CellCode)
+        {
+            await GrainFactory.GetGrain<IGridCellGrain>(previousCell).RemoveDevice(DeviceId);
+        }
     }
 
     public ValueTask ReportConnected(bool cleanSession)
@@ -216,7 +223,10 @@ public abstract class DeviceTwinGrain(
             Twin.LastSeen,
             new Dictionary<string, MetricReading>(Twin.Values),
             [.. Twin.Alarms.Values.OrderBy(a => a.RaisedAt)],
-            profile.ExpectedIntervalSeconds));
+            profile.ExpectedIntervalSeconds,
+            profile.Video,
+            profile.Modules,
+            Twin.LatestSnapshot));
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -397,12 +407,28 @@ public abstract class DeviceTwinGrain(
         }
     }
 
+    /// <summary>Writes a significant change at once and tells the grid cell when what it counts changed.</summary>
     private async Task WriteNowAsync()
     {
         _pendingFlush?.Dispose();
         _pendingFlush = null;
+        var cellStatus = CellStatus();
+        var cellChanged = cellStatus is not null && !cellStatus.Equals(Twin.ReportedToCell);
+        if (cellChanged)
+        {
+            Twin.ReportedToCell = cellStatus;
+        }
+
         await state.WriteStateAsync();
+        if (cellChanged)
+        {
+            await GrainFactory.GetGrain<IGridCellGrain>(Twin.Profile!.CellCode).UpdateDevice(cellStatus!.ToStatus(DeviceId, Twin.Profile.Kind));
+        }
     }
+
+    private ReportedCellStatus? CellStatus() => Twin.Profile is null
+        ? null
+        : new ReportedCellStatus(Twin.Online, string.Join(',', Twin.Alarms.Values.Select(a => a.Severity).Order()));
 
     private void ScheduleFlush()
     {
@@ -411,7 +437,8 @@ public abstract class DeviceTwinGrain(
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
-        _pendingFlush?.Dispose();
+        // Disposing a timer cancels the token of its running callback, so the timer goes only after the writes.
+        using var done = _pendingFlush;
         _pendingFlush = null;
         await state.WriteStateAsync(cancellationToken);
         if (_historyDirty)
@@ -436,6 +463,19 @@ public sealed class DeviceTwinState
     [Id(6)] public Queue<long> RecentSeqs { get; set; } = new();
     [Id(7)] public List<DeviceCommand> Commands { get; set; } = [];
     [Id(8)] public string? LatestSnapshot { get; set; }
+    [Id(9)] public ReportedCellStatus? ReportedToCell { get; set; }
+}
+
+/// <summary>What the twin last told its grid cell, so that it tells it again only on a change.</summary>
+/// <param name="Severities">The active alarms' severities, sorted and comma-joined, so equality is by value.</param>
+[GenerateSerializer]
+public sealed record ReportedCellStatus([property: Id(0)] bool Online, [property: Id(1)] string Severities)
+{
+    public DeviceCellStatus ToStatus(string deviceId, Interfaces.City.DeviceKind kind) => new(
+        deviceId,
+        kind,
+        Online,
+        Severities.Length == 0 ? [] : [.. Severities.Split(',').Select(Enum.Parse<AlarmSeverity>)]);
 }
 
 /// <summary>Chart history, kept apart because it is larger and changes with every reading.</summary>

@@ -1,6 +1,7 @@
 using CityOps.Grains.Devices;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Devices;
+using CityOps.Grains.Interfaces.Grid;
 
 namespace CityOps.Grains.Tests.Devices;
 
@@ -8,11 +9,11 @@ namespace CityOps.Grains.Tests.Devices;
 [Collection(ClusterTests.Name)]
 public class DeviceTwinBehaviourTests(ClusterFixture fixture)
 {
-    private async Task<IDeviceTwinGrain> ProvisionedAsync(DeviceKind kind = DeviceKind.WaterLevel, int intervalSeconds = 600)
+    private async Task<IDeviceTwinGrain> ProvisionedAsync(DeviceKind kind = DeviceKind.WaterLevel, int intervalSeconds = 600, string cell = "9901010010010001")
     {
         var id = $"{kind}-{Guid.NewGuid():N}";
         var twin = DeviceTwins.Get(fixture.Grains, kind, id);
-        await twin.Provision(new DeviceProfile(id, kind, "测试 " + id, 114.3, 27.6, "9901010010010001", intervalSeconds));
+        await twin.Provision(new DeviceProfile(id, kind, "测试 " + id, 114.3, 27.6, cell, intervalSeconds));
         return twin;
     }
 
@@ -149,5 +150,36 @@ public class DeviceTwinBehaviourTests(ClusterFixture fixture)
 
         points.Sum(p => p.Count).Should().Be(2);
         points.Max(p => p.Max).Should().Be(50);
+    }
+
+    [Fact]
+    public async Task A_devices_alarm_and_online_state_show_in_its_grid_cell()
+    {
+        const string cell = "9901040010010042";
+        var twin = await ProvisionedAsync(DeviceKind.WaterLevel, cell: cell);
+
+        await twin.ReportTelemetry(Reading("waterLevelCm", 20));
+
+        var situation = await fixture.Grains.GetGrain<IGridCellGrain>(cell).GetSituation();
+        situation.Counts.DevicesByKind[DeviceKind.WaterLevel].Should().Be(1);
+        situation.Counts.DevicesOnline.Should().Be(1);
+        situation.Counts.Alarms.Major.Should().Be(1);
+
+        await twin.ReportTelemetry(Reading("waterLevelCm", 5));
+        (await fixture.Grains.GetGrain<IGridCellGrain>(cell).GetSituation()).Counts.Alarms.Major.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_device_moved_to_another_cell_leaves_the_old_one()
+    {
+        const string from = "9901040010010043";
+        const string to = "9901040010010044";
+        var twin = await ProvisionedAsync(DeviceKind.Gas, cell: from);
+        var profile = (await twin.GetSnapshot())!;
+
+        await twin.Provision(new DeviceProfile(profile.Id, profile.Kind, profile.Name, 114.3, 27.6, to, 600));
+
+        (await fixture.Grains.GetGrain<IGridCellGrain>(from).GetSituation()).Counts.DevicesByKind.Should().NotContainKey(DeviceKind.Gas);
+        (await fixture.Grains.GetGrain<IGridCellGrain>(to).GetSituation()).Counts.DevicesByKind[DeviceKind.Gas].Should().Be(1);
     }
 }

@@ -1,0 +1,50 @@
+namespace CityOps.Grains.Interfaces.Grid;
+
+/// <summary>The levels of the grid hierarchy, from the top.</summary>
+public enum GridLevel
+{
+    City,
+    District,
+    Street,
+    Community,
+    Cell,
+}
+
+/// <summary>
+/// Grid codes nest by prefix with a fixed length per level (city 4 digits, district +2, street +3,
+/// community +3, unit cell +4), so a code alone tells its level and its parent.
+/// </summary>
+public static class GridCodes
+{
+    private static readonly int[] Lengths = [4, 6, 9, 12, 16];
+
+    public static int LengthOf(GridLevel level) => Lengths[(int)level];
+
+    /// <summary>The level of a well-formed code (digits only, one of the level lengths); null otherwise.</summary>
+    public static GridLevel? LevelOf(string code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        var index = Array.IndexOf(Lengths, code.Length);
+        return index >= 0 && code.All(char.IsAsciiDigit) ? (GridLevel)index : null;
+    }
+
+    /// <summary>The parent region's code, or null for the city and for malformed codes.</summary>
+    public static string? ParentOf(string code) =>
+        LevelOf(code) is { } level && level != GridLevel.City ? code[..Lengths[(int)level - 1]] : null;
+
+    /// <summary>The code followed by its ancestors' codes, up to the city.</summary>
+    public static IReadOnlyList<string> ChainOf(string code)
+    {
+        var chain = new List<string>();
+        for (string? current = code; current is not null; current = ParentOf(current))
+        {
+            chain.Add(current);
+        }
+
+        return chain;
+    }
+
+    /// <summary>Whether <paramref name="code"/> is <paramref name="ancestor"/> or lies inside it.</summary>
+    public static bool IsWithin(string code, string ancestor) =>
+        code.StartsWith(ancestor, StringComparison.Ordinal);
+}

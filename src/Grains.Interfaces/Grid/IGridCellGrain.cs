@@ -1,0 +1,43 @@
+using CityOps.Grains.Interfaces.City;
+using CityOps.Grains.Interfaces.Devices;
+using CityOps.Grains.Interfaces.Events;
+
+namespace CityOps.Grains.Interfaces.Grid;
+
+/// <summary>What a device twin tells its grid cell: sent when it changes, never per reading.</summary>
+[GenerateSerializer, Immutable]
+public sealed record DeviceCellStatus(
+    [property: Id(0)] string DeviceId,
+    [property: Id(1)] DeviceKind Kind,
+    [property: Id(2)] bool Online,
+    [property: Id(3)] IReadOnlyList<AlarmSeverity> ActiveAlarms);
+
+/// <summary>What an urban event tells the cell it happened in: sent on each lifecycle change and when it becomes overdue.</summary>
+/// <param name="Open">False once the case is closed, rejected or merged; the cell then forgets it.</param>
+/// <param name="Overdue">The current stage has passed its time limit (督办).</param>
+[GenerateSerializer, Immutable]
+public sealed record EventCellStatus(
+    [property: Id(0)] string EventId,
+    [property: Id(1)] bool Open,
+    [property: Id(2)] bool Overdue,
+    [property: Id(3)] EventUrgency Urgency);
+
+/// <summary>
+/// A unit grid cell (单元网格), keyed by its 16-digit code. It keeps its devices' and events'
+/// latest status, and reports its counts to its community's <see cref="IRegionGrain"/> on a
+/// timer when they changed, never once per call.
+/// </summary>
+public interface IGridCellGrain : IGrainWithStringKey
+{
+    /// <summary>A device placed in this cell was provisioned or changed its online state or alarms.</summary>
+    ValueTask UpdateDevice(DeviceCellStatus status);
+
+    /// <summary>A device left this cell (moved to another cell or decommissioned).</summary>
+    ValueTask RemoveDevice(string deviceId);
+
+    /// <summary>An event located in this cell was reported, changed stage, became overdue or ended.</summary>
+    ValueTask UpdateEvent(EventCellStatus status);
+
+    /// <summary>The cell's live counts and health.</summary>
+    ValueTask<GridSituation> GetSituation();
+}

@@ -1,0 +1,76 @@
+using CityOps.Grains.Interfaces.Grid;
+using Microsoft.Extensions.Logging;
+
+namespace CityOps.Grains.Grid;
+
+public sealed class GridCellGrain(
+    [PersistentState("gridCell", "Default")] IPersistentState<GridCellState> state,
+    TimeProvider clock,
+    ILogger<GridCellGrain> logger)
+    : GridNodeGrain<GridCellState>(state, clock, logger), IGridCellGrain
+{
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (GridCodes.LevelOf(Code) != GridLevel.Cell)
+        {
+            throw new InvalidOperationException($"'{Code}' is not a unit grid cell code.");
+        }
+
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public ValueTask UpdateDevice(DeviceCellStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        if (!Node.Devices.TryGetValue(status.DeviceId, out var known) || !SameDevice(known, status))
+        {
+            Node.Devices[status.DeviceId] = status;
+            Changed();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask RemoveDevice(string deviceId)
+    {
+        if (Node.Devices.Remove(deviceId))
+        {
+            Changed();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask UpdateEvent(EventCellStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        if (!status.Open)
+        {
+            if (Node.Events.Remove(status.EventId))
+            {
+                Changed();
+            }
+        }
+        else if (!Node.Events.TryGetValue(status.EventId, out var known) || known != status)
+        {
+            Node.Events[status.EventId] = status;
+            Changed();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    protected override GridCounts Count() => GridRollup.CountCell(Node.Devices.Values, Node.Events.Values);
+
+    protected override HealthLevel HealthOf(GridCounts counts) => HealthRules.ForCell(counts);
+
+    private static bool SameDevice(DeviceCellStatus a, DeviceCellStatus b) =>
+        a.Kind == b.Kind && a.Online == b.Online && a.ActiveAlarms.Order().SequenceEqual(b.ActiveAlarms.Order());
+}
+
+[GenerateSerializer]
+public sealed class GridCellState : GridNodeState
+{
+    [Id(0)] public Dictionary<string, DeviceCellStatus> Devices { get; set; } = [];
+    [Id(1)] public Dictionary<string, EventCellStatus> Events { get; set; } = [];
+}

@@ -1,0 +1,94 @@
+using CityOps.Grains.Interfaces.Grid;
+using Microsoft.Extensions.Logging;
+
+namespace CityOps.Grains.Grid;
+
+/// <summary>
+/// What cells and regions share: changes are only marked; at most once per <see cref="ReportInterval"/>
+/// the node sends its full counts to its parent region and writes its state. An idle node holds no
+/// timer, and a burst of changes costs one call up the tree and one write.
+/// </summary>
+public abstract class GridNodeGrain<TState>(IPersistentState<TState> state, TimeProvider clock, ILogger logger) : Grain
+    where TState : GridNodeState
+{
+    public static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(2);
+
+    private IGrainTimer? _pendingReport;
+
+    protected TState Node => state.State;
+
+    protected string Code => this.GetPrimaryKeyString();
+
+    /// <summary>The node's current counts, computed from what it holds.</summary>
+    protected abstract GridCounts Count();
+
+    protected abstract HealthLevel HealthOf(GridCounts counts);
+
+    public ValueTask<GridSituation> GetSituation()
+    {
+        var counts = Count();
+        return ValueTask.FromResult(new GridSituation(Code, counts, HealthOf(counts), Node.UpdatedAt));
+    }
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Changes written but not yet reported (e.g. a crash between the two) are reported now.
+        if (Node.PendingReport)
+        {
+            ScheduleReport();
+        }
+
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_pendingReport is not null)
+        {
+            await ReportAsync(cancellationToken);
+        }
+
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    protected void Changed()
+    {
+        Node.UpdatedAt = clock.GetUtcNow();
+        Node.PendingReport = true;
+        ScheduleReport();
+    }
+
+    private void ScheduleReport() =>
+        _pendingReport ??= this.RegisterGrainTimer(ReportAsync, new GrainTimerCreationOptions(ReportInterval, Timeout.InfiniteTimeSpan));
+
+    private async Task ReportAsync(CancellationToken cancellationToken)
+    {
+        // Disposing a timer cancels the token it passed to its callback, so it goes after the work.
+        using var done = _pendingReport;
+        _pendingReport = null;
+        try
+        {
+            if (GridCodes.ParentOf(Code) is { } parent)
+            {
+                await GrainFactory.GetGrain<IRegionGrain>(parent).ReportChild(Code, Count());
+            }
+
+            Node.PendingReport = false;
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Grid node {Code} could not report; retrying in {Interval}", Code, ReportInterval);
+            ScheduleReport();
+        }
+    }
+}
+
+[GenerateSerializer]
+public abstract class GridNodeState
+{
+    [Id(0)] public DateTimeOffset? UpdatedAt { get; set; }
+
+    /// <summary>Changes not yet sent to the parent region.</summary>
+    [Id(1)] public bool PendingReport { get; set; }
+}
