@@ -87,14 +87,14 @@ public sealed class DevicePlacement
                 var cell = PickCell(plan.Kind, random);
                 var district = layout.DistrictOf(cell);
                 var serial = serials[district.Code] = serials.GetValueOrDefault(district.Code) + 1;
-                yield return new DeviceRecord(
+                yield return DeviceDetails.Complete(new DeviceRecord(
                     Id(plan, district.Code, serial),
                     plan.Kind,
                     $"{district.Name}{layout.Roads.NearestRoadName(cell)}{plan.Label} {serial}",
                     Locate(plan.Kind, cell, random),
                     layout.CellCode(cell),
                     new string(random.GetItems<char>(SecretAlphabet, SecretLength)),
-                    plan.ExpectedIntervalSeconds);
+                    plan.ExpectedIntervalSeconds));
             }
         }
     }

@@ -23,7 +23,9 @@ public sealed record DeviceResponse(
     DateTimeOffset? LastSeen,
     IReadOnlyDictionary<string, double> Values,
     IReadOnlyDictionary<string, DateTimeOffset> ValueTimes,
-    IReadOnlyList<DeviceAlarm> Alarms)
+    IReadOnlyList<DeviceAlarm> Alarms,
+    VideoResponse? Video,
+    IReadOnlyList<string>? Modules)
 {
     public static DeviceResponse From(DeviceSnapshot s) => new(
         s.Id,
@@ -35,11 +37,17 @@ public sealed record DeviceResponse(
         s.LastSeen,
         s.Values.ToDictionary(v => v.Key, v => v.Value.Value),
         s.Values.ToDictionary(v => v.Key, v => v.Value.Timestamp),
-        s.Alarms);
+        s.Alarms,
+        s.Video is { } v ? new VideoResponse(s.Id, v.Scene, v.Industry, v.SharingScope, v.StreamUrl, s.LatestSnapshot) : null,
+        s.Modules);
 }
 
+/// <summary>A video channel's 一机一档 record with its latest AI snapshot.</summary>
+public sealed record VideoResponse(string Code, string Scene, string Industry, string SharingScope, string StreamUrl, string? LatestSnapshot);
+
 /// <summary>What an administrator sends to provision a device.</summary>
-public sealed record ProvisionRequest(string? Id, DeviceKind? Kind, string? Name, double[]? Location, string? CellCode, int? ExpectedIntervalSeconds);
+public sealed record ProvisionRequest(
+    string? Id, DeviceKind? Kind, string? Name, double[]? Location, string? CellCode, int? ExpectedIntervalSeconds, VideoRecord? Video, string[]? Modules);
 
 /// <summary>A provisioned device with its secret, shown this once and never again.</summary>
 public sealed record ProvisionResponse(string Id, DeviceKind Kind, string Secret, string CellCode);
@@ -136,7 +144,8 @@ public static class DevicesApi
             return Problem(StatusCodes.Status409Conflict, $"Device '{request.Id}' already exists or was revoked.");
         }
 
-        var profile = new DeviceProfile(request.Id!, request.Kind.Value, request.Name!, request.Location![0], request.Location[1], request.CellCode!, request.ExpectedIntervalSeconds ?? 60);
+        var profile = new DeviceProfile(
+            request.Id!, request.Kind.Value, request.Name!, request.Location![0], request.Location[1], request.CellCode!, request.ExpectedIntervalSeconds ?? 60, request.Video, request.Modules);
         await DeviceTwins.Get(grains, profile.Kind, profile.Id).Provision(profile);
         return TypedResults.Created($"/api/devices/{profile.Id}", new ProvisionResponse(profile.Id, profile.Kind, secret, profile.CellCode));
     }
@@ -177,6 +186,9 @@ public static class DevicesApi
         { CellCode: null } => "cellCode is required",
         _ when r.CellCode!.Length != 16 || !r.CellCode.All(char.IsAsciiDigit) => "cellCode must be a 16-digit unit grid cell code",
         { ExpectedIntervalSeconds: <= 0 or > 86_400 } => "expectedIntervalSeconds must be from 1 to 86400",
+        { Video: not null, Kind: not DeviceKind.Camera } => "video (一机一档) is for cameras",
+        { Modules: not null, Kind: not DeviceKind.SmartPole } => "modules are for smart poles",
+        { Modules: { } modules } when modules.Any(m => !PoleModules.All.Contains(m)) => $"modules must be among {string.Join(", ", PoleModules.All)}",
         _ => null,
     };
 

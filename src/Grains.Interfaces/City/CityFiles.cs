@@ -18,6 +18,8 @@ public enum DeviceKind
 }
 
 /// <summary>One entry of <c>devices.json</c>. The secret is in clear only in sample files; the engine keeps a hash.</summary>
+/// <param name="Video">For cameras: the channel's 一机一档 record.</param>
+/// <param name="Modules">For smart poles: which modules the pole carries (多杆合一).</param>
 public sealed record DeviceRecord(
     string Id,
     DeviceKind Kind,
@@ -25,7 +27,35 @@ public sealed record DeviceRecord(
     double[] Location,
     string CellCode,
     string Secret,
-    int ExpectedIntervalSeconds);
+    int ExpectedIntervalSeconds,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VideoRecord? Video = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string[]? Modules = null);
+
+/// <summary>
+/// A video channel's record (一机一档): the scene it watches, the industry that owns it, who may
+/// see it, and where its live stream is pulled from.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record VideoRecord(
+    [property: Id(0)] string Scene,
+    [property: Id(1)] string Industry,
+    [property: Id(2)] string SharingScope,
+    [property: Id(3)] string StreamUrl);
+
+/// <summary>The modules a smart pole may carry, by their API names.</summary>
+public static class PoleModules
+{
+    public const string Lighting = "lighting";
+    public const string Environment = "environment";
+    public const string Camera = "camera";
+    public const string Broadcast = "broadcast";
+    public const string Display = "display";
+    public const string Sos = "sos";
+    public const string EvCharger = "evCharger";
+    public const string Wireless = "wifi5g";
+
+    public static IReadOnlyList<string> All { get; } = [Lighting, Environment, Camera, Broadcast, Display, Sos, EvCharger, Wireless];
+}
 
 /// <summary>One entry of <c>departments.json</c>: a department that owns and handles cases.</summary>
 public sealed record DepartmentRecord(string Code, string Name, string NameEn);

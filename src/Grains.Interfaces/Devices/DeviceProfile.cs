@@ -11,7 +11,9 @@ public sealed record DeviceProfile(
     [property: Id(3)] double Longitude,
     [property: Id(4)] double Latitude,
     [property: Id(5)] string CellCode,
-    [property: Id(6)] int ExpectedIntervalSeconds)
+    [property: Id(6)] int ExpectedIntervalSeconds,
+    [property: Id(7)] VideoRecord? Video = null,
+    [property: Id(8)] IReadOnlyList<string>? Modules = null)
 {
     public static DeviceProfile From(DeviceRecord record) => new(
         record.Id,
@@ -20,5 +22,7 @@ public sealed record DeviceProfile(
         record.Location[0],
         record.Location[1],
         record.CellCode,
-        record.ExpectedIntervalSeconds);
+        record.ExpectedIntervalSeconds,
+        record.Video,
+        record.Modules);
 }

@@ -15,4 +15,7 @@ public sealed record DeviceSnapshot(
     [property: Id(7)] DateTimeOffset? LastSeen,
     [property: Id(8)] IReadOnlyDictionary<string, MetricReading> Values,
     [property: Id(9)] IReadOnlyList<DeviceAlarm> Alarms,
-    [property: Id(10)] int ExpectedIntervalSeconds);
+    [property: Id(10)] int ExpectedIntervalSeconds,
+    [property: Id(11)] VideoRecord? Video,
+    [property: Id(12)] IReadOnlyList<string>? Modules,
+    [property: Id(13)] string? LatestSnapshot);

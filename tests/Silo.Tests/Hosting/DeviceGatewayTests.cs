@@ -302,6 +302,36 @@ public class DeviceGatewayTests(EngineFixture fixture)
         (await http.GetAsync(new Uri($"/api/devices/{device.Id}/history", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.BadRequest);
     }
 
+    [Fact]
+    public async Task A_video_channel_shows_its_record_and_the_snapshot_of_its_latest_detection()
+    {
+        var camera = Engine.Device(DeviceKind.Camera, 5);
+        using (var client = await Engine.ConnectDeviceAsync(camera))
+        {
+            (await client.PublishAsync(Message($"city/{camera.Id}/detections", """{"kind":"illegal_parking","confidence":0.93,"snapshot":"blob://snapshots/p1.jpg"}""")))
+                .ReasonCode.Should().Be(MqttClientPublishReasonCode.Success);
+        }
+
+        var twin = await Engine.GetDeviceAsync(camera.Id, await Engine.TokenAsync("operator"));
+
+        var video = twin.GetProperty("video");
+        video.GetProperty("code").GetString().Should().Be(camera.Id);
+        video.GetProperty("scene").GetString().Should().Be(camera.Video!.Scene);
+        video.GetProperty("streamUrl").GetString().Should().Be(camera.Video.StreamUrl);
+        video.GetProperty("latestSnapshot").GetString().Should().Be("blob://snapshots/p1.jpg");
+        twin.GetProperty("alarms").EnumerateArray().Should().Contain(a => a.GetProperty("kind").GetString() == "illegal_parking");
+    }
+
+    [Fact]
+    public async Task A_smart_pole_shows_its_modules()
+    {
+        var pole = Engine.Device(DeviceKind.SmartPole, 10);
+
+        var twin = await Engine.GetDeviceAsync(pole.Id, await Engine.TokenAsync("operator"));
+
+        twin.GetProperty("modules").EnumerateArray().Select(m => m.GetString()).Should().Equal(pole.Modules);
+    }
+
     private static async Task<bool> Delay()
     {
         await Task.Delay(200);
