@@ -4,22 +4,44 @@ using CityOps.Grains.Interfaces.Gateway;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace CityOps.DeviceGateway;
 
 public static class GatewayServiceCollectionExtensions
 {
-    /// <summary>Adds the MQTT device gateway (embedded broker) and its health check named <c>mqtt</c>.</summary>
+    /// <summary>
+    /// Adds the MQTT device gateway: the embedded broker with its health check named <c>mqtt</c> and, when
+    /// <c>Mqtt:External:Enabled</c>, the bridge from an external broker with its health check named
+    /// <c>mqtt-external</c>; downlink commands then go out through the external broker.
+    /// </summary>
     public static IServiceCollection AddDeviceGateway(this IServiceCollection services, IConfiguration configuration)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
         services.Configure<GatewayOptions>(configuration.GetSection(GatewayOptions.Section));
+        var external = configuration.GetSection(ExternalBrokerOptions.Section);
+        services.AddOptions<ExternalBrokerOptions>().Bind(external).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ExternalBrokerOptions>, ExternalBrokerOptionsValidator>();
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<DeviceMessageHandler>();
+        services.AddSingleton<DeviceDirectory>();
+        services.AddSingleton<AggregatorHandler>();
         services.AddSingleton<MqttBroker>();
-        services.AddSingleton<IDeviceCommandSender>(sp => sp.GetRequiredService<MqttBroker>());
         services.AddSingleton<IDeviceGatewayControl>(sp => sp.GetRequiredService<MqttBroker>());
         services.AddHostedService(sp => sp.GetRequiredService<MqttBroker>());
         services.AddHealthChecks().AddCheck<MqttBrokerHealthCheck>("mqtt");
+        if (external.GetValue<bool>(nameof(ExternalBrokerOptions.Enabled)))
+        {
+            services.AddSingleton<ExternalBrokerBridge>();
+            services.AddSingleton<IDeviceCommandSender>(sp => sp.GetRequiredService<ExternalBrokerBridge>());
+            services.AddHostedService(sp => sp.GetRequiredService<ExternalBrokerBridge>());
+            services.AddHealthChecks().AddCheck<ExternalBrokerHealthCheck>("mqtt-external");
+        }
+        else
+        {
+            services.AddSingleton<IDeviceCommandSender>(sp => sp.GetRequiredService<MqttBroker>());
+        }
+
         return services;
     }
 }
@@ -31,4 +53,13 @@ public sealed class MqttBrokerHealthCheck(MqttBroker broker) : IHealthCheck
         Task.FromResult(broker.IsRunning
             ? HealthCheckResult.Healthy("MQTT broker listening")
             : HealthCheckResult.Unhealthy("MQTT broker not running"));
+}
+
+/// <summary>Healthy while the bridge is connected to the external broker and subscribed to the devices' topics.</summary>
+public sealed class ExternalBrokerHealthCheck(ExternalBrokerBridge bridge) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(bridge.IsConnected
+            ? HealthCheckResult.Healthy($"Connected to {bridge.Broker} as {bridge.ClientId}")
+            : HealthCheckResult.Unhealthy($"Not connected to {bridge.Broker}"));
 }

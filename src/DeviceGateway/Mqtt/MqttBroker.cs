@@ -24,6 +24,7 @@ public sealed partial class MqttBroker(
     IOptions<GatewayOptions> options,
     IGrainFactory grains,
     DeviceMessageHandler handler,
+    AggregatorHandler aggregators,
     GatewayMetrics metrics,
     TimeProvider clock,
     ILogger<MqttBroker> logger) : IHostedService, IDeviceCommandSender, IDeviceGatewayControl, IDisposable
@@ -110,6 +111,14 @@ public sealed partial class MqttBroker(
             kind = await grains.GetGrain<IDeviceAccountGrain>(deviceId).Authenticate(secret);
         }
 
+        // Not a device: perhaps an aggregator (NB-IoT/LoRa platform) forwarding for many devices.
+        if (kind is null && !string.IsNullOrEmpty(deviceId) && !string.IsNullOrEmpty(secret) && args.ClientId != EngineClientId
+            && await aggregators.TryAuthenticateAsync(deviceId, secret))
+        {
+            args.SessionItems[AggregatorSession.Key] = new AggregatorSession(deviceId);
+            return;
+        }
+
         if (kind is not { } deviceKind)
         {
             args.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
@@ -139,6 +148,18 @@ public sealed partial class MqttBroker(
             return;
         }
 
+        if (args.SessionItems[AggregatorSession.Key] is AggregatorSession aggregator)
+        {
+            if (!AggregatorTopic.TryParse(_options.TopicRoot, message.Topic, out var gatewayId) || gatewayId != aggregator.GatewayId)
+            {
+                Refuse(args, RejectReason.ForeignTopic, MqttPubAckReasonCode.NotAuthorized, $"{aggregator.GatewayId} → {message.Topic}");
+                return;
+            }
+
+            Answer(args, await aggregators.HandleAsync(gatewayId, message.Payload));
+            return;
+        }
+
         if (args.SessionItems[DeviceSession.Key] is not DeviceSession session)
         {
             Refuse(args, RejectReason.NotAuthenticated, MqttPubAckReasonCode.NotAuthorized, message.Topic);
@@ -165,8 +186,11 @@ public sealed partial class MqttBroker(
             return;
         }
 
-        var outcome = await handler.HandleAsync(session.Twin, topic, message.Payload);
+        Answer(args, await handler.HandleAsync(session.Twin, topic, message.Payload));
+    }
 
+    private static void Answer(InterceptingPublishEventArgs args, MessageOutcome outcome)
+    {
         // The engine consumes device messages; no other client may subscribe to them.
         args.ProcessPublish = false;
         args.Response.ReasonCode = outcome.Reason switch

@@ -5,16 +5,28 @@ using CityOps.Grains.Interfaces.Devices;
 
 namespace CityOps.DeviceGateway.Payloads;
 
+/// <summary>One entry of an aggregator's batch: the device it names (when it named one) and its reading or why it was refused.</summary>
+public sealed record TelemetryBatchEntry(string? DeviceId, ParseResult<TelemetryReport> Report);
+
 /// <summary>
 /// Parses a device's telemetry payload (<c>{"ts":"…","seq":42,"values":{"waterLevelCm":12.5}}</c>)
 /// strictly and without allocating a DOM: anything a device or an attacker could send that is not
-/// exactly that shape is refused with a reason, never thrown.
+/// exactly that shape is refused with a reason, never thrown. An aggregator's batch is an array of
+/// such objects, each also naming its <c>deviceId</c>.
 /// </summary>
 public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = TelemetryParser.DefaultMaxPayloadBytes)
 {
     public const int DefaultMaxPayloadBytes = 16 * 1024;
     public const int MaxMetrics = 64;
     public const int MaxMetricNameLength = 64;
+
+    /// <summary>An NB-IoT/LoRa platform forwards a few hundred readings at a time; more is a misconfiguration or an attack.</summary>
+    public const int MaxBatchEntries = 500;
+
+    public const int MaxBatchBytes = 256 * 1024;
+
+    /// <summary>The same limit the provisioning API puts on device ids.</summary>
+    public const int MaxDeviceIdLength = 64;
 
     /// <summary>Readings beyond this magnitude are not physical for any city sensor.</summary>
     public const double MaxMagnitude = 1e9;
@@ -38,7 +50,25 @@ public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = Te
         try
         {
             var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = ReaderMaxDepth });
-            return ParseDocument(ref reader);
+            if (!reader.Read())
+            {
+                return ParseResult<TelemetryReport>.Reject(RejectReason.MalformedJson, "empty payload");
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return RejectContainerOrType(ref reader, "payload must be a JSON object");
+            }
+
+            var fields = default(Fields);
+            if (ReadObject(ref reader, withDeviceId: false, ref fields) is { } rejected)
+            {
+                return rejected;
+            }
+
+            return reader.Read()
+                ? ParseResult<TelemetryReport>.Reject(RejectReason.MalformedJson, "content after the JSON object")
+                : Build(fields);
         }
         catch (JsonException ex)
         {
@@ -46,23 +76,99 @@ public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = Te
         }
     }
 
-    private ParseResult<TelemetryReport> ParseDocument(ref Utf8JsonReader reader)
+    /// <summary>
+    /// Parses an aggregator's batch (<c>[{"deviceId":"…","ts":"…","seq":1,"values":{…}}, …]</c>). The batch
+    /// as a whole is refused only when it cannot be read (too large, not an array, malformed JSON, too many
+    /// entries); otherwise each entry is parsed on its own, so one bad entry does not cost the good ones.
+    /// </summary>
+    public ParseResult<IReadOnlyList<TelemetryBatchEntry>> ParseBatch(ReadOnlySequence<byte> payload)
     {
-        if (!reader.Read())
+        if (payload.Length > MaxBatchBytes)
         {
-            return ParseResult<TelemetryReport>.Reject(RejectReason.MalformedJson, "empty payload");
+            return ParseResult<IReadOnlyList<TelemetryBatchEntry>>.Reject(RejectReason.PayloadTooLarge, $"{payload.Length} bytes > {MaxBatchBytes}");
         }
 
+        try
+        {
+            var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = ReaderMaxDepth });
+            if (!reader.Read())
+            {
+                return ParseResult<IReadOnlyList<TelemetryBatchEntry>>.Reject(RejectReason.MalformedJson, "empty payload");
+            }
+
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                return ParseResult<IReadOnlyList<TelemetryBatchEntry>>.Reject(RejectReason.WrongType, "a batch must be a JSON array");
+            }
+
+            var entries = new List<TelemetryBatchEntry>();
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (entries.Count == MaxBatchEntries)
+                {
+                    return ParseResult<IReadOnlyList<TelemetryBatchEntry>>.Reject(RejectReason.PayloadTooLarge, $"more than {MaxBatchEntries} entries");
+                }
+
+                entries.Add(ReadEntry(ref reader));
+            }
+
+            return reader.Read()
+                ? ParseResult<IReadOnlyList<TelemetryBatchEntry>>.Reject(RejectReason.MalformedJson, "content after the JSON array")
+                : ParseResult<IReadOnlyList<TelemetryBatchEntry>>.Ok(entries);
+        }
+        catch (JsonException ex)
+        {
+            return ParseResult<IReadOnlyList<TelemetryBatchEntry>>.Reject(RejectReason.MalformedJson, ex.Message);
+        }
+    }
+
+    /// <summary>Reads one batch entry and leaves the reader on its last token, whether the entry was good or not.</summary>
+    private TelemetryBatchEntry ReadEntry(ref Utf8JsonReader reader)
+    {
+        var depth = reader.CurrentDepth;
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            return RejectContainerOrType(ref reader, "payload must be a JSON object");
+            var isContainer = reader.TokenType == JsonTokenType.StartArray;
+            var rejected = RejectContainerOrType(ref reader, "a batch entry must be a JSON object");
+            if (isContainer)
+            {
+                SkipToEnd(ref reader, depth);
+            }
+
+            return new TelemetryBatchEntry(null, rejected);
         }
 
-        DateTimeOffset? timestamp = null;
-        long? seq = null;
-        Dictionary<string, double>? values = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var fields = default(Fields);
+        if (ReadObject(ref reader, withDeviceId: true, ref fields) is { } refused)
+        {
+            SkipToEnd(ref reader, depth);
+            return new TelemetryBatchEntry(fields.DeviceId, refused);
+        }
 
+        return fields.DeviceId is null
+            ? new TelemetryBatchEntry(null, ParseResult<TelemetryReport>.Reject(RejectReason.NoValues, "deviceId is missing"))
+            : new TelemetryBatchEntry(fields.DeviceId, Build(fields));
+    }
+
+    /// <summary>Moves past the rest of a refused entry, up to the token that closes it.</summary>
+    private static void SkipToEnd(ref Utf8JsonReader reader, int depth)
+    {
+        while (reader.TokenType is not (JsonTokenType.EndObject or JsonTokenType.EndArray) || reader.CurrentDepth != depth)
+        {
+            if (!reader.Read())
+            {
+                throw new JsonException("the batch ends inside an entry");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads the fields of the object the reader stands on, up to its closing brace; returns why it was
+    /// refused, or null when every field is acceptable.
+    /// </summary>
+    private static ParseResult<TelemetryReport>? ReadObject(ref Utf8JsonReader reader, bool withDeviceId, ref Fields fields)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.GetString()!;
@@ -74,6 +180,20 @@ public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = Te
             reader.Read();
             switch (name)
             {
+                case "deviceId" when withDeviceId:
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        return RejectContainerOrType(ref reader, "deviceId must be a string");
+                    }
+
+                    var deviceId = reader.GetString()!;
+                    if (!IsValidDeviceId(deviceId))
+                    {
+                        return ParseResult<TelemetryReport>.Reject(RejectReason.OutOfRange, $"deviceId must be at most {MaxDeviceIdLength} letters, digits, '-', '_' or '.'");
+                    }
+
+                    fields.DeviceId = deviceId;
+                    break;
                 case "ts":
                     if (reader.TokenType != JsonTokenType.String)
                     {
@@ -85,7 +205,7 @@ public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = Te
                         return ParseResult<TelemetryReport>.Reject(RejectReason.InvalidTimestamp, "ts is not an ISO-8601 time");
                     }
 
-                    timestamp = ts;
+                    fields.Timestamp = ts;
                     break;
                 case "seq":
                     if (reader.TokenType != JsonTokenType.Number)
@@ -98,7 +218,7 @@ public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = Te
                         return ParseResult<TelemetryReport>.Reject(RejectReason.OutOfRange, "seq must be a non-negative integer");
                     }
 
-                    seq = s;
+                    fields.Seq = s;
                     break;
                 case "values":
                     if (reader.TokenType != JsonTokenType.StartObject)
@@ -112,27 +232,27 @@ public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = Te
                         return reject;
                     }
 
-                    values = parsed;
+                    fields.Values = parsed;
                     break;
                 default:
                     return ParseResult<TelemetryReport>.Reject(RejectReason.UnknownField, name);
             }
         }
 
-        if (reader.Read())
-        {
-            return ParseResult<TelemetryReport>.Reject(RejectReason.MalformedJson, "content after the JSON object");
-        }
+        return null;
+    }
 
+    private ParseResult<TelemetryReport> Build(Fields fields)
+    {
         // An empty values object is a heartbeat: it proves the device alive without a reading.
-        if (values is null)
+        if (fields.Values is null)
         {
             return ParseResult<TelemetryReport>.Reject(RejectReason.NoValues, "values is missing");
         }
 
         var now = clock.GetUtcNow();
-        var at = timestamp is { } t && t <= now + MaxClockAhead ? t : now;
-        return ParseResult<TelemetryReport>.Ok(new TelemetryReport(at, seq, values));
+        var at = fields.Timestamp is { } t && t <= now + MaxClockAhead ? t : now;
+        return ParseResult<TelemetryReport>.Ok(new TelemetryReport(at, fields.Seq, fields.Values));
     }
 
     private static Dictionary<string, double>? ParseValues(ref Utf8JsonReader reader, out ParseResult<TelemetryReport> reject)
@@ -234,5 +354,17 @@ public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = Te
         return true;
     }
 
+    private static bool IsValidDeviceId(string id) =>
+        id.Length is > 0 and <= MaxDeviceIdLength && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
     private static string Truncate(string text) => text.Length <= 32 ? text : text[..32] + "…";
+
+    /// <summary>What one telemetry object said, filled in as its fields are read.</summary>
+    private struct Fields
+    {
+        public string? DeviceId;
+        public DateTimeOffset? Timestamp;
+        public long? Seq;
+        public Dictionary<string, double>? Values;
+    }
 }

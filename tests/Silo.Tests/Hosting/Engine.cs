@@ -37,6 +37,9 @@ public sealed class Engine : IAsyncDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
 
+    /// <summary>The running engine's services, for a test that must look inside, e.g. at a gateway's own counters.</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The engine is not running.");
+
     public static string CityPath { get; } = FindSampleCity();
 
     public static IReadOnlyList<DeviceRecord> Devices { get; } =
