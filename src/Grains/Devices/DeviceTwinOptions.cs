@@ -5,8 +5,12 @@ public sealed class DeviceTwinOptions
 {
     public const string Section = "Devices";
 
-    /// <summary>How long readings may stay only in memory before they are written.</summary>
-    public TimeSpan FlushDelay { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long plain readings may stay only in memory before they are written. A clean shutdown
+    /// writes them at once; the delay bounds what a crash loses and keeps storage writes to a few
+    /// per device per hour.
+    /// </summary>
+    public TimeSpan FlushDelay { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>A device silent for this many expected intervals is offline (an offline alarm).</summary>
     public double SilenceIntervals { get; set; } = 3;

@@ -1,9 +1,12 @@
 using CityOps.DashboardHost;
+using CityOps.DashboardHost.Grid;
 using CityOps.DeviceGateway;
 using CityOps.Grains;
 using CityOps.Samples.DeviceSimulator;
 using CityOps.Silo.City;
 using CityOps.Silo.Storage;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
 
 namespace CityOps.Silo.Hosting;
 
@@ -14,6 +17,9 @@ namespace CityOps.Silo.Hosting;
 /// </summary>
 public static class CityOpsHost
 {
+    /// <summary>The ADO.NET provider behind <see cref="SerializedGrainStorage"/> in the embedded profile.</summary>
+    private const string SqliteStorage = "sqlite";
+
     public static async Task<WebApplication> BuildAsync(string[] args, Action<IConfigurationBuilder>? configure = null, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -42,8 +48,10 @@ public static class CityOpsHost
         builder.Services.AddCityGrains(builder.Configuration);
         builder.UseOrleans(silo => ConfigureSilo(silo, settings));
 
-        // Hosted services start in this order: the silo, then the devices' registration, then the
-        // broker that authenticates against it, then the simulated devices that connect to it.
+        // Hosted services start in this order: the silo, then the grid (an invalid one stops the
+        // start), then the devices' registration, then the broker that authenticates against it,
+        // then the simulated devices that connect to it.
+        builder.Services.AddHostedService<GridStartup>();
         builder.Services.AddHostedService<DeviceSeeder>();
         builder.Services.AddDeviceGateway(builder.Configuration);
         builder.Services.AddDashboard(builder.Configuration);
@@ -51,8 +59,11 @@ public static class CityOpsHost
         builder.Services.AddDeviceSimulator(builder.Configuration);
         builder.Services.AddHostedService<StartupBanner>();
 
+        builder.AddCityTelemetry();
+
         var app = builder.Build();
         app.MapDashboard();
+        app.MapCityTelemetry();
         return app;
     }
 
@@ -77,11 +88,24 @@ public static class CityOpsHost
             });
         }
 
-        silo.AddAdoNetGrainStorage("Default", o =>
+        if (AdoNetInvariants.IsSqlite(settings.StorageInvariant))
         {
-            o.Invariant = settings.StorageInvariant;
-            o.ConnectionString = settings.StorageConnectionString;
-        });
+            silo.AddAdoNetGrainStorage(SqliteStorage, o =>
+            {
+                o.Invariant = settings.StorageInvariant;
+                o.ConnectionString = settings.StorageConnectionString;
+            });
+            silo.Services.AddGrainStorage("Default", (services, _) =>
+                new SerializedGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(SqliteStorage)));
+        }
+        else
+        {
+            silo.AddAdoNetGrainStorage("Default", o =>
+            {
+                o.Invariant = settings.StorageInvariant;
+                o.ConnectionString = settings.StorageConnectionString;
+            });
+        }
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = settings.StorageInvariant;

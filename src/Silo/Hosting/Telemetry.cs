@@ -1,0 +1,45 @@
+using CityOps.DeviceGateway;
+using OpenTelemetry.Metrics;
+
+namespace CityOps.Silo.Hosting;
+
+/// <summary>
+/// Exports the engine's metrics with OpenTelemetry: a Prometheus scrape endpoint at <c>/metrics</c>
+/// (<c>Telemetry:Prometheus</c>, on by default) and, when <c>Telemetry:OtlpEndpoint</c> names a
+/// collector, OTLP.
+/// </summary>
+public static class Telemetry
+{
+    public static WebApplicationBuilder AddCityTelemetry(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var prometheus = builder.Configuration.GetValue("Telemetry:Prometheus", true);
+        var otlp = builder.Configuration["Telemetry:OtlpEndpoint"];
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
+            metrics.AddMeter(GatewayMetrics.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting");
+            if (prometheus)
+            {
+                metrics.AddPrometheusExporter();
+            }
+
+            if (!string.IsNullOrWhiteSpace(otlp))
+            {
+                metrics.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+            }
+        });
+        return builder;
+    }
+
+    public static WebApplication MapCityTelemetry(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (app.Configuration.GetValue("Telemetry:Prometheus", true))
+        {
+            // Scrapers carry no user token; the figures are counts, not city data.
+            app.MapPrometheusScrapingEndpoint().AllowAnonymous();
+        }
+
+        return app;
+    }
+}
