@@ -11,7 +11,9 @@ public sealed class DepartmentGrain([PersistentState("department", "Default")] I
 {
     public static readonly TimeSpan FlushDelay = TimeSpan.FromSeconds(30);
 
-    private IGrainTimer? _pendingFlush;
+    private DeferredWrite? _deferred;
+
+    private DeferredWrite Deferred => _deferred ??= new(this, state.WriteStateAsync, FlushDelay);
 
     public async ValueTask ResponderOnDuty(ResponderPosition position)
     {
@@ -25,11 +27,12 @@ public sealed class DepartmentGrain([PersistentState("department", "Default")] I
         onDuty[position.Username] = position;
         if (known is null)
         {
+            Deferred.Cancel();
             await state.WriteStateAsync();
         }
         else
         {
-            _pendingFlush ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushDelay, Timeout.InfiniteTimeSpan));
+            Deferred.Schedule();
         }
     }
 
@@ -49,20 +52,8 @@ public sealed class DepartmentGrain([PersistentState("department", "Default")] I
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_pendingFlush is not null)
-        {
-            await FlushAsync(cancellationToken);
-        }
-
+        await Deferred.FlushIfPendingAsync(cancellationToken);
         await base.OnDeactivateAsync(reason, cancellationToken);
-    }
-
-    private async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        // Disposing a timer cancels the token it passed to its callback, so it goes after the write.
-        using var done = _pendingFlush;
-        _pendingFlush = null;
-        await state.WriteStateAsync(cancellationToken);
     }
 }
 

@@ -9,7 +9,9 @@ namespace CityOps.Grains.Departments;
 public sealed class ResponderGrain([PersistentState("responder", "Default")] IPersistentState<ResponderState> state, TimeProvider clock)
     : Grain, IResponderGrain
 {
-    private IGrainTimer? _pendingFlush;
+    private DeferredWrite? _deferred;
+
+    private DeferredWrite Deferred => _deferred ??= new(this, state.WriteStateAsync, DepartmentGrain.FlushDelay);
 
     public async Task ReportDuty(ResponderDuty duty)
     {
@@ -47,11 +49,12 @@ public sealed class ResponderGrain([PersistentState("responder", "Default")] IPe
         current.OnDuty = duty.OnDuty;
         if (dutyChanged)
         {
+            Deferred.Cancel();
             await state.WriteStateAsync();
         }
         else
         {
-            _pendingFlush ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(DepartmentGrain.FlushDelay, Timeout.InfiniteTimeSpan));
+            Deferred.Schedule();
         }
     }
 
@@ -60,20 +63,8 @@ public sealed class ResponderGrain([PersistentState("responder", "Default")] IPe
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_pendingFlush is not null)
-        {
-            await FlushAsync(cancellationToken);
-        }
-
+        await Deferred.FlushIfPendingAsync(cancellationToken);
         await base.OnDeactivateAsync(reason, cancellationToken);
-    }
-
-    private async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        // Disposing a timer cancels the token it passed to its callback, so it goes after the write.
-        using var done = _pendingFlush;
-        _pendingFlush = null;
-        await state.WriteStateAsync(cancellationToken);
     }
 }
 

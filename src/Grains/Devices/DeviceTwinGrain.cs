@@ -23,13 +23,15 @@ public abstract class DeviceTwinGrain(
 
     private readonly TimeProvider _clock = services.Clock;
     private readonly DeviceTwinOptions _options = services.Options;
-    private IGrainTimer? _pendingFlush;
+    private DeferredWrite? _deferred;
     private IGrainTimer? _silenceTimer;
     private IGrainTimer? _commandTimer;
     private bool _historyDirty;
     private HashSet<long>? _recentSeqSet;
 
     private DeviceTwinState Twin => state.State;
+
+    private DeferredWrite Deferred => _deferred ??= new(this, FlushAsync, _options.FlushDelay);
 
     private string DeviceId => this.GetPrimaryKeyString();
 
@@ -239,13 +241,7 @@ public abstract class DeviceTwinGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_pendingFlush is not null)
-        {
-            _pendingFlush.Dispose();
-            _pendingFlush = null;
-            await state.WriteStateAsync(cancellationToken);
-        }
-
+        await Deferred.FlushIfPendingAsync(cancellationToken);
         if (_historyDirty)
         {
             await history.WriteStateAsync(cancellationToken);
@@ -410,8 +406,7 @@ public abstract class DeviceTwinGrain(
     /// <summary>Writes a significant change at once and tells the grid cell when what it counts changed.</summary>
     private async Task WriteNowAsync()
     {
-        _pendingFlush?.Dispose();
-        _pendingFlush = null;
+        Deferred.Cancel();
         var cellStatus = CellStatus();
         var cellChanged = cellStatus is not null && !cellStatus.Equals(Twin.ReportedToCell);
         if (cellChanged)
@@ -430,16 +425,10 @@ public abstract class DeviceTwinGrain(
         ? null
         : new ReportedCellStatus(Twin.Online, string.Join(',', Twin.Alarms.Values.Select(a => a.Severity).Order()));
 
-    private void ScheduleFlush()
-    {
-        _pendingFlush ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(_options.FlushDelay, Timeout.InfiniteTimeSpan));
-    }
+    private void ScheduleFlush() => Deferred.Schedule();
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
-        // Disposing a timer cancels the token of its running callback, so the timer goes only after the writes.
-        using var done = _pendingFlush;
-        _pendingFlush = null;
         await state.WriteStateAsync(cancellationToken);
         if (_historyDirty)
         {
