@@ -45,7 +45,18 @@ public abstract class GridNodeGrain<TState>(IPersistentState<TState> state, Time
     {
         if (_pendingReport is not null)
         {
-            await ReportAsync(cancellationToken);
+            // While the silo shuts down the parent may already be gone: keep the counts and the
+            // pending mark in storage, and report when this node is next activated.
+            using var done = _pendingReport;
+            _pendingReport = null;
+            if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown)
+            {
+                await state.WriteStateAsync(cancellationToken);
+            }
+            else
+            {
+                await ReportAsync(retry: false, cancellationToken);
+            }
         }
 
         await base.OnDeactivateAsync(reason, cancellationToken);
@@ -59,13 +70,19 @@ public abstract class GridNodeGrain<TState>(IPersistentState<TState> state, Time
     }
 
     private void ScheduleReport() =>
-        _pendingReport ??= this.RegisterGrainTimer(ReportAsync, new GrainTimerCreationOptions(ReportInterval, Timeout.InfiniteTimeSpan));
+        _pendingReport ??= this.RegisterGrainTimer(OnReportTimerAsync, new GrainTimerCreationOptions(ReportInterval, Timeout.InfiniteTimeSpan));
 
-    private async Task ReportAsync(CancellationToken cancellationToken)
+    private async Task OnReportTimerAsync(CancellationToken cancellationToken)
     {
         // Disposing a timer cancels the token it passed to its callback, so it goes after the work.
         using var done = _pendingReport;
         _pendingReport = null;
+        await ReportAsync(retry: true, cancellationToken);
+    }
+
+    /// <summary>Reports the counts to the parent, then writes the state, whether or not the report got through.</summary>
+    private async Task ReportAsync(bool retry, CancellationToken cancellationToken)
+    {
         try
         {
             if (GridCodes.ParentOf(Code) is { } parent)
@@ -74,13 +91,17 @@ public abstract class GridNodeGrain<TState>(IPersistentState<TState> state, Time
             }
 
             Node.PendingReport = false;
-            await state.WriteStateAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning(e, "Grid node {Code} could not report; retrying in {Interval}", Code, ReportInterval);
-            ScheduleReport();
+            if (retry)
+            {
+                ScheduleReport();
+            }
         }
+
+        await state.WriteStateAsync(cancellationToken);
     }
 }
 
