@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using CityOps.DashboardHost.Auth;
+using CityOps.DashboardHost.Grid;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Devices;
 using CityOps.Grains.Interfaces.Gateway;
+using CityOps.Grains.Interfaces.Grid;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -54,11 +56,18 @@ public sealed record ProvisionResponse(string Id, DeviceKind Kind, string Secret
 
 public sealed record CommandRequest(string? Name, JsonElement Args);
 
+/// <summary>One device of a listing, as its grid cell knows it.</summary>
+public sealed record DeviceListItem(string Id, DeviceKind Kind, string CellCode, bool Online, int ActiveAlarms);
+
+/// <summary>A listing: how many devices matched, and the first of them by id.</summary>
+public sealed record DeviceListResponse(int Total, IReadOnlyList<DeviceListItem> Devices);
+
 public static class DevicesApi
 {
     public static IEndpointRouteBuilder MapDevicesApi(this IEndpointRouteBuilder app)
     {
         var devices = app.MapGroup("/api/devices").WithTags("Devices").RequireAuthorization(AccessPolicies.Viewer);
+        devices.MapGet("/", ListDevices).WithSummary("The devices of a cell or region, optionally by kind and online state");
         devices.MapGet("/{id}", GetDevice).WithSummary("A device twin's latest values, online state and alarms");
         devices.MapGet("/{id}/history", GetHistory).WithSummary("Downsampled history of one metric (average, min, max per interval)");
         devices.MapGet("/{id}/commands", GetCommands).WithSummary("The device's recent downlink commands and what became of them");
@@ -71,6 +80,56 @@ public static class DevicesApi
         app.MapGet("/api/gateway/stats", GetGatewayStats).WithTags("Devices").RequireAuthorization(AccessPolicies.Operator)
             .WithSummary("Messages accepted by channel, refused by reason, throttled devices");
         return app;
+    }
+
+    private static async Task<Results<Ok<DeviceListResponse>, ProblemHttpResult>> ListDevices(
+        string? cell, string? region, string? kind, bool? online, int? limit, HttpContext http, IGrainFactory grains, IAuthorizationService authorization, GridRegistry grid)
+    {
+        DeviceKind? kindFilter = null;
+        if (kind is not null)
+        {
+            if (!Enum.TryParse<DeviceKind>(kind, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            {
+                return Problem(StatusCodes.Status400BadRequest, $"kind must be one of {string.Join(", ", Enum.GetNames<DeviceKind>().Select(JsonNamingPolicy.CamelCase.ConvertName))}");
+            }
+
+            kindFilter = parsed;
+        }
+
+        var scope = cell ?? region;
+        if (scope is null || (cell is not null && region is not null))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Give either cell (a unit grid cell code) or region (a region code).");
+        }
+
+        var model = grid.Current;
+        var cells = cell is not null
+            ? model.Cell(cell) is null ? null : new[] { cell }
+            : model.Region(region!) is null ? null : model.CellsWithin(region!).Select(c => c.Code).ToArray();
+        if (cells is null)
+        {
+            return Problem(StatusCodes.Status404NotFound, $"No cell or region '{scope}'.");
+        }
+
+        if (!await authorization.CanAccessAsync(http.User, new ScopedResource(scope)))
+        {
+            return Problem(StatusCodes.Status403Forbidden, $"'{scope}' is outside your regions.");
+        }
+
+        var take = Math.Clamp(limit ?? 500, 1, 5000);
+        var found = new System.Collections.Concurrent.ConcurrentBag<DeviceListItem>();
+        await Parallel.ForEachAsync(cells, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (code, _) =>
+        {
+            foreach (var d in await grains.GetGrain<IGridCellGrain>(code).GetDevices())
+            {
+                if ((kindFilter is null || d.Kind == kindFilter) && (online is null || d.Online == online))
+                {
+                    found.Add(new DeviceListItem(d.DeviceId, d.Kind, code, d.Online, d.ActiveAlarms.Count));
+                }
+            }
+        });
+        var sorted = found.OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
+        return TypedResults.Ok(new DeviceListResponse(sorted.Count, [.. sorted.Take(take)]));
     }
 
     private static async Task<Results<Ok<DeviceResponse>, ProblemHttpResult>> GetDevice(

@@ -40,4 +40,7 @@ public interface IGridCellGrain : IGrainWithStringKey
 
     /// <summary>The cell's live counts and health.</summary>
     ValueTask<GridSituation> GetSituation();
+
+    /// <summary>The devices placed in this cell as last reported by their twins, by id.</summary>
+    ValueTask<IReadOnlyList<DeviceCellStatus>> GetDevices();
 }

@@ -60,6 +60,9 @@ public sealed class GridCellGrain(
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask<IReadOnlyList<DeviceCellStatus>> GetDevices() =>
+        ValueTask.FromResult<IReadOnlyList<DeviceCellStatus>>([.. Node.Devices.Values.OrderBy(d => d.DeviceId, StringComparer.Ordinal)]);
+
     protected override GridCounts Count() => GridRollup.CountCell(Node.Devices.Values, Node.Events.Values);
 
     protected override HealthLevel HealthOf(GridCounts counts) => HealthRules.ForCell(counts);
