@@ -1,0 +1,250 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using CityOps.Grains.Interfaces.Events;
+
+namespace CityOps.Grains.Events;
+
+/// <summary>The facts of one audit entry, before the chain numbers and hashes it.</summary>
+public sealed record AuditRecord(
+    DateTimeOffset At,
+    string Actor,
+    EventRole Role,
+    EventAction Action,
+    string? Reason,
+    EventState? StateBefore,
+    EventState StateAfter,
+    IReadOnlyList<string> AttachmentSha256s,
+    string? Origin,
+    IReadOnlyDictionary<string, string> Details)
+{
+    /// <summary>The entry that opens a case: its report at intake.</summary>
+    public static AuditRecord ForReport(DateTimeOffset at, EventActor actor, EventRole role, string? origin, IReadOnlyList<string>? attachmentSha256s = null)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return new(at, actor.Username, role, EventAction.Report, null, null, EventState.Reported, attachmentSha256s ?? [], origin, new Dictionary<string, string>());
+    }
+
+    /// <summary>The entry of an allowed action, with the facts of its request (approver, department, assignee, primary case).</summary>
+    public static AuditRecord ForAction(DateTimeOffset at, EventActor actor, EventActionRequest request, LifecycleStatus before, LifecycleDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(decision);
+        if (!decision.IsAllowed || decision.Role is not { } role)
+        {
+            throw new ArgumentException("Only an action decided and allowed for an actor is audited.", nameof(decision));
+        }
+
+        var details = new Dictionary<string, string>();
+        Add(details, AuditDetails.Approver, request.Approver?.Username);
+        Add(details, AuditDetails.Department, request.Department);
+        Add(details, AuditDetails.Assignee, request.Assignee);
+        Add(details, AuditDetails.Primary, request.PrimaryEventId);
+        return new(at, actor.Username, role, request.Action, request.Reason, before.State, decision.Next.State, request.AttachmentSha256s ?? [], request.Origin, details);
+
+        static void Add(Dictionary<string, string> details, string key, string? value)
+        {
+            if (value is not null)
+            {
+                details[key] = value;
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The append-only, hash-chained audit trail of a case. An entry's hash is the SHA-256 (lowercase
+/// hex) of a canonical encoding of all its other fields, the previous entry's hash included, so
+/// anyone can recompute it from the entries alone. The encoding is unambiguous (every value is
+/// typed and length-prefixed, so no two different entries encode alike):
+/// <list type="bullet">
+/// <item>a string is the byte 0 when null, else the byte 1, its UTF-8 length as a big-endian int32 and its UTF-8 bytes;</item>
+/// <item>an integer is big-endian: the sequence as int64, the time as its UTC ticks (int64) and offset minutes (int32);</item>
+/// <item>roles, actions and states are strings of their API names (<c>operator</c>, <c>register</c>, <c>reported</c>);</item>
+/// <item>a list is its count as an int32 and its items; the details are their count and the pairs
+/// key, value in ordinal order of the keys;</item>
+/// <item>the fields follow the version string <c>cityops/audit/v1</c> in the order sequence, at,
+/// actor, role, action, reason, state before, state after, attachments, origin, details, previous hash.</item>
+/// </list>
+/// </summary>
+public static class AuditChain
+{
+    public const string Version = "cityops/audit/v1";
+
+    /// <summary>The previous hash of the first entry.</summary>
+    public static readonly string GenesisHash = new('0', 64);
+
+    /// <summary>Strict: text that is not valid Unicode (a lone surrogate) is refused rather than encoded like other text.</summary>
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The next entry of a trail: numbered after the last one, linked to it and hashed.</summary>
+    public static AuditEntry Append(IReadOnlyList<AuditEntry> trail, AuditRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(trail);
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentException.ThrowIfNullOrWhiteSpace(record.Actor, nameof(record));
+        if (record.AttachmentSha256s.FirstOrDefault(h => !IsSha256Hex(h)) is { } bad)
+        {
+            throw new ArgumentException($"An attachment hash must be 64 lowercase hex digits, not '{bad}'.", nameof(record));
+        }
+
+        var entry = new AuditEntry(
+            trail.Count,
+            record.At,
+            record.Actor,
+            record.Role,
+            record.Action,
+            record.Reason,
+            record.StateBefore,
+            record.StateAfter,
+            [.. record.AttachmentSha256s],
+            record.Origin,
+            new Dictionary<string, string>(record.Details),
+            trail.Count == 0 ? GenesisHash : trail[^1].Hash,
+            "");
+        return entry with { Hash = ComputeHash(entry) };
+    }
+
+    /// <summary>The hash an entry's fields give; its stored <see cref="AuditEntry.Hash"/> plays no part.</summary>
+    /// <exception cref="ArgumentException">A field holds text that is not valid Unicode.</exception>
+    public static string ComputeHash(AuditEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var writer = new Canonical(hash);
+        writer.String(Version);
+        writer.Int64(entry.Sequence);
+        writer.Int64(entry.At.UtcTicks);
+        writer.Int32((int)(entry.At.Offset.Ticks / TimeSpan.TicksPerMinute));
+        writer.String(entry.Actor);
+        writer.String(ApiNames.Of(entry.Role));
+        writer.String(ApiNames.Of(entry.Action));
+        writer.String(entry.Reason);
+        writer.String(entry.StateBefore is { } before ? ApiNames.Of(before) : null);
+        writer.String(ApiNames.Of(entry.StateAfter));
+        writer.Int32(entry.AttachmentSha256s.Count);
+        foreach (var attachment in entry.AttachmentSha256s)
+        {
+            writer.String(attachment);
+        }
+
+        writer.String(entry.Origin);
+        writer.Int32(entry.Details.Count);
+        foreach (var (key, value) in entry.Details.OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            writer.String(key);
+            writer.String(value);
+        }
+
+        writer.String(entry.PreviousHash);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>A checkpoint of the trail as it stands, to keep where the trail's storage cannot rewrite it.</summary>
+    public static AuditAnchor Anchor(IReadOnlyList<AuditEntry> trail)
+    {
+        ArgumentNullException.ThrowIfNull(trail);
+        return new(trail.Count, trail.Count == 0 ? GenesisHash : trail[^1].Hash);
+    }
+
+    /// <summary>
+    /// Checks a trail entry by entry and reports the first broken place: an edited entry (its hash),
+    /// a missing or misplaced one (its sequence), a broken link (its previous hash); then, given an
+    /// anchor taken earlier, a cut-off tail or a trail rewritten and re-hashed up to the anchor.
+    /// </summary>
+    public static AuditVerification Verify(IReadOnlyList<AuditEntry> trail, AuditAnchor? anchor = null)
+    {
+        ArgumentNullException.ThrowIfNull(trail);
+        if (anchor is { Count: < 0 })
+        {
+            throw new ArgumentOutOfRangeException(nameof(anchor), anchor.Count, "An anchor counts entries.");
+        }
+
+        for (var i = 0; i < trail.Count; i++)
+        {
+            var entry = trail[i];
+            var computed = HashOrNull(entry);
+            if (!string.Equals(computed, entry.Hash, StringComparison.Ordinal))
+            {
+                return AuditVerification.Broken(i, AuditBreakKind.ContentChanged, $"entry {i} was edited: its fields hash to {computed ?? "nothing (invalid text)"}, it records {entry.Hash}");
+            }
+
+            if (entry.Sequence != i)
+            {
+                var later = trail.Skip(i + 1).Any(e => e.Sequence == i);
+                return entry.Sequence > i && !later
+                    ? AuditVerification.Broken(i, AuditBreakKind.EntryMissing, $"entry {i} is missing: entry {entry.Sequence} is in its place")
+                    : AuditVerification.Broken(i, AuditBreakKind.OutOfOrder, $"entry {i} is out of order: entry {entry.Sequence} is in its place");
+            }
+
+            var previous = i == 0 ? GenesisHash : trail[i - 1].Hash;
+            if (!string.Equals(previous, entry.PreviousHash, StringComparison.Ordinal))
+            {
+                return AuditVerification.Broken(i, AuditBreakKind.BrokenLink, $"entry {i} names {entry.PreviousHash} as the previous hash, the previous entry has {previous}");
+            }
+        }
+
+        if (anchor is null)
+        {
+            return AuditVerification.Valid;
+        }
+
+        if (trail.Count < anchor.Count)
+        {
+            return AuditVerification.Broken(trail.Count, AuditBreakKind.Truncated, $"the anchor records {anchor.Count} entries, the trail has {trail.Count}");
+        }
+
+        var head = anchor.Count == 0 ? GenesisHash : trail[(int)anchor.Count - 1].Hash;
+        return string.Equals(head, anchor.HeadHash, StringComparison.Ordinal)
+            ? AuditVerification.Valid
+            : AuditVerification.Broken((int)Math.Max(0, anchor.Count - 1), AuditBreakKind.AnchorMismatch, $"the anchor records {anchor.HeadHash} for entry {anchor.Count - 1}, the trail has {head}");
+    }
+
+    /// <summary>Null for an entry with invalid text, which <see cref="Append"/> never writes.</summary>
+    private static string? HashOrNull(AuditEntry entry)
+    {
+        try
+        {
+            return ComputeHash(entry);
+        }
+        catch (EncoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsSha256Hex(string value) => value is { Length: 64 } && value.All(char.IsAsciiHexDigitLower);
+
+    private readonly struct Canonical(IncrementalHash hash)
+    {
+        public void Int32(int value)
+        {
+            Span<byte> bytes = stackalloc byte[4];
+            BinaryPrimitives.WriteInt32BigEndian(bytes, value);
+            hash.AppendData(bytes);
+        }
+
+        public void Int64(long value)
+        {
+            Span<byte> bytes = stackalloc byte[8];
+            BinaryPrimitives.WriteInt64BigEndian(bytes, value);
+            hash.AppendData(bytes);
+        }
+
+        public void String(string? value)
+        {
+            if (value is null)
+            {
+                hash.AppendData([0]);
+                return;
+            }
+
+            var bytes = Utf8.GetBytes(value);
+            hash.AppendData([1]);
+            Int32(bytes.Length);
+            hash.AppendData(bytes);
+        }
+    }
+}
