@@ -20,7 +20,7 @@ public static class Pages
     {
         MapPage(app, "/", "index.html");
         MapPage(app, "/console", "console/index.html");
-        MapPage(app, "/m", "m/index.html");
+        MapPage(app, "/m", "console/index.html");
         return app;
     }
 

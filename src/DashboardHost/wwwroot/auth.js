@@ -23,12 +23,29 @@ export async function api(path) {
   return response;
 }
 
+// The sign-in overlay every page shares.
+function loginOverlay() {
+  const overlay = document.createElement("div");
+  overlay.id = "login";
+  overlay.className = "login";
+  overlay.hidden = true;
+  overlay.innerHTML = `<form class="panel">
+      <h2 data-i18n="login">登录</h2>
+      <input name="username" autocomplete="username" data-i18n-placeholder="username" required>
+      <input name="password" type="password" autocomplete="current-password" data-i18n-placeholder="password" required>
+      <button type="submit" data-i18n="login">登录</button>
+      <div class="error" role="alert"></div>
+    </form>`;
+  document.body.appendChild(overlay);
+  return overlay;
+}
+
 // Shows the sign-in form until a token is held, then calls onReady().
 export function requireLogin(onReady) {
+  const overlay = loginOverlay();
   applyTexts();
   document.querySelectorAll("[data-action=lang]").forEach((b) => b.addEventListener("click", () => { toggleLanguage(); onLanguage?.(); }));
   document.querySelectorAll("[data-action=logout]").forEach((b) => b.addEventListener("click", () => { sessionStorage.removeItem(key); location.reload(); }));
-  const overlay = document.getElementById("login");
   const form = overlay.querySelector("form");
   const error = overlay.querySelector(".error");
   form.addEventListener("submit", async (e) => {

@@ -39,6 +39,11 @@ async function lookUp(id) {
   out.replaceChildren(table);
 }
 
+// One page serves the desk console and, under /m, the phone layout for field staff.
+const phone = location.pathname.startsWith("/m");
+document.body.className = phone ? "phone" : "desk";
+document.querySelector("header.top h1").dataset.i18n = phone ? "mobile" : "console";
+
 requireLogin(() => {
   showMe();
   document.getElementById("device-form").addEventListener("submit", (e) => {

@@ -61,4 +61,33 @@ public class BigScreenPageTests(EngineFixture fixture)
         await page.Locator("#login .error").Filter(new LocatorFilterOptions { HasTextRegex = new System.Text.RegularExpressions.Regex(".+") }).WaitForAsync();
         (await page.IsVisibleAsync("#login form")).Should().BeTrue();
     }
+
+    [Fact]
+    public async Task A_responder_signs_in_on_the_mobile_page_and_looks_up_a_device()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 } });
+        var user = Engine.Users.First(u => u.Username == "responder.water.1");
+        var device = Engine.Devices.First(d => user.Regions.Any(r => d.CellCode.StartsWith(r, StringComparison.Ordinal)));
+
+        await page.GotoAsync(new Uri(fixture.Engine.BaseAddress, "/m/").ToString());
+        await page.FillAsync("#login input[name=username]", user.Username);
+        await page.FillAsync("#login input[name=password]", user.Password);
+        await page.ClickAsync("#login button[type=submit]");
+        await page.FillAsync("#device-form input[name=id]", device.Id);
+        await page.ClickAsync("#device-form button[type=submit]");
+        await page.Locator("#device table").WaitForAsync();
+
+        (await page.GetAttributeAsync("body", "class")).Should().Be("phone");
+        (await page.TextContentAsync("#me")).Should().Contain("responder").And.Contain("water");
+        (await page.TextContentAsync("#device")).Should().Contain(device.Id);
+        Directory.CreateDirectory(ArtifactsPath);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtifactsPath, "mobile-390x844.png") });
+    }
 }
