@@ -112,10 +112,21 @@ public sealed partial class MqttBroker(
         }
 
         // Not a device: perhaps an aggregator (NB-IoT/LoRa platform) forwarding for many devices.
-        if (kind is null && !string.IsNullOrEmpty(deviceId) && !string.IsNullOrEmpty(secret) && args.ClientId != EngineClientId
-            && await aggregators.TryAuthenticateAsync(deviceId, secret))
+        var aggregator = kind is null && !string.IsNullOrEmpty(deviceId) && !string.IsNullOrEmpty(secret) && args.ClientId != EngineClientId
+            && await aggregators.TryAuthenticateAsync(deviceId, secret);
+
+        // A client id names an MQTT session; tying it to the login keeps one device from taking
+        // over another's session, and with it that device's identity and commands.
+        if ((kind is not null || aggregator) && !OwnsClientId(deviceId!, args.ClientId))
         {
-            args.SessionItems[AggregatorSession.Key] = new AggregatorSession(deviceId);
+            args.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            metrics.Rejected(RejectReason.ForeignTopic);
+            return;
+        }
+
+        if (aggregator)
+        {
+            args.SessionItems[AggregatorSession.Key] = new AggregatorSession(deviceId!);
             return;
         }
 
@@ -216,6 +227,15 @@ public sealed partial class MqttBroker(
 
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// A login may use its own id as client id, its id followed by '-' and anything, or none at all
+    /// (the broker then assigns one of that form).
+    /// </summary>
+    private static bool OwnsClientId(string username, string clientId) =>
+        clientId.Length == 0
+        || clientId == username
+        || (clientId.Length > username.Length + 1 && clientId.StartsWith(username, StringComparison.Ordinal) && clientId[username.Length] == '-');
 
     private void Refuse(InterceptingPublishEventArgs args, RejectReason reason, MqttPubAckReasonCode code, string detail)
     {

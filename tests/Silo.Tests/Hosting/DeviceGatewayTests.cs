@@ -332,6 +332,80 @@ public class DeviceGatewayTests(EngineFixture fixture)
         twin.GetProperty("modules").EnumerateArray().Select(m => m.GetString()).Should().Equal(pole.Modules);
     }
 
+    [Fact]
+    public async Task A_device_cannot_take_over_another_devices_session_by_its_client_id()
+    {
+        var victim = Engine.Device(DeviceKind.Gas, 12);
+        var intruder = Engine.Device(DeviceKind.Gas, 13);
+        using var client = new MqttClientFactory().CreateMqttClient();
+
+        var result = await client.ConnectAsync(new MqttClientOptionsBuilder()
+            .WithTcpServer("127.0.0.1", Engine.MqttPort)
+            .WithClientId(victim.Id)
+            .WithCredentials(intruder.Id, intruder.Secret)
+            .WithCleanSession(false)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .Build());
+
+        result.ResultCode.Should().Be(MqttClientConnectResultCode.ClientIdentifierNotValid);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x7B, 0x22, 0x76, 0x61, 0x6C, 0x75, 0x65, 0x73, 0x22, 0x3A, 0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0x31, 0x7D, 0x7D })]
+    public async Task A_payload_with_invalid_utf8_is_refused_as_malformed_and_the_connection_stays(byte[] payload)
+    {
+        var device = Engine.Device(DeviceKind.Gas, 14);
+        using var client = await Engine.ConnectDeviceAsync(device);
+
+        var bad = await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"city/{device.Id}/telemetry").WithPayload(payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        var lone = await client.PublishAsync(Message($"city/{device.Id}/telemetry", """{"values":{"\ud800":1}}"""));
+        var good = await client.PublishAsync(Message($"city/{device.Id}/telemetry", """{"values":{"gasLel":1}}"""));
+
+        bad.ReasonCode.Should().Be(MqttClientPublishReasonCode.PayloadFormatInvalid);
+        lone.ReasonCode.Should().Be(MqttClientPublishReasonCode.PayloadFormatInvalid);
+        good.ReasonCode.Should().Be(MqttClientPublishReasonCode.Success);
+    }
+
+    [Fact]
+    public async Task An_operator_clears_an_sos_once_dealt_with_but_not_a_threshold_alarm()
+    {
+        var pole = Engine.Device(DeviceKind.SmartPole, 12);
+        using (var client = await Engine.ConnectDeviceAsync(pole))
+        {
+            await client.PublishAsync(Message($"city/{pole.Id}/alarm", """{"kind":"sos"}"""));
+        }
+
+        using var http = Engine.Http(await Engine.TokenAsync("operator"));
+
+        (await http.PostAsync(new Uri($"/api/devices/{pole.Id}/alarms/sos/clear", UriKind.Relative), null)).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await http.PostAsync(new Uri($"/api/devices/{pole.Id}/alarms/sos/clear", UriKind.Relative), null)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await Engine.GetDeviceAsync(pole.Id, await Engine.TokenAsync("operator"))).GetProperty("alarms").EnumerateArray().Should().NotContain(a => a.GetProperty("kind").GetString() == "sos");
+    }
+
+    [Theory]
+    [InlineData("setLight", """{"level":"40"}""")]
+    [InlineData("cameraPreset", """{"preset":true}""")]
+    public async Task A_command_argument_of_the_wrong_type_is_a_bad_request(string name, string args)
+    {
+        var device = name == "setLight" ? Engine.Device(DeviceKind.SmartPole, 13) : Engine.Device(DeviceKind.Camera, 13);
+        using var http = Engine.Http(await Engine.TokenAsync("operator"));
+
+        var response = await http.PostAsJsonAsync($"/api/devices/{device.Id}/commands", new { name, args = JsonDocument.Parse(args).RootElement });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Provisioning_into_a_cell_that_does_not_exist_is_a_bad_request()
+    {
+        using var admin = Engine.Http(await Engine.TokenAsync("admin"));
+
+        var response = await admin.PostAsJsonAsync("/api/devices", new { id = "NS-NOWHERE-1", kind = "noise", name = "x", location = SomeWhere, cellCode = "9901999999999999" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
     private static async Task<bool> Delay()
     {
         await Task.Delay(200);
