@@ -49,7 +49,7 @@ internal static class JsonObjectReader
 
             return reader.Read() ? (RejectReason.MalformedJson, "content after the JSON object") : null;
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return (RejectReason.MalformedJson, ex.Message);
         }

@@ -58,7 +58,7 @@ public static class StatusParser
                 ? ParseResult<DeviceStatus>.Ok(new DeviceStatus(value))
                 : ParseResult<DeviceStatus>.Reject(RejectReason.NoValues, "online is missing");
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return ParseResult<DeviceStatus>.Reject(RejectReason.MalformedJson, ex.Message);
         }

@@ -70,7 +70,7 @@ public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = Te
                 ? ParseResult<TelemetryReport>.Reject(RejectReason.MalformedJson, "content after the JSON object")
                 : Build(fields);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return ParseResult<TelemetryReport>.Reject(RejectReason.MalformedJson, ex.Message);
         }
@@ -116,7 +116,7 @@ public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = Te
                 ? ParseResult<IReadOnlyList<TelemetryBatchEntry>>.Reject(RejectReason.MalformedJson, "content after the JSON array")
                 : ParseResult<IReadOnlyList<TelemetryBatchEntry>>.Ok(entries);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return ParseResult<IReadOnlyList<TelemetryBatchEntry>>.Reject(RejectReason.MalformedJson, ex.Message);
         }
