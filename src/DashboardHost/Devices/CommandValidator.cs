@@ -40,7 +40,7 @@ public static class CommandValidator
             var problem = p.Name switch
             {
                 "on" when p.Value.ValueKind is JsonValueKind.True or JsonValueKind.False => null,
-                "level" when p.Value.TryGetInt32(out var level) && level is >= 0 and <= 100 => null,
+                "level" when p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out var level) && level is >= 0 and <= 100 => null,
                 "schedule" when p.Value.ValueKind == JsonValueKind.String && p.Value.GetString()!.Length <= 100 => null,
                 "on" => "on must be true or false",
                 "level" => "level must be a whole number from 0 to 100",
@@ -72,7 +72,7 @@ public static class CommandValidator
     }
 
     private static string? PresetProblem(JsonElement args) =>
-        args.TryGetProperty("preset", out var preset) && preset.TryGetInt32(out var n) && n is >= 1 and <= 255 && args.EnumerateObject().Count() == 1
+        args.TryGetProperty("preset", out var preset) && preset.ValueKind == JsonValueKind.Number && preset.TryGetInt32(out var n) && n is >= 1 and <= 255 && args.EnumerateObject().Count() == 1
             ? null
             : "cameraPreset needs preset, a whole number from 1 to 255";
 }

@@ -73,6 +73,8 @@ public static class DevicesApi
         devices.MapGet("/{id}/commands", GetCommands).WithSummary("The device's recent downlink commands and what became of them");
         devices.MapPost("/{id}/commands", SendCommand).RequireAuthorization(AccessPolicies.Operator)
             .WithSummary("Send setLight, broadcast or cameraPreset to a device");
+        devices.MapPost("/{id}/alarms/{kind}/clear", ClearAlarm).RequireAuthorization(AccessPolicies.Operator)
+            .WithSummary("Clear an alarm no reading can clear (an SOS press, a video detection) once it has been dealt with");
         devices.MapPost("/", Provision).RequireAuthorization(AccessPolicies.Admin)
             .WithSummary("Provision a device; its secret is returned once");
         devices.MapPost("/{id}/revoke", Revoke).RequireAuthorization(AccessPolicies.Admin)
@@ -103,6 +105,11 @@ public static class DevicesApi
         }
 
         var model = grid.Current;
+        if (region is not null && model.Region(region) is { Level: GridLevel.City or GridLevel.District })
+        {
+            return Problem(StatusCodes.Status400BadRequest, "List by street, community or cell; a district or the city holds too many devices for one list.");
+        }
+
         var cells = cell is not null
             ? model.Cell(cell) is null ? null : new[] { cell }
             : model.Region(region!) is null ? null : model.CellsWithin(region!).Select(c => c.Code).ToArray();
@@ -184,12 +191,29 @@ public static class DevicesApi
         return TypedResults.Accepted($"/api/devices/{id}/commands", command);
     }
 
+    private static async Task<Results<NoContent, ProblemHttpResult>> ClearAlarm(
+        string id, string kind, HttpContext http, IGrainFactory grains, IAuthorizationService authorization)
+    {
+        var (twin, problem) = await FindInScopeAsync(id, http, grains, authorization);
+        if (twin is null)
+        {
+            return problem!;
+        }
+
+        return await twin.ClearAlarm(kind) ? TypedResults.NoContent() : Problem(StatusCodes.Status404NotFound, $"Device '{id}' has no '{kind}' alarm.");
+    }
+
     private static async Task<Results<Created<ProvisionResponse>, ProblemHttpResult>> Provision(
-        ProvisionRequest request, HttpContext http, IGrainFactory grains, IAuthorizationService authorization)
+        ProvisionRequest request, HttpContext http, IGrainFactory grains, IAuthorizationService authorization, GridRegistry grid)
     {
         if (ProvisionProblem(request) is { } invalid)
         {
             return Problem(StatusCodes.Status400BadRequest, invalid);
+        }
+
+        if (grid.Current.Cell(request.CellCode!) is null)
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"No unit grid cell '{request.CellCode}' in the city's grid.");
         }
 
         if (!await authorization.CanAccessAsync(http.User, new ScopedResource(request.CellCode!)))
@@ -238,6 +262,7 @@ public static class DevicesApi
         _ when r.Id!.Length > 64 || r.Id.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) =>
             "id must be at most 64 letters, digits, '-', '_' or '.'",
         { Kind: null } => "kind is required",
+        { Kind: { } kind } when !Enum.IsDefined(kind) => "kind is not a known device kind",
         { Name: null or "" } => "name is required",
         { Location: not [_, _] } => "location must be [lon, lat]",
         { Location: [var lon, var lat] } when !double.IsFinite(lon) || !double.IsFinite(lat) || lon is < -180 or > 180 || lat is < -90 or > 90 =>

@@ -24,7 +24,10 @@ public interface IDeviceTwinGrain : IGrainWithStringKey
     /// <summary>An SOS press or a video detection: raises its alarm at once.</summary>
     ValueTask ReportDeviceEvent(DeviceEventReport report);
 
-    /// <summary>Clears an alarm that no reading can clear (an SOS, a detection) once someone has dealt with it.</summary>
+    /// <summary>
+    /// Clears an alarm that no reading can clear (an SOS, a detection) once someone has dealt with it;
+    /// false when there is no such alarm or it clears itself (a threshold, silence).
+    /// </summary>
     Task<bool> ClearAlarm(string kind);
 
     /// <summary>Sends a command to the device and tracks it until acknowledged, failed or timed out.</summary>

@@ -21,6 +21,12 @@ public abstract class DeviceTwinGrain(
     private const string SilenceReminder = "silence";
     private const int CommandsKept = 50;
 
+    /// <summary>Bounds the alarms a device raises by itself (SOS, detections), whose kinds it names.</summary>
+    private const int MaxEventAlarms = 16;
+
+    /// <summary>Bounds the metrics one twin keeps, whatever names a device sends.</summary>
+    private const int MaxMetrics = 64;
+
     private readonly TimeProvider _clock = services.Clock;
     private readonly DeviceTwinOptions _options = services.Options;
     private DeferredWrite? _deferred;
@@ -97,6 +103,11 @@ public abstract class DeviceTwinGrain(
 
         var now = _clock.GetUtcNow();
         var alarmsChanged = false;
+        if (report.Values.Keys.Count(m => !Twin.Values.ContainsKey(m)) + Twin.Values.Count > MaxMetrics)
+        {
+            throw new InvalidOperationException($"Device '{DeviceId}' would have more than {MaxMetrics} metrics.");
+        }
+
         foreach (var (metric, value) in report.Values)
         {
             // Out-of-order messages must not overwrite a newer reading of the same metric.
@@ -144,23 +155,40 @@ public abstract class DeviceTwinGrain(
         ArgumentNullException.ThrowIfNull(report);
         RequireProfile();
         Twin.LastSeen = _clock.GetUtcNow();
-        await MarkOnlineAsync();
-        var severity = report.Kind == "sos" ? AlarmSeverity.Critical : AlarmSeverity.Major;
-        Twin.Alarms[report.Kind] = new DeviceAlarm(report.Kind, severity, report.At, null, report.Confidence);
+        var cameOnline = await MarkOnlineAsync();
         if (report.Snapshot is not null)
         {
             Twin.LatestSnapshot = report.Snapshot;
         }
 
-        await WriteNowAsync();
+        // A detection repeated while its alarm stands is news for memory, not for storage.
+        var isNew = !Twin.Alarms.ContainsKey(report.Kind);
+        if (isNew && Twin.Alarms.Count(a => a.Value.Metric is null) >= MaxEventAlarms)
+        {
+            throw new InvalidOperationException($"Device '{DeviceId}' already has {MaxEventAlarms} standing alarms of its own.");
+        }
+
+        var severity = report.Kind == "sos" ? AlarmSeverity.Critical : AlarmSeverity.Major;
+        Twin.Alarms[report.Kind] = new DeviceAlarm(report.Kind, severity, isNew ? report.At : Twin.Alarms[report.Kind].RaisedAt, null, report.Confidence);
+        if (isNew || cameOnline)
+        {
+            await WriteNowAsync();
+        }
+        else
+        {
+            ScheduleFlush();
+        }
     }
 
     public async Task<bool> ClearAlarm(string kind)
     {
-        if (!Twin.Alarms.Remove(kind))
+        // Thresholds and silence clear themselves when readings recover; only the device's own alarms need a person.
+        if (!Twin.Alarms.TryGetValue(kind, out var alarm) || alarm.Metric is not null || kind == OfflineAlarm)
         {
             return false;
         }
+
+        Twin.Alarms.Remove(kind);
 
         await WriteNowAsync();
         return true;
@@ -408,17 +436,13 @@ public abstract class DeviceTwinGrain(
     {
         Deferred.Cancel();
         var cellStatus = CellStatus();
-        var cellChanged = cellStatus is not null && !cellStatus.Equals(Twin.ReportedToCell);
-        if (cellChanged)
+        if (cellStatus is not null && !cellStatus.Equals(Twin.ReportedToCell))
         {
+            await GrainFactory.GetGrain<IGridCellGrain>(Twin.Profile!.CellCode).UpdateDevice(cellStatus.ToStatus(DeviceId, Twin.Profile.Kind));
             Twin.ReportedToCell = cellStatus;
         }
 
         await state.WriteStateAsync();
-        if (cellChanged)
-        {
-            await GrainFactory.GetGrain<IGridCellGrain>(Twin.Profile!.CellCode).UpdateDevice(cellStatus!.ToStatus(DeviceId, Twin.Profile.Kind));
-        }
     }
 
     private ReportedCellStatus? CellStatus() => Twin.Profile is null

@@ -45,6 +45,9 @@ public static class CityOpsHost
         await DatabaseSchema.ApplyAsync(settings.StorageInvariant, settings.StorageConnectionString, DatabaseSchema.ScriptsDirectory, cancellationToken);
 
         builder.Services.AddSingleton(settings);
+
+        // A clean stop writes every twin's readings still in memory; give it time to.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
         builder.Services.AddCityGrains(builder.Configuration);
         builder.UseOrleans(silo => ConfigureSilo(silo, settings));
 
