@@ -45,6 +45,13 @@ public sealed class UserDirectory
 
     public IEnumerable<CityUser> Users => _users.Values.Select(u => u.User);
 
-    public CityUser? Authenticate(string username, string password) =>
-        _users.TryGetValue(username, out var entry) && PasswordHasher.Verify(password, entry.PasswordHash) ? entry.User : null;
+    /// <summary>An unknown user costs as much as a wrong password, so timing does not tell which usernames exist.</summary>
+    private static readonly string DecoyHash = PasswordHasher.Hash(Guid.NewGuid().ToString());
+
+    public CityUser? Authenticate(string username, string password)
+    {
+        var known = _users.TryGetValue(username, out var entry);
+        var verified = PasswordHasher.Verify(password, known ? entry.PasswordHash : DecoyHash);
+        return known && verified ? entry.User : null;
+    }
 }

@@ -17,6 +17,7 @@ public enum Profile
 /// The settings the host needs before it can build anything, read once from configuration with
 /// relative paths made absolute, so every part of the engine sees the same folders.
 /// </summary>
+/// <param name="PrintDemoSignIns">Whether the start-up banner shows the users' passwords: right for the sample city only.</param>
 public sealed record EngineSettings(
     Profile Profile,
     string DataPath,
@@ -26,7 +27,8 @@ public sealed record EngineSettings(
     string ClusterId,
     string ServiceId,
     int SiloPort,
-    int GatewayPort)
+    int GatewayPort,
+    bool PrintDemoSignIns)
 {
     public static EngineSettings From(IConfiguration configuration)
     {
@@ -67,7 +69,8 @@ public sealed record EngineSettings(
             configuration["Orleans:ClusterId"] is { Length: > 0 } cluster ? cluster : "cityops",
             configuration["Orleans:ServiceId"] is { Length: > 0 } service ? service : "cityops",
             configuration.GetValue("Orleans:SiloPort", 11111),
-            configuration.GetValue("Orleans:GatewayPort", 30000));
+            configuration.GetValue("Orleans:GatewayPort", 30000),
+            configuration.GetValue("City:PrintDemoSignIns", true));
     }
 
     /// <summary>

@@ -45,7 +45,7 @@ public sealed class StartupBanner(
         text.AppendLine($"  MQTT           mqtt://localhost:{mqtt.Value.Port}  (topics {mqtt.Value.TopicRoot}/{{deviceId}}/…)");
         text.AppendLine($"  City           {settings.CityPath}");
         text.AppendLine($"  Data           {settings.DataPath}");
-        var users = ReadDemoUsers();
+        var users = settings.PrintDemoSignIns ? ReadDemoUsers() : [];
         if (users.Count > 0)
         {
             text.AppendLine("  Demo sign-ins (sample data only: change them before real use):");
