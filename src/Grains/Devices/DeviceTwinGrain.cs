@@ -310,7 +310,7 @@ public abstract class DeviceTwinGrain(
                 continue;
             }
 
-            var key = $"{rule.Alarm}:{rule.Metric}";
+            var key = rule.Key;
             var (next, transition) = RuleEvaluator.Evaluate(rule, Twin.RuleStates.GetValueOrDefault(key, RuleState.Idle), value, at);
             Twin.RuleStates[key] = next;
             switch (transition)

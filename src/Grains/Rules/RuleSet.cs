@@ -11,6 +11,8 @@ public sealed class RuleSet
 {
     public const string Section = "Rules";
 
+    private ThresholdRule[][]? _byKind;
+
     public Dictionary<string, List<ThresholdRule>> Kinds { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public static RuleSet From(IConfigurationSection section)
@@ -25,16 +27,29 @@ public sealed class RuleSet
         return set;
     }
 
-    public IReadOnlyList<ThresholdRule> For(DeviceKind kind) =>
-        Kinds.TryGetValue(KindName(kind), out var rules) ? rules : [];
+    /// <summary>The rules of one kind; looked up per reading, so resolved by kind once.</summary>
+    public IReadOnlyList<ThresholdRule> For(DeviceKind kind)
+    {
+        _byKind ??= [.. Enum.GetValues<DeviceKind>().Select(k => Kinds.TryGetValue(KindName(k), out var rules) ? rules.ToArray() : [])];
+        return _byKind[(int)kind];
+    }
 
     /// <summary>Every problem in the configuration, each naming the kind and rule it is in.</summary>
-    public IEnumerable<string> Problems() =>
-        from kind in Kinds
-        from entry in kind.Value.Select((rule, index) => (rule, index))
-        let problem = entry.rule.Problem()
-        where problem is not null
-        select $"Rules:{kind.Key}:{entry.index}: {problem}";
+    public IEnumerable<string> Problems()
+    {
+        var known = Enum.GetValues<DeviceKind>().Select(KindName).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var unknownKinds =
+            from kind in Kinds.Keys
+            where !known.Contains(kind)
+            select $"Rules:{kind}: not a device kind (one of {string.Join(", ", known)})";
+        var badRules =
+            from kind in Kinds
+            from entry in kind.Value.Select((rule, index) => (rule, index))
+            let problem = entry.rule.Problem()
+            where problem is not null
+            select $"Rules:{kind.Key}:{entry.index}: {problem}";
+        return unknownKinds.Concat(badRules);
+    }
 
     private static string KindName(DeviceKind kind)
     {

@@ -30,6 +30,9 @@ public sealed class ThresholdRule
 
     public AlarmSeverity Severity { get; set; } = AlarmSeverity.Major;
 
+    /// <summary>Names this rule's state on a twin.</summary>
+    internal string Key => field ??= $"{Alarm}:{Metric}";
+
     /// <summary>Why this rule cannot work, or null when it is sound.</summary>
     public string? Problem()
     {
