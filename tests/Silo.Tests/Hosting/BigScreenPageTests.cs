@@ -15,16 +15,19 @@ public class BigScreenPageTests(EngineFixture fixture)
         ? path
         : Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Engine.CityPath))!, "artifacts", "screenshots");
 
+    /// <summary>Debian's Chromium, headless, kept off the network it would otherwise try to reach.</summary>
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = Chromium,
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+    });
+
     [Fact]
     public async Task An_operator_signs_in_and_sees_the_sample_city_drawn_on_the_map()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-        });
+        await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1920, Height = 1080 } });
         var user = Engine.Users.First(u => u.Username == "operator");
 
@@ -45,12 +48,7 @@ public class BigScreenPageTests(EngineFixture fixture)
     public async Task A_wrong_password_keeps_the_sign_in_form_with_an_error()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-        });
+        await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
 
         await page.GotoAsync(fixture.Engine.BaseAddress.ToString());
@@ -66,12 +64,7 @@ public class BigScreenPageTests(EngineFixture fixture)
     public async Task A_responder_signs_in_on_the_mobile_page_and_looks_up_a_device()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-        });
+        await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 } });
         var user = Engine.Users.First(u => u.Username == "responder.water.1");
         var device = Engine.Devices.First(d => user.Regions.Any(r => d.CellCode.StartsWith(r, StringComparison.Ordinal)));
