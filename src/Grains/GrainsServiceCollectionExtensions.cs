@@ -1,4 +1,5 @@
 using CityOps.Grains.Devices;
+using CityOps.Grains.Events;
 using CityOps.Grains.Rules;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +10,7 @@ public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds what the grains need from their host: the device twins' options and thresholds
-    /// (sections <c>Devices</c> and <c>Rules</c>). A rule that cannot work stops the start with its location.
+    /// (sections <c>Devices</c> and <c>Rules</c>), the city's catalogue (<c>City:Path</c>) and how intake treats duplicates (<c>Events</c>). A rule that cannot work stops the start with its location.
     /// </summary>
     public static IServiceCollection AddCityGrains(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,6 +25,9 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton(rules);
         services.Configure<DeviceTwinOptions>(configuration.GetSection(DeviceTwinOptions.Section));
         services.AddSingleton<DeviceTwinServices>();
+        services.AddSingleton(CityCatalogue.FromConfiguration(configuration));
+        services.Configure<EventOptions>(configuration.GetSection(EventOptions.Section));
+        services.AddSingleton<EventServices>();
         services.AddSingleton(TimeProvider.System);
         return services;
     }

@@ -36,6 +36,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["Rules:waterLevel:0:clearBelow"] = "12",
             ["Rules:waterLevel:0:alarm"] = "waterlogging",
             ["Rules:waterLevel:0:severity"] = "Major",
+            ["City:Path"] = SampleCity.Path,
         };
 
         public void Configure(ISiloBuilder siloBuilder)

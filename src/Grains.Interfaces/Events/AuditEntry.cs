@@ -42,6 +42,15 @@ public static class AuditDetails
 
     /// <summary>The case a duplicate was merged into.</summary>
     public const string Primary = "primary";
+
+    /// <summary>On a duplicate report counted on a case: how many reports the case counts now.</summary>
+    public const string Reports = "reports";
+
+    /// <summary>On a duplicate report counted on a case: the duplicate case folded into it, if it was one.</summary>
+    public const string Duplicate = "duplicate";
+
+    /// <summary>On a suspension asked for without approval: <c>requested</c>.</summary>
+    public const string Approval = "approval";
 }
 
 /// <summary>

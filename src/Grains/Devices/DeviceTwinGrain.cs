@@ -1,4 +1,6 @@
+using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Devices;
+using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Grid;
 using CityOps.Grains.Rules;
 
@@ -34,6 +36,7 @@ public abstract class DeviceTwinGrain(
     private IGrainTimer? _commandTimer;
     private bool _historyDirty;
     private HashSet<long>? _recentSeqSet;
+    private List<DeviceAlarm>? _raised;
 
     private DeviceTwinState Twin => state.State;
 
@@ -126,6 +129,7 @@ public abstract class DeviceTwinGrain(
         if (cameOnline || alarmsChanged)
         {
             await WriteNowAsync();
+            await ReportRaisedAlarmsAsync();
         }
         else
         {
@@ -170,9 +174,15 @@ public abstract class DeviceTwinGrain(
 
         var severity = report.Kind == "sos" ? AlarmSeverity.Critical : AlarmSeverity.Major;
         Twin.Alarms[report.Kind] = new DeviceAlarm(report.Kind, severity, isNew ? report.At : Twin.Alarms[report.Kind].RaisedAt, null, report.Confidence);
+        if (isNew)
+        {
+            (_raised ??= []).Add(Twin.Alarms[report.Kind]);
+        }
+
         if (isNew || cameOnline)
         {
             await WriteNowAsync();
+            await ReportRaisedAlarmsAsync();
         }
         else
         {
@@ -317,6 +327,7 @@ public abstract class DeviceTwinGrain(
             {
                 case RuleTransition.Raise:
                     Twin.Alarms[rule.Alarm] = new DeviceAlarm(rule.Alarm, rule.Severity, at, metric, value);
+                    (_raised ??= []).Add(Twin.Alarms[rule.Alarm]);
                     changed = true;
                     break;
                 case RuleTransition.Clear:
@@ -326,6 +337,35 @@ public abstract class DeviceTwinGrain(
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// Hands each alarm just raised whose kind the catalogue ties to a category to intake, which
+    /// opens a case or counts it on the open case it duplicates. The call is one-way: a device's
+    /// readings never wait on case work.
+    /// </summary>
+    private async Task ReportRaisedAlarmsAsync()
+    {
+        if (_raised is not { Count: > 0 } raised)
+        {
+            return;
+        }
+
+        _raised = null;
+        var profile = Twin.Profile!;
+        var intake = GrainFactory.GetGrain<IEventIntakeGrain>(0);
+        foreach (var alarm in raised)
+        {
+            if (services.Catalogue.ForAlarm(alarm.Kind) is not { } category)
+            {
+                continue;
+            }
+
+            var description = alarm.Metric is { } metric ? $"{alarm.Kind}: {metric} = {alarm.Value}" : alarm.Kind;
+            var channel = profile.Kind == DeviceKind.Camera ? EventChannel.Video : EventChannel.Sensor;
+            var location = new EventLocation(profile.Longitude, profile.Latitude, profile.CellCode);
+            await intake.ReportAlarm(new EventReport(category.Code, location, description, channel, DeviceId, alarm.RaisedAt, Origin: "device:" + DeviceId));
+        }
     }
 
     /// <summary>Returns true when the device was offline until now.</summary>

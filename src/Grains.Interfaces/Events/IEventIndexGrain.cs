@@ -1,0 +1,68 @@
+using Orleans.Concurrency;
+
+namespace CityOps.Grains.Interfaces.Events;
+
+/// <summary>How intake tells duplicates apart: same category within this radius and window.</summary>
+[GenerateSerializer, Immutable]
+public sealed record DuplicateWindow(
+    [property: Id(0)] double RadiusMetres,
+    [property: Id(1)] TimeSpan Window);
+
+/// <summary>What the index decided for a report: a new case id, or the open case it duplicates.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Admission(
+    [property: Id(0)] string EventId,
+    [property: Id(1)] bool IsDuplicate);
+
+/// <summary>A filter over a district's cases; null members do not filter.</summary>
+/// <param name="RegionPrefix">A region or cell code; a case matches when its cell code starts with it.</param>
+/// <param name="Overdue">True for cases past their deadline at <paramref name="Now"/>, false for the others.</param>
+[GenerateSerializer, Immutable]
+public sealed record EventQuery(
+    [property: Id(0)] string? RegionPrefix,
+    [property: Id(1)] IReadOnlyList<EventState>? States,
+    [property: Id(2)] string? Department,
+    [property: Id(3)] bool? Overdue,
+    [property: Id(4)] string? Category,
+    [property: Id(5)] DateTimeOffset Now,
+    [property: Id(6)] int Limit);
+
+/// <summary>
+/// The cases of one district (keyed by its 6-digit code): intake's single point of decision on
+/// duplicates, so two sensors reporting the same waterlogging at once open one case, and the
+/// index behind event lists and the start-up check of deadlines. It keeps every open case and the
+/// most recent ended ones.
+/// </summary>
+public interface IEventIndexGrain : IGrainWithStringKey
+{
+    /// <summary>Either names the open case the footprint duplicates or allocates a new id and holds its place.</summary>
+    Task<Admission> Admit(EventFootprint candidate, DuplicateWindow duplicates);
+
+    /// <summary>A case changed; the index keeps its latest summary.</summary>
+    Task Update(EventSummary summary);
+
+    /// <summary>The matching cases, most recently updated first.</summary>
+    Task<IReadOnlyList<EventSummary>> Query(EventQuery query);
+
+    /// <summary>The open cases whose deadline is at or before <paramref name="now"/>.</summary>
+    Task<IReadOnlyList<string>> DueBy(DateTimeOffset now);
+}
+
+/// <summary>Hands out case numbers for one day (keyed <c>yyyyMMdd</c>), so ids are <c>E20261122-000123</c>.</summary>
+public interface IEventNumberGrain : IGrainWithStringKey
+{
+    Task<int> Next();
+}
+
+/// <summary>
+/// Where every report enters (信息采集): it asks the district's index whether the report duplicates
+/// an open case, and either counts it there or opens a new case.
+/// </summary>
+public interface IEventIntakeGrain : IGrainWithIntegerKey
+{
+    Task<IntakeResult> Report(EventReport report);
+
+    /// <summary>The same for a device alarm, without waiting: telemetry never waits on case work.</summary>
+    [OneWay]
+    Task ReportAlarm(EventReport report);
+}

@@ -1,0 +1,21 @@
+namespace CityOps.Grains.Interfaces.Events;
+
+/// <summary>
+/// The KPI counters of one scope (<c>region:990101</c>, <c>department:water</c>) by day, added up
+/// as cases move, so a report over any period sums a few days' counters instead of scanning cases.
+/// </summary>
+public interface IKpiLedgerGrain : IGrainWithStringKey
+{
+    Task Add(DateOnly day, EventKpiCounters delta);
+
+    /// <summary>The counters of the days from <paramref name="from"/> to <paramref name="to"/>, both included.</summary>
+    Task<EventKpiCounters> Sum(DateOnly from, DateOnly to);
+}
+
+/// <summary>The keys of <see cref="IKpiLedgerGrain"/>.</summary>
+public static class KpiScopes
+{
+    public static string Region(string code) => "region:" + code;
+
+    public static string Department(string code) => "department:" + code;
+}

@@ -1,0 +1,28 @@
+namespace CityOps.Grains.Interfaces.Events;
+
+/// <summary>
+/// One urban event (城市事件/部件问题), keyed by its id (<c>E20261122-000123</c>): its lifecycle,
+/// clock, escalations and hash-chained audit trail. Cases are opened only through intake.
+/// </summary>
+public interface IUrbanEventGrain : IGrainWithStringKey
+{
+    /// <summary>Opens the case from its first report, then registers and dispatches it as the catalogue says.</summary>
+    Task<UrbanEventView> Open(EventReport report);
+
+    /// <summary>Counts a duplicate report on this case (merged at intake or by a merge action).</summary>
+    Task AddDuplicate(EventReport report, string? duplicateEventId);
+
+    /// <summary>Takes an action as the actor; the actor comes from the caller's identity, never from a request body.</summary>
+    Task<EventActionOutcome> Act(EventActor actor, EventActionRequest request);
+
+    /// <summary>The case, or null when no case has this id.</summary>
+    Task<UrbanEventView?> Get();
+
+    Task<IReadOnlyList<AuditEntry>> GetAudit();
+
+    /// <summary>Checks the trail against itself and against its anchor, kept apart from it.</summary>
+    Task<AuditVerification> VerifyAudit();
+
+    /// <summary>Raises the escalation levels reached by now; called by the case's reminder and at start-up for deadlines passed while the engine was down.</summary>
+    Task CheckDeadline();
+}

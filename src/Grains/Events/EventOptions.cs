@@ -1,0 +1,22 @@
+namespace CityOps.Grains.Events;
+
+/// <summary>How intake and the case index behave (section <c>Events</c>).</summary>
+public sealed class EventOptions
+{
+    public const string Section = "Events";
+
+    /// <summary>Reports of one category within this distance of an open case are duplicates of it.</summary>
+    public double DuplicateRadiusMetres { get; set; } = 200;
+
+    /// <summary>…and within this time of its report.</summary>
+    public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>The department whose responders verify cases (监督员).</summary>
+    public string InspectionDepartment { get; set; } = EventLifecycle.DefaultInspectionDepartment;
+
+    /// <summary>The city's time zone offset, which decides what day an action counts on in the KPIs.</summary>
+    public TimeSpan KpiUtcOffset { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>Ended cases each district index keeps for lists besides every open one.</summary>
+    public int EndedCasesKept { get; set; } = 2000;
+}

@@ -1,0 +1,448 @@
+using CityOps.Grains.Interfaces.Departments;
+using CityOps.Grains.Interfaces.Events;
+using CityOps.Grains.Interfaces.Grid;
+using Microsoft.Extensions.Logging;
+
+namespace CityOps.Grains.Events;
+
+/// <summary>
+/// One case through its lifecycle. Every change is written at once: a case is rare next to
+/// telemetry and must not lose an action. The audit trail lives in its own state and its anchor
+/// in a third, so a rewritten trail does not match the anchor kept beside it. The stage clock is
+/// stored as instants; a reminder wakes the case at its next escalation, also after a restart.
+/// After each change the case tells its district's index, its grid cell and the KPI ledgers.
+/// </summary>
+public sealed class UrbanEventGrain(
+    [PersistentState("urbanEvent", "Default")] IPersistentState<UrbanEventState> state,
+    [PersistentState("auditTrail", "Default")] IPersistentState<AuditTrailState> trail,
+    [PersistentState("auditAnchor", "Default")] IPersistentState<AuditAnchorState> anchor,
+    EventServices services,
+    ILogger<UrbanEventGrain> logger) : Grain, IUrbanEventGrain, IRemindable
+{
+    private const string DeadlineReminder = "deadline";
+
+    private UrbanEventState Case => state.State;
+
+    private string EventId => this.GetPrimaryKeyString();
+
+    private DateTimeOffset Now => services.Clock.GetUtcNow();
+
+    public async Task<UrbanEventView> Open(EventReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (Case.Report is not null)
+        {
+            return View();
+        }
+
+        var category = services.Catalogue.Require(report.Category);
+        var categoryUrgency = EventTimeLimits.ParseUrgency(category.Urgency);
+        var urgency = report.Urgency is { } raised && raised > categoryUrgency ? raised : categoryUrgency;
+        var now = Now;
+        Case.Report = report;
+        Case.Urgency = urgency;
+        Case.Status = LifecycleStatus.Reported;
+        Case.Clock = StageClock.Start(EventStage.Register, Limits.LimitOf(EventStage.Register), now);
+        Case.Reports = 1;
+        Case.Photos.AddRange(report.PhotoSha256s ?? []);
+        Case.UpdatedAt = now;
+
+        var reporter = new EventActor(report.Reporter, [ReporterRole(report.Channel)], null);
+        Append(AuditRecord.ForReport(now, reporter, ReporterRole(report.Channel), report.Origin, report.PhotoSha256s));
+        var kpis = new List<EventKpiCounters> { EventKpi.ForReport() };
+
+        if (category.AutoRegister)
+        {
+            kpis.Add(Apply(EventActor.Engine, new EventActionRequest(EventAction.Register, Origin: "catalogue"), now));
+            if (category.AutoDispatch && services.Catalogue.ResponsibleDepartment(category.Code, report.Location.CellCode) is { } department)
+            {
+                var assignee = await NearestOnDuty(department);
+                kpis.Add(Apply(EventActor.Engine, new EventActionRequest(EventAction.Dispatch, Department: department, Assignee: assignee, Origin: "responsibility list"), now));
+            }
+        }
+
+        await SaveAsync();
+        await CountAsync(now, kpis);
+        await PublishAsync();
+        return View();
+    }
+
+    public async Task AddDuplicate(EventReport report, string? duplicateEventId)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        RequireOpened();
+        var now = Now;
+        Case.Reports++;
+        Case.UpdatedAt = now;
+        if (duplicateEventId is not null && !Case.Duplicates.Contains(duplicateEventId))
+        {
+            Case.Duplicates.Add(duplicateEventId);
+        }
+
+        Case.Photos.AddRange((report.PhotoSha256s ?? []).Except(Case.Photos));
+        var details = new Dictionary<string, string> { [AuditDetails.Reports] = Case.Reports.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        if (duplicateEventId is not null)
+        {
+            details[AuditDetails.Duplicate] = duplicateEventId;
+        }
+
+        Append(new AuditRecord(now, report.Reporter, ReporterRole(report.Channel), EventAction.Report, report.Description, Case.Status.State, Case.Status.State, report.PhotoSha256s ?? [], report.Origin, details));
+        await SaveAsync();
+        await PublishAsync();
+    }
+
+    public async Task<EventActionOutcome> Act(EventActor actor, EventActionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(request);
+        RequireOpened();
+        if (request.Action == EventAction.Dispatch && request.Department is { } department && !services.Catalogue.IsDepartment(department))
+        {
+            return Refuse(RefusalKind.InputMissing, $"unknown department '{department}'");
+        }
+
+        if (request.Action == EventAction.Merge && await CheckPrimaryAsync(request.PrimaryEventId) is { } mergeProblem)
+        {
+            return Refuse(RefusalKind.InputMissing, mergeProblem);
+        }
+
+        if (request.Action == EventAction.Suspend)
+        {
+            return await SuspendAsync(actor, request);
+        }
+
+        var decision = EventLifecycle.Decide(Case.Status, actor, Parties, request);
+        if (!decision.IsAllowed)
+        {
+            return new(null, decision.Refusal);
+        }
+
+        var now = Now;
+        var kpi = Apply(actor, request, now);
+        await SaveAsync();
+        await CountAsync(now, [kpi]);
+        await PublishAsync();
+        if (request.Action == EventAction.Merge)
+        {
+            await GrainFactory.GetGrain<IUrbanEventGrain>(request.PrimaryEventId!).AddDuplicate(Case.Report! with { Origin = request.Origin }, EventId);
+        }
+
+        return new(View(), null);
+    }
+
+    public Task<UrbanEventView?> Get() => Task.FromResult(Case.Report is null ? null : View());
+
+    public Task<IReadOnlyList<AuditEntry>> GetAudit() => Task.FromResult<IReadOnlyList<AuditEntry>>([.. trail.State.Entries]);
+
+    public Task<AuditVerification> VerifyAudit()
+    {
+        var anchored = anchor.State.Anchor;
+        return Task.FromResult(AuditChain.Verify(trail.State.Entries, anchored));
+    }
+
+    public async Task CheckDeadline()
+    {
+        if (Case.Report is null)
+        {
+            return;
+        }
+
+        var now = Now;
+        if (Case.Clock is { IsPaused: false } clock)
+        {
+            var level = clock.Escalation(now);
+            if (level > Case.Escalation)
+            {
+                foreach (var step in EscalationRule.Steps.Where(s => s.Level > Case.Escalation && s.Level <= level))
+                {
+                    Case.Escalations.Add(new EscalationRecord(clock.Stage, step.Level, now, clock.Deadline(now)));
+                    logger.LogWarning("Case {EventId} escalated to level {Level} ({Stage} stage overdue)", EventId, step.Level, clock.Stage);
+                }
+
+                Case.Escalation = level;
+                Case.UpdatedAt = now;
+                await ScheduleDeadlineAsync();
+                await state.WriteStateAsync();
+                await PublishAsync();
+                return;
+            }
+        }
+
+        await ScheduleDeadlineAsync();
+        await state.WriteStateAsync();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => CheckDeadline();
+
+    /// <summary>Takes an allowed action: moves the status and clock, records the parties, appends the audit entry. Returns the KPI delta.</summary>
+    private EventKpiCounters Apply(EventActor actor, EventActionRequest request, DateTimeOffset at)
+    {
+        var decision = EventLifecycle.Decide(Case.Status, actor, Parties, request);
+        if (!decision.IsAllowed)
+        {
+            throw new InvalidOperationException($"Case {EventId}: {decision.Refusal.Message}");
+        }
+
+        var before = Case.Status;
+        var step = StageClock.Follow(Case.Clock, decision.Transition, at, Limits);
+        if (step.Ended is not null || Case.Clock is null)
+        {
+            Case.Escalation = EscalationLevel.None;
+        }
+
+        Case.Clock = step.Clock;
+        Case.Status = decision.Next;
+        Case.UpdatedAt = at;
+        switch (request.Action)
+        {
+            case EventAction.Dispatch:
+                Case.Department = request.Department;
+                Case.Assignee = request.Assignee;
+                break;
+            case EventAction.Handle:
+                Case.Handler = actor.Username;
+                break;
+            case EventAction.Rework:
+                Case.Reworks++;
+                break;
+            case EventAction.Merge:
+                Case.MergedInto = request.PrimaryEventId;
+                break;
+            case EventAction.Reopen:
+                Case.Handler = null;
+                break;
+            case EventAction.Resume:
+                Case.PendingSuspension = null;
+                break;
+        }
+
+        if (request.Action == EventAction.Suspend)
+        {
+            Case.PendingSuspension = null;
+        }
+
+        Case.Photos.AddRange((request.AttachmentSha256s ?? []).Except(Case.Photos));
+        Append(AuditRecord.ForAction(at, actor, request, before, decision));
+        return EventKpi.ForTransition(decision.Transition, step.Ended);
+    }
+
+    /// <summary>
+    /// 挂账/延期 needs an approver: an operator (or admin) suspends with their own approval; anyone
+    /// else may ask, and the case waits, unchanged, until an operator approves by suspending it.
+    /// </summary>
+    private async Task<EventActionOutcome> SuspendAsync(EventActor actor, EventActionRequest request)
+    {
+        var approves = actor.Roles.Any(EventLifecycle.ApproverRoles.Contains);
+        if (approves && Case.PendingSuspension is { } pending)
+        {
+            var approved = request with { Reason = string.IsNullOrWhiteSpace(request.Reason) ? pending.Reason : request.Reason, Approver = actor };
+            return await TakeAsync(pending.RequestedBy, approved);
+        }
+
+        if (approves)
+        {
+            return await TakeAsync(actor, request with { Approver = actor });
+        }
+
+        var asked = EventLifecycle.Decide(Case.Status, actor, Parties, request with { Approver = null });
+        if (asked.Refusal is not { Kind: RefusalKind.ApprovalMissing })
+        {
+            return new(null, asked.Refusal ?? throw new InvalidOperationException("A suspension without approval cannot be allowed."));
+        }
+
+        var now = Now;
+        Case.PendingSuspension = new PendingSuspension(actor, request.Reason!, now);
+        Case.UpdatedAt = now;
+        Append(new AuditRecord(now, actor.Username, actor.Roles[0], EventAction.Suspend, request.Reason, Case.Status.State, Case.Status.State, request.AttachmentSha256s ?? [], request.Origin,
+            new Dictionary<string, string> { [AuditDetails.Approval] = "requested" }));
+        await SaveAsync();
+        await PublishAsync();
+        return new(View(), null, AwaitingApproval: true);
+    }
+
+    private async Task<EventActionOutcome> TakeAsync(EventActor actor, EventActionRequest request)
+    {
+        var decision = EventLifecycle.Decide(Case.Status, actor, Parties, request);
+        if (!decision.IsAllowed)
+        {
+            return new(null, decision.Refusal);
+        }
+
+        var now = Now;
+        var kpi = Apply(actor, request, now);
+        await SaveAsync();
+        await CountAsync(now, [kpi]);
+        await PublishAsync();
+        return new(View(), null);
+    }
+
+    private async Task<string?> CheckPrimaryAsync(string? primaryId)
+    {
+        if (string.IsNullOrWhiteSpace(primaryId))
+        {
+            return null;
+        }
+
+        if (primaryId == EventId)
+        {
+            return "a case cannot be merged into itself";
+        }
+
+        var primary = await GrainFactory.GetGrain<IUrbanEventGrain>(primaryId).Get();
+        return primary switch
+        {
+            null => $"no case '{primaryId}'",
+            { Summary.IsOpen: false } => $"case '{primaryId}' is {primary.Summary.State.ToString().ToLowerInvariant()}; merge into an open case",
+            _ => null,
+        };
+    }
+
+    private async Task<string?> NearestOnDuty(string department)
+    {
+        var location = Case.Report!.Location;
+        var nearest = await GrainFactory.GetGrain<IDepartmentGrain>(department).FindNearestOnDuty(location.Longitude, location.Latitude);
+        return nearest?.Responder.Username;
+    }
+
+    private EventActionOutcome Refuse(RefusalKind kind, string message) =>
+        new(null, new ActionRefusal(kind, message, EventLifecycle.AllowedActions(Case.Status)));
+
+    private void Append(AuditRecord record) => trail.State.Entries.Add(AuditChain.Append(trail.State.Entries, record));
+
+    private async Task SaveAsync()
+    {
+        await ScheduleDeadlineAsync();
+
+        // The trail first: an anchor never names an entry the trail has not stored.
+        await trail.WriteStateAsync();
+        anchor.State.Anchor = AuditChain.Anchor(trail.State.Entries);
+        await anchor.WriteStateAsync();
+        await state.WriteStateAsync();
+    }
+
+    /// <summary>Keeps one reminder while an escalation is ahead; its first tick comes at that escalation.</summary>
+    private async Task ScheduleDeadlineAsync()
+    {
+        var next = Case.Clock?.NextEscalationAt(Now);
+        if (next == Case.ScheduledEscalation)
+        {
+            return;
+        }
+
+        if (next is { } at)
+        {
+            var due = at - Now;
+            await this.RegisterOrUpdateReminder(DeadlineReminder, due > TimeSpan.Zero ? due : TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+        }
+        else if (await this.GetReminder(DeadlineReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        Case.ScheduledEscalation = next;
+    }
+
+    private async Task CountAsync(DateTimeOffset at, IEnumerable<EventKpiCounters> deltas)
+    {
+        var total = deltas.Aggregate(EventKpiCounters.None, (sum, delta) => sum.Add(delta));
+        if (total == EventKpiCounters.None)
+        {
+            return;
+        }
+
+        var day = DateOnly.FromDateTime((at + services.Options.KpiUtcOffset).UtcDateTime);
+        var scopes = GridCodes.ChainOf(Case.Report!.Location.CellCode).Skip(1).Select(KpiScopes.Region).ToList();
+        if (Case.Department is { } department)
+        {
+            scopes.Add(KpiScopes.Department(department));
+        }
+
+        await Task.WhenAll(scopes.Select(scope => GrainFactory.GetGrain<IKpiLedgerGrain>(scope).Add(day, total)));
+    }
+
+    private async Task PublishAsync()
+    {
+        var summary = Summary();
+        var cell = Case.Report!.Location.CellCode;
+        await GrainFactory.GetGrain<IEventIndexGrain>(EventIndex.KeyFor(cell)).Update(summary);
+        await GrainFactory.GetGrain<IGridCellGrain>(cell).UpdateEvent(new EventCellStatus(EventId, summary.IsOpen, summary.IsOverdue(Now), Case.Urgency));
+    }
+
+    private EventTimeLimits Limits => EventTimeLimits.FromCategory(services.Catalogue.Require(Case.Report!.Category), Case.Urgency);
+
+    private CaseParties Parties => new(Case.Department, Case.Handler, services.Options.InspectionDepartment);
+
+    private void RequireOpened()
+    {
+        if (Case.Report is null)
+        {
+            throw new InvalidOperationException($"No case '{EventId}'.");
+        }
+    }
+
+    private static EventRole ReporterRole(EventChannel channel) => channel switch
+    {
+        EventChannel.Operator => EventRole.Operator,
+        EventChannel.Inspector => EventRole.Responder,
+        _ => EventRole.Engine,
+    };
+
+    private EventSummary Summary()
+    {
+        var report = Case.Report!;
+        var now = Now;
+        var deadline = Case.Clock is { IsPaused: false } clock ? clock.Deadline(now) : (DateTimeOffset?)null;
+        return new EventSummary(
+            EventId, report.Category, Case.Urgency, Case.Status.State, report.Location, Case.Department, Case.Assignee, report.Channel,
+            report.At, Case.UpdatedAt, Case.Clock?.Stage ?? EventStage.None, deadline, Case.Escalation, Case.Reports, report.Description);
+    }
+
+    private UrbanEventView View() => new(
+        Summary(),
+        Case.Status.SuspendedFrom,
+        Case.Report!.Reporter,
+        Case.Handler,
+        Case.Reworks,
+        Case.MergedInto,
+        [.. Case.Duplicates],
+        [.. Case.Photos],
+        [.. Case.Escalations],
+        Case.PendingSuspension,
+        EventLifecycle.AllowedActions(Case.Status),
+        [.. trail.State.Entries],
+        Case.Report.Contact);
+}
+
+[GenerateSerializer]
+public sealed class UrbanEventState
+{
+    [Id(0)] public EventReport? Report { get; set; }
+    [Id(1)] public LifecycleStatus Status { get; set; } = LifecycleStatus.Reported;
+    [Id(2)] public StageClock? Clock { get; set; }
+    [Id(3)] public EventUrgency Urgency { get; set; }
+    [Id(4)] public string? Department { get; set; }
+    [Id(5)] public string? Assignee { get; set; }
+    [Id(6)] public string? Handler { get; set; }
+    [Id(7)] public int Reworks { get; set; }
+    [Id(8)] public int Reports { get; set; }
+    [Id(9)] public string? MergedInto { get; set; }
+    [Id(10)] public List<string> Duplicates { get; set; } = [];
+    [Id(11)] public List<string> Photos { get; set; } = [];
+    [Id(12)] public List<EscalationRecord> Escalations { get; set; } = [];
+    [Id(13)] public EscalationLevel Escalation { get; set; }
+    [Id(14)] public PendingSuspension? PendingSuspension { get; set; }
+    [Id(15)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(16)] public DateTimeOffset? ScheduledEscalation { get; set; }
+}
+
+[GenerateSerializer]
+public sealed class AuditTrailState
+{
+    [Id(0)] public List<AuditEntry> Entries { get; set; } = [];
+}
+
+[GenerateSerializer]
+public sealed class AuditAnchorState
+{
+    [Id(0)] public AuditAnchor? Anchor { get; set; }
+}
