@@ -32,8 +32,8 @@ public sealed class Engine : IAsyncDisposable
 
     public string DataPath { get; }
 
-    /// <summary>A clock the test moves by hand, replacing the system clock from the next start on; null keeps the system clock.</summary>
-    public TimeProvider? Clock { get; set; }
+    /// <summary>A clock the test moves by hand in place of the system clock; null keeps the system clock.</summary>
+    public TimeProvider? Clock { get; private init; }
 
     public int HttpPort { get; private set; }
 
@@ -55,9 +55,10 @@ public sealed class Engine : IAsyncDisposable
     public static DeviceRecord Device(DeviceKind kind, int index = 0) => Devices.Where(d => d.Kind == kind).ElementAt(index);
 
     /// <param name="settings">Configuration that overrides the test defaults, e.g. to turn the simulator on.</param>
-    public static async Task<Engine> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="clock">A clock the test moves by hand in place of the system clock.</param>
+    public static async Task<Engine> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null)
     {
-        var engine = new Engine(Path.Combine(Path.GetTempPath(), "cityops-engine-tests", Guid.NewGuid().ToString("N")), settings);
+        var engine = new Engine(Path.Combine(Path.GetTempPath(), "cityops-engine-tests", Guid.NewGuid().ToString("N")), settings) { Clock = clock };
         await engine.StartAgainAsync();
         return engine;
     }
