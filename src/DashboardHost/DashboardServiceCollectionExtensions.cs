@@ -5,6 +5,7 @@ using CityOps.DashboardHost.Devices;
 using CityOps.DashboardHost.Grid;
 using CityOps.DashboardHost.Health;
 using CityOps.DashboardHost.Map;
+using CityOps.DashboardHost.Open311;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -85,6 +86,7 @@ public static class DashboardServiceCollectionExtensions
         app.MapDevicesApi();
         app.MapMapApi();
         app.MapGridApi();
+        app.MapOpen311Api();
         app.MapPages();
         return app;
     }
