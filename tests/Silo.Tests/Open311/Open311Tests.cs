@@ -11,8 +11,8 @@ namespace CityOps.Silo.Tests.Open311;
 
 /// <summary>
 /// The 12345 hotline's view of the engine through Open311 GeoReport v2, on the running engine with
-/// the sample city. Each test reports its own category at its own cell, so no test's report is
-/// taken for a duplicate of another's.
+/// the sample city. Each test reports its own category at its own cell, away from the street the
+/// events API tests report in, so no test's report is taken for a duplicate of another's.
 /// </summary>
 [Collection(EngineTests.Name)]
 public class Open311Tests(EngineFixture fixture)
@@ -115,7 +115,7 @@ public class Open311Tests(EngineFixture fixture)
     [Fact]
     public async Task A_form_encoded_request_opens_a_case_that_reads_open_with_its_stage_and_closed_once_the_case_is_closed()
     {
-        var response = await PostFormAsync(Form("street_light_damaged", 300));
+        var response = await PostFormAsync(Form("street_light_damaged", 5200));
         response.StatusCode.Should().Be(HttpStatusCode.Created);
         var created = (await response.Content.ReadFromJsonAsync<JsonElement>())[0];
         var id = created.GetProperty("service_request_id").GetString()!;
@@ -147,7 +147,7 @@ public class Open311Tests(EngineFixture fixture)
     [Fact]
     public async Task A_dispatched_request_names_the_department_in_its_notes_and_as_agency_responsible()
     {
-        var id = await CreateAsync("guardrail_damaged", 900);
+        var id = await CreateAsync("guardrail_damaged", 5600);
         await ActAsync(id, Operator, new(EventAction.Register));
         (await GetRequestAsync(id)).GetProperty("status_notes").GetString().Should().Be("已立案，待派遣");
 
@@ -162,7 +162,7 @@ public class Open311Tests(EngineFixture fixture)
     [Fact]
     public async Task A_rejected_request_reads_closed_with_the_reason()
     {
-        var id = await CreateAsync("trash_bin_damaged", 1500);
+        var id = await CreateAsync("trash_bin_damaged", 6000);
 
         await ActAsync(id, Operator, new(EventAction.Reject, Reason: "非城市管理范围"));
 
@@ -174,7 +174,7 @@ public class Open311Tests(EngineFixture fixture)
     [Fact]
     public async Task A_JSON_body_is_accepted_like_a_form()
     {
-        var centre = SampleGrid.Cells[2100].Centre;
+        var centre = SampleGrid.Cells[6400].Centre;
         using var http = Engine.Http();
 
         var response = await http.PostAsJsonAsync(new Uri("/open311/v2/requests.json", UriKind.Relative), new Dictionary<string, object>
@@ -197,7 +197,7 @@ public class Open311Tests(EngineFixture fixture)
     [Fact]
     public async Task The_case_records_the_Open311_client_as_reporter_on_the_hotline_channel_and_keeps_the_contact()
     {
-        var id = await CreateAsync("bus_shelter_damaged", 2700);
+        var id = await CreateAsync("bus_shelter_damaged", 6800);
 
         var view = (await Grains.GetGrain<IUrbanEventGrain>(id).Get())!;
 
@@ -209,7 +209,7 @@ public class Open311Tests(EngineFixture fixture)
     [Fact]
     public async Task The_reporters_contact_never_appears_in_what_is_read_back()
     {
-        var id = await CreateAsync("public_toilet_damaged", 3300);
+        var id = await CreateAsync("public_toilet_damaged", 7200);
         using var http = Engine.Http();
 
         var one = await http.GetStringAsync(new Uri($"/open311/v2/requests/{id}.json", UriKind.Relative));
@@ -225,9 +225,9 @@ public class Open311Tests(EngineFixture fixture)
     [Fact]
     public async Task A_second_report_at_the_same_place_returns_the_open_case_and_says_it_was_added_to_it()
     {
-        var first = await CreateAsync("facade_damaged", 3900);
+        var first = await CreateAsync("facade_damaged", 7600);
 
-        var response = await PostFormAsync(Form("facade_damaged", 3900));
+        var response = await PostFormAsync(Form("facade_damaged", 7600));
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var answer = (await response.Content.ReadFromJsonAsync<JsonElement>())[0];
@@ -238,8 +238,8 @@ public class Open311Tests(EngineFixture fixture)
     [Fact]
     public async Task Requests_are_listed_by_service_code_and_status()
     {
-        var open = await CreateAsync("green_space_damaged", 4500);
-        var rejected = await CreateAsync("green_space_damaged", 5100);
+        var open = await CreateAsync("green_space_damaged", 8000);
+        var rejected = await CreateAsync("green_space_damaged", 8400);
         await ActAsync(rejected, Operator, new(EventAction.Reject, Reason: "重复反映"));
         using var http = Engine.Http();
 
@@ -253,8 +253,8 @@ public class Open311Tests(EngineFixture fixture)
     [Fact]
     public async Task Requests_are_listed_by_their_ids()
     {
-        var first = await CreateAsync("street_tree_damaged", 5700);
-        var second = await CreateAsync("street_tree_damaged", 6300);
+        var first = await CreateAsync("street_tree_damaged", 8800);
+        var second = await CreateAsync("street_tree_damaged", 9200);
         using var http = Engine.Http();
 
         var found = await http.GetFromJsonAsync<JsonElement>(new Uri($"/open311/v2/requests.json?service_request_id={first},{second},E20000101-999999", UriKind.Relative));
@@ -267,7 +267,7 @@ public class Open311Tests(EngineFixture fixture)
     [InlineData("")]
     public async Task A_request_without_a_valid_api_key_is_forbidden_in_the_Open311_error_format(string key)
     {
-        var response = await PostFormAsync(Form("flyposting", 6900, key));
+        var response = await PostFormAsync(Form("flyposting", 9600, key));
 
         await ShouldBeOpen311ErrorAsync(response, HttpStatusCode.Forbidden, "api_key");
     }
@@ -275,7 +275,7 @@ public class Open311Tests(EngineFixture fixture)
     [Fact]
     public async Task A_request_with_only_an_address_is_refused_because_there_is_no_geocoder()
     {
-        var form = Form("flyposting", 6900);
+        var form = Form("flyposting", 9600);
         form.Remove("lat");
         form.Remove("long");
 
@@ -287,7 +287,7 @@ public class Open311Tests(EngineFixture fixture)
     [Fact]
     public async Task A_request_without_lat_and_long_is_refused()
     {
-        var form = Form("flyposting", 6900);
+        var form = Form("flyposting", 9600);
         form.Remove("lat");
         form.Remove("long");
         form.Remove("address_string");
@@ -300,7 +300,7 @@ public class Open311Tests(EngineFixture fixture)
     [Fact]
     public async Task A_point_outside_the_city_is_refused()
     {
-        var form = Form("flyposting", 6900);
+        var form = Form("flyposting", 9600);
         form["long"] = (SampleGrid.Cells.Min(c => c.West) - 0.01).ToString(CultureInfo.InvariantCulture);
 
         var response = await PostFormAsync(form);
@@ -311,7 +311,7 @@ public class Open311Tests(EngineFixture fixture)
     [Fact]
     public async Task An_unknown_service_code_is_refused()
     {
-        var response = await PostFormAsync(Form("pothole", 6900));
+        var response = await PostFormAsync(Form("pothole", 9600));
 
         await ShouldBeOpen311ErrorAsync(response, HttpStatusCode.BadRequest, "service_code 'pothole'");
     }
