@@ -30,6 +30,11 @@ public sealed class Engine : IAsyncDisposable
         _settings = settings ?? new Dictionary<string, string?>();
     }
 
+    /// <summary>The Open311 client the tests post as, and its key.</summary>
+    public const string Open311Client = "test-hotline";
+
+    public const string Open311Key = "open311-test-key";
+
     public string DataPath { get; }
 
     /// <summary>A clock the test moves by hand in place of the system clock; null keeps the system clock.</summary>
@@ -81,6 +86,7 @@ public sealed class Engine : IAsyncDisposable
             ["City:Path"] = CityPath,
             ["Simulator:Enabled"] = "false",
             ["Devices:CommandTimeout"] = "00:00:02",
+            [$"Open311:ApiKeys:{Open311Client}"] = Open311Key,
         };
         foreach (var (key, value) in _settings)
         {
