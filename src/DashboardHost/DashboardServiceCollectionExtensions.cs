@@ -1,15 +1,19 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CityOps.DashboardHost.Auth;
+using Azure.Storage.Blobs;
 using CityOps.DashboardHost.Devices;
+using CityOps.DashboardHost.Events;
 using CityOps.DashboardHost.Grid;
 using CityOps.DashboardHost.Health;
 using CityOps.DashboardHost.Map;
+using CityOps.Grains.Interfaces.City;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Tokens;
 
 namespace CityOps.DashboardHost;
@@ -18,7 +22,8 @@ public static class DashboardServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the HTTP side: token issuing, JWT validation, the shared access policies, the APIs'
-    /// services and the silo health check. Reads <c>City:Path</c>, <c>Storage:DataPath</c> and <c>Auth</c>.
+    /// services and the silo health check. Reads <c>City:Path</c>, <c>Storage:DataPath</c>, <c>Auth</c> and <c>Evidence</c>
+    /// (evidence files go to the data folder, or to Blob Storage when <c>Evidence:BlobConnectionString</c> is set).
     /// </summary>
     public static IServiceCollection AddDashboard(this IServiceCollection services, IConfiguration configuration)
     {
@@ -32,6 +37,11 @@ public static class DashboardServiceCollectionExtensions
         services.AddSingleton<CityMap>();
         services.AddGrid(configuration);
         services.AddSingleton<TokenIssuer>();
+        services.TryAddSingleton(_ => CityCatalogue.Load(configuration["City:Path"] ?? throw new InvalidOperationException("City:Path is not configured.")));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IEvidenceStore>(_ => configuration["Evidence:BlobConnectionString"] is { Length: > 0 } blobs
+            ? new BlobEvidenceStore(new BlobContainerClient(blobs, configuration["Evidence:Container"] ?? "evidence"))
+            : new FileEvidenceStore(Path.Combine(dataPath, "evidence")));
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
@@ -85,6 +95,8 @@ public static class DashboardServiceCollectionExtensions
         app.MapDevicesApi();
         app.MapMapApi();
         app.MapGridApi();
+        app.MapEventsApi();
+        app.MapKpisApi();
         app.MapPages();
         return app;
     }

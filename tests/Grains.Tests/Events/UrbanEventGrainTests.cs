@@ -1,4 +1,5 @@
 using CityOps.Grains.Events;
+using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Events;
 
 namespace CityOps.Grains.Tests.Events;

@@ -7,6 +7,7 @@ using CityOps.Grains.Interfaces.City;
 using CityOps.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using MQTTnet.Formatter;
 
@@ -30,6 +31,9 @@ public sealed class Engine : IAsyncDisposable
     }
 
     public string DataPath { get; }
+
+    /// <summary>A clock the test moves by hand, replacing the system clock from the next start on; null keeps the system clock.</summary>
+    public TimeProvider? Clock { get; set; }
 
     public int HttpPort { get; private set; }
 
@@ -82,7 +86,13 @@ public sealed class Engine : IAsyncDisposable
             settings[key] = value;
         }
 
-        _app = await CityOpsHost.BuildAsync([], config => config.AddInMemoryCollection(settings));
+        _app = await CityOpsHost.BuildAsync([], config => config.AddInMemoryCollection(settings), services =>
+        {
+            if (Clock is not null)
+            {
+                services.AddSingleton<TimeProvider>(Clock);
+            }
+        });
         await _app.StartAsync();
     }
 
