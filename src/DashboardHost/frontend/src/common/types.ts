@@ -40,7 +40,7 @@ export interface SituationFrame {
 }
 
 export interface EventSummary extends SituationEvent {
-  categoryName: string; address: string | null; channel: string; stage: string | null;
+  categoryName: string; categoryNameEn?: string; address: string | null; channel: string; stage: string | null; overdue?: boolean;
 }
 
 export interface AuditEntry {
@@ -67,7 +67,7 @@ export interface Rate { numerator: number; denominator: number; value: number | 
 export interface Kpis {
   rates?: Partial<Record<"registration" | "onTimeDispatch" | "onTimeHandling" | "closure" | "rework" | "dispatchAccuracy", Rate>>;
   overdue?: number;
-  meanStageSeconds?: Partial<Record<"register" | "dispatch" | "handle" | "verify", number | null>>;
+  meanStageSeconds?: Partial<Record<"register" | "dispatch" | "handle" | "verify", Rate>>;
   [key: string]: unknown;
 }
 
