@@ -7,6 +7,7 @@ using CityOps.DashboardHost.Events;
 using CityOps.DashboardHost.Grid;
 using CityOps.DashboardHost.Health;
 using CityOps.DashboardHost.Map;
+using CityOps.DashboardHost.Open311;
 using CityOps.Grains.Interfaces.City;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -97,6 +98,7 @@ public static class DashboardServiceCollectionExtensions
         app.MapGridApi();
         app.MapEventsApi();
         app.MapKpisApi();
+        app.MapOpen311Api();
         app.MapPages();
         return app;
     }
