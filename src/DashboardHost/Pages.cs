@@ -8,6 +8,7 @@ namespace CityOps.DashboardHost;
 /// <summary>
 /// The web pages ship inside this assembly, so the engine serves everything a screen needs by
 /// itself: the government extranet has no CDN. Page shells are public; their data needs a token.
+/// The files are built from <c>frontend/</c> (TypeScript, Vite) into <c>wwwroot/</c> by this project's build.
 /// </summary>
 public static class Pages
 {
@@ -20,7 +21,7 @@ public static class Pages
     {
         MapPage(app, "/", "index.html");
         MapPage(app, "/console", "console/index.html");
-        MapPage(app, "/m", "console/index.html");
+        MapPage(app, "/m", "m/index.html");
         return app;
     }
 

@@ -1,0 +1,174 @@
+// The big screen (大屏): the live situation of the user's region on one wall.
+import "../common/app.css";
+import "./bigscreen.css";
+import { claims, getJson, homeRegion, requireLogin } from "../common/auth";
+import { byId, el } from "../common/dom";
+import { connectSituation, type FeedState } from "../common/hub";
+import { lang, onLanguageChange, t } from "../common/i18n";
+import { finalStates, type Catalogue, type EventSummary, type Kpis, type RegionFeatureProps, type RegionSummary, type Situation, type SituationEvent } from "../common/types";
+import { showCell, showDevice } from "./detail";
+import { createMap, legend, type AreaLevel, type SituationMap } from "./map";
+import { clockText, drawCategories, drawTrend, renderEvents, renderKpis, renderRates, renderTicker, renderVideos, sampleTrend, tickCountdowns, totals } from "./panels";
+import { apply, state } from "./state";
+
+let situationMap: SituationMap | null = null;
+let summary: Situation | null = null;
+let kpis: Kpis | null = null;
+let home = "";
+let regionFeatures: GeoJSON.Feature<GeoJSON.Polygon | GeoJSON.MultiPolygon, RegionFeatureProps>[] = [];
+let crumb: { level: AreaLevel; region: RegionFeatureProps | null } = { level: "district", region: null };
+
+function regionName(p: RegionFeatureProps | null | undefined): string {
+  return p ? (lang() === "en" ? (p.nameEn ?? p.name) : p.name) : "";
+}
+
+function setFeed(feed: FeedState): void {
+  state.feed = feed;
+  const badge = byId("feed");
+  badge.dataset.state = feed;
+  badge.textContent = feed === "live" ? t("live") : feed === "reconnecting" ? t("reconnecting") : t("offlineFeed");
+}
+
+function renderCrumbs(): void {
+  const city = regionFeatures.find((r) => r.properties.code === home)?.properties;
+  const back = el("button", { type: "button", "data-action": "home" }, regionName(city) || home);
+  back.addEventListener("click", () => {
+    const box = regionFeatures.find((r) => r.properties.code === home);
+    if (box && situationMap) situationMap.map.fitBounds(bboxOfFeature(box), { padding: 20 });
+  });
+  const parts: (Node | string)[] = [back];
+  if (crumb.region && crumb.region.code !== home) parts.push("›", regionName(crumb.region));
+  parts.push("·", t(crumb.level === "cell" ? "cells" : "region"));
+  byId("crumbs").replaceChildren(...parts);
+}
+
+function bboxOfFeature(f: GeoJSON.Feature<GeoJSON.Polygon | GeoJSON.MultiPolygon>): [number, number, number, number] {
+  const polygons = f.geometry.type === "Polygon" ? [f.geometry.coordinates] : f.geometry.coordinates;
+  const xs = polygons.flatMap((p) => (p[0] ?? []).map((c) => c[0]!)), ys = polygons.flatMap((p) => (p[0] ?? []).map((c) => c[1]!));
+  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+}
+
+function selectEvent(e: SituationEvent): void {
+  situationMap?.focus([e.location[0] - 0.002, e.location[1] - 0.002, e.location[0] + 0.002, e.location[1] + 0.002]);
+  void showCell(e.cellCode);
+}
+
+function refreshPanels(): void {
+  renderKpis(totals(summary));
+  renderRates(kpis);
+  renderEvents(selectEvent);
+  renderTicker([]);
+  renderVideos((id) => void showDevice(id));
+  drawCategories();
+}
+
+/** While the hub is away the screen still moves: events and counts are polled over HTTP. */
+async function poll(): Promise<void> {
+  if (state.feed === "live" && state.hasSnapshot) return;
+  const [region, events] = await Promise.all([
+    getJson<RegionSummary>(`/api/regions/${home}`),
+    getJson<EventSummary[]>(`/api/events?region=${home}&limit=500`),
+  ]);
+  if (region) summary = region.situation;
+  if (events && !(state.feed === "live" && state.hasSnapshot)) {
+    state.events.clear();
+    for (const e of events) if (!finalStates.has(e.state)) state.events.set(e.id, e);
+    situationMap?.refreshEvents();
+  }
+  refreshPanels();
+}
+
+async function loadKpis(): Promise<void> {
+  kpis = await getJson<Kpis>(`/api/kpis?region=${home}`);
+  renderRates(kpis);
+}
+
+async function focusFromAddress(): Promise<void> {
+  const params = new URLSearchParams(location.search);
+  const cell = params.get("cell");
+  const device = params.get("device");
+  if (cell) {
+    const found = await getJson<{ bbox: number[] }>(`/api/grid/cells/${encodeURIComponent(cell)}`);
+    if (found) situationMap?.focus(found.bbox, 16);
+    void showCell(cell);
+  }
+  if (device) void showDevice(device);
+}
+
+async function start(): Promise<void> {
+  byId("user").textContent = claims()?.name ?? "";
+  home = homeRegion();
+  const [regions, catalogue] = await Promise.all([
+    getJson<GeoJSON.FeatureCollection<GeoJSON.Polygon | GeoJSON.MultiPolygon, RegionFeatureProps>>("/api/map/regions"),
+    getJson<Catalogue>("/api/catalogue"),
+  ]);
+  state.catalogue = catalogue;
+  regionFeatures = regions?.features ?? [];
+  const city = regionFeatures.find((f) => f.properties.code === home);
+  byId("city-name").textContent = city ? `${regionName(city.properties)} · ` : "";
+  byId("legend").replaceChildren(...legend());
+  const mapElement = byId("map");
+  situationMap = createMap(mapElement, regionFeatures, home, {
+    device: (id) => void showDevice(id),
+    cell: (code) => void showCell(code),
+    event: (id) => {
+      const e = state.events.get(id);
+      if (e) selectEvent(e);
+    },
+    level: (level, region) => { crumb = { level, region }; renderCrumbs(); },
+  });
+  // The map instance, for operators' diagnostics in the browser console and for page tests.
+  Object.assign(window, { situationMap: situationMap.map });
+  situationMap.map.once("load", () => void focusFromAddress());
+
+  connectSituation(home, {
+    snapshot(frame) {
+      apply(frame, true);
+      situationMap?.refreshDevices();
+      situationMap?.refreshEvents();
+      situationMap?.recolourCells([...state.cells.keys()]);
+      refreshPanels();
+      document.body.dataset.snapshot = String(frame.seq);
+    },
+    delta(frame) {
+      const changed = apply(frame, false);
+      if (changed.devices) { situationMap?.refreshDevices(); renderVideos((id) => void showDevice(id)); }
+      if (changed.events) { situationMap?.refreshEvents(); renderEvents(selectEvent); drawCategories(); }
+      if (changed.cells.length) situationMap?.recolourCells(changed.cells);
+      if (changed.alarms.length) renderTicker(changed.alarms);
+      renderKpis(totals(summary));
+      document.body.dataset.seq = String(frame.seq);
+    },
+    state(feed) {
+      setFeed(feed);
+      if (feed !== "live") void poll();
+    },
+  });
+  setFeed("offline");
+  await poll();
+  await loadKpis();
+  sampleTrend(totals(summary));
+  setInterval(() => void poll(), 10_000);
+  setInterval(() => void loadKpis(), 60_000);
+  setInterval(() => sampleTrend(totals(summary)), 15_000);
+  document.body.dataset.ready = "true";
+}
+
+setInterval(() => {
+  byId("clock").textContent = clockText();
+  tickCountdowns();
+}, 1000);
+byId("clock").textContent = clockText();
+
+onLanguageChange(() => {
+  setFeed(state.feed);
+  situationMap?.relabel();
+  byId("legend").replaceChildren(...legend());
+  const city = regionFeatures.find((f) => f.properties.code === home);
+  byId("city-name").textContent = city ? `${regionName(city.properties)} · ` : "";
+  renderCrumbs();
+  refreshPanels();
+  drawTrend();
+});
+
+requireLogin(() => void start());

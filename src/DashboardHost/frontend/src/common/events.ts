@@ -1,0 +1,39 @@
+// Case work over the events API: lifecycle actions and evidence photos.
+import { api, problemText } from "./auth";
+import type { EventDetail } from "./types";
+
+export interface ActionRequest {
+  action: string; reason?: string; department?: string; assignee?: string; assignNearest?: boolean;
+  primaryEventId?: string; attachments?: string[];
+}
+
+export type ActionResult =
+  | { kind: "done"; event: EventDetail }
+  | { kind: "awaitingApproval"; event: EventDetail }
+  | { kind: "refused"; status: number; detail: string; allowedActions: string[] | null };
+
+export async function act(id: string, request: ActionRequest): Promise<ActionResult> {
+  const response = await api(`/api/events/${encodeURIComponent(id)}/actions`, { method: "POST", body: JSON.stringify(request) });
+  if (response.status === 200) return { kind: "done", event: (await response.json()) as EventDetail };
+  if (response.status === 202) return { kind: "awaitingApproval", event: ((await response.json()) as { event: EventDetail }).event };
+  const clone = response.clone();
+  let allowed: string[] | null = null;
+  try {
+    allowed = ((await clone.json()) as { allowedActions?: string[] }).allowedActions ?? null;
+  } catch {
+    allowed = null;
+  }
+  return { kind: "refused", status: response.status, detail: await problemText(response), allowedActions: allowed };
+}
+
+/** Uploads one photo as evidence of the case; returns its SHA-256, which actions then cite. */
+export async function uploadEvidence(id: string, file: File): Promise<string> {
+  const body = new FormData();
+  body.append("file", file);
+  const response = await api(`/api/events/${encodeURIComponent(id)}/evidence`, { method: "POST", body });
+  if (!response.ok) throw new Error(await problemText(response));
+  return ((await response.json()) as { sha256: string }).sha256;
+}
+
+/** Actions whose request needs a reason (the audit trail records why). */
+export const needsReason: ReadonlySet<string> = new Set(["reject", "return", "rework", "suspend", "reopen"]);
