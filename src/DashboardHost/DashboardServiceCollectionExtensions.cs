@@ -5,11 +5,13 @@ using CityOps.DashboardHost.Devices;
 using CityOps.DashboardHost.Grid;
 using CityOps.DashboardHost.Health;
 using CityOps.DashboardHost.Map;
+using CityOps.DashboardHost.Situation;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Tokens;
 
 namespace CityOps.DashboardHost;
@@ -18,7 +20,8 @@ public static class DashboardServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the HTTP side: token issuing, JWT validation, the shared access policies, the APIs'
-    /// services and the silo health check. Reads <c>City:Path</c>, <c>Storage:DataPath</c> and <c>Auth</c>.
+    /// services, the situation hub with its feed from the grains and the silo health check. Reads
+    /// <c>City:Path</c>, <c>Storage:DataPath</c>, <c>Auth</c> and <c>Situation</c>.
     /// </summary>
     public static IServiceCollection AddDashboard(this IServiceCollection services, IConfiguration configuration)
     {
@@ -66,10 +69,17 @@ public static class DashboardServiceCollectionExtensions
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo");
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.Configure<SituationOptions>(configuration.GetSection(SituationOptions.Section));
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+        services.AddSingleton<SituationSnapshots>();
+        services.AddSingleton<SituationSessions>();
+        services.AddHostedService<SituationFeedListener>();
         return services;
     }
 
-    /// <summary>Maps the pages, the APIs and <c>/health</c>, behind error handling and authentication.</summary>
+    /// <summary>Maps the pages, the APIs, the situation hub and <c>/health</c>, behind error handling and authentication.</summary>
     public static WebApplication MapDashboard(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -86,6 +96,7 @@ public static class DashboardServiceCollectionExtensions
         app.MapMapApi();
         app.MapGridApi();
         app.MapPages();
+        app.MapHub<SituationHub>(SituationHub.Path);
         return app;
     }
 }
