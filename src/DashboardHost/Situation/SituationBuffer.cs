@@ -9,7 +9,8 @@ namespace CityOps.DashboardHost.Situation;
 /// (a later change replaces an earlier one, so the buffer never holds more entries than the
 /// region has things) and the alarms raised since the last frame, bounded with the oldest dropped
 /// and counted. It takes only what lies in the client's region; in a region wider than a street
-/// it takes only devices that have alarms or just raised or cleared one (see <see cref="ShowsAllDevices"/>).
+/// it takes only devices that have alarms or just raised or cleared one (see <see cref="ShowsAllDevices"/>),
+/// and later states of a device it already holds, so a cleared alarm is not overtaken by an older entry.
 /// Thread-safe: the feed adds from its threads while the client's send loop takes frames.
 /// </summary>
 public sealed class SituationBuffer
@@ -73,10 +74,11 @@ public sealed class SituationBuffer
         {
             foreach (var device in changes.Devices)
             {
-                if (InRegion(device.CellCode) && (AllDevices || device.Alarms.Count > 0 || device.AlarmsChanged))
+                var held = _devices.TryGetValue(device.Id, out var earlier);
+                if (InRegion(device.CellCode) && (AllDevices || held || device.Alarms.Count > 0 || device.AlarmsChanged))
                 {
                     // A raise or clear merged with a later reading still counts as one for the frame.
-                    _devices[device.Id] = _devices.TryGetValue(device.Id, out var earlier) && earlier.AlarmsChanged && !device.AlarmsChanged
+                    _devices[device.Id] = held && earlier!.AlarmsChanged && !device.AlarmsChanged
                         ? device with { AlarmsChanged = true }
                         : device;
                     took = true;
