@@ -19,10 +19,12 @@ public sealed class SituationClient : IAsyncDisposable
 
     public HubConnection Connection { get; }
 
-    public static async Task<SituationClient> ConnectAsync(Engine engine, string token)
+    public static Task<SituationClient> ConnectAsync(Engine engine, string token) => ConnectAsync(engine.BaseAddress, token);
+
+    public static async Task<SituationClient> ConnectAsync(Uri host, string token)
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(engine.BaseAddress, "/hubs/situation"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            .WithUrl(new Uri(host, "/hubs/situation"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
             .Build();
         var client = new SituationClient(connection);
         await connection.StartAsync();
