@@ -1,11 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CityOps.DashboardHost.Auth;
+using Azure.Storage.Blobs;
 using CityOps.DashboardHost.Devices;
+using CityOps.DashboardHost.Events;
 using CityOps.DashboardHost.Grid;
 using CityOps.DashboardHost.Health;
 using CityOps.DashboardHost.Map;
+using CityOps.DashboardHost.Open311;
 using CityOps.DashboardHost.Situation;
+using CityOps.Grains.Interfaces.City;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -21,7 +25,8 @@ public static class DashboardServiceCollectionExtensions
     /// <summary>
     /// Adds the HTTP side: token issuing, JWT validation, the shared access policies, the APIs'
     /// services, the situation hub with its feed from the grains and the silo health check. Reads
-    /// <c>City:Path</c>, <c>Storage:DataPath</c>, <c>Auth</c> and <c>Situation</c>.
+    /// <c>City:Path</c>, <c>Storage:DataPath</c>, <c>Auth</c>, <c>Situation</c> and <c>Evidence</c>
+    /// (evidence files go to the data folder, or to Blob Storage when <c>Evidence:BlobConnectionString</c> is set).
     /// </summary>
     public static IServiceCollection AddDashboard(this IServiceCollection services, IConfiguration configuration)
     {
@@ -35,6 +40,11 @@ public static class DashboardServiceCollectionExtensions
         services.AddSingleton<CityMap>();
         services.AddGrid(configuration);
         services.AddSingleton<TokenIssuer>();
+        services.TryAddSingleton(_ => CityCatalogue.Load(configuration["City:Path"] ?? throw new InvalidOperationException("City:Path is not configured.")));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IEvidenceStore>(_ => configuration["Evidence:BlobConnectionString"] is { Length: > 0 } blobs
+            ? new BlobEvidenceStore(new BlobContainerClient(blobs, configuration["Evidence:Container"] ?? "evidence"))
+            : new FileEvidenceStore(Path.Combine(dataPath, "evidence")));
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
@@ -70,7 +80,6 @@ public static class DashboardServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo");
 
-        services.TryAddSingleton(TimeProvider.System);
         services.Configure<SituationOptions>(configuration.GetSection(SituationOptions.Section));
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         services.AddSingleton<SituationSnapshots>();
@@ -95,6 +104,9 @@ public static class DashboardServiceCollectionExtensions
         app.MapDevicesApi();
         app.MapMapApi();
         app.MapGridApi();
+        app.MapEventsApi();
+        app.MapKpisApi();
+        app.MapOpen311Api();
         app.MapPages();
         app.MapHub<SituationHub>(SituationHub.Path);
         return app;

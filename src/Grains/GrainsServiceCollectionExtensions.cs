@@ -2,7 +2,9 @@ using CityOps.Grains.Devices;
 using CityOps.Grains.Events;
 using CityOps.Grains.Rules;
 using Microsoft.Extensions.Configuration;
+using CityOps.Grains.Interfaces.City;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CityOps.Grains;
 
@@ -25,7 +27,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton(rules);
         services.Configure<DeviceTwinOptions>(configuration.GetSection(DeviceTwinOptions.Section));
         services.AddSingleton<DeviceTwinServices>();
-        services.AddSingleton(CityCatalogue.FromConfiguration(configuration));
+        services.TryAddSingleton(_ => CityCatalogue.Load(configuration["City:Path"] ?? throw new InvalidOperationException("City:Path is not configured.")));
         services.Configure<EventOptions>(configuration.GetSection(EventOptions.Section));
         services.AddSingleton<EventServices>();
         services.AddSingleton(TimeProvider.System);

@@ -1,3 +1,4 @@
+using CityOps.DashboardHost.Events;
 using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Grid;
 using CityOps.Grains.Interfaces.Situation;
@@ -22,8 +23,8 @@ public sealed class SituationBuffer
     private readonly Queue<RaisedAlarm> _alarms = new();
     private readonly int _maxAlarms;
     private int _alarmsDropped;
-    private KpiEntry? _kpis;
-    private KpiEntry? _kpisSent;
+    private KpiResponse? _kpis;
+    private KpiResponse? _kpisSent;
     private bool _eventsSeen;
 
     public SituationBuffer(string region, bool allDevices, int maxAlarms)
@@ -133,7 +134,7 @@ public sealed class SituationBuffer
     }
 
     /// <summary>The region's current KPIs; they go into the next frame only if they differ from those last sent.</summary>
-    public void OfferKpis(KpiEntry kpis)
+    public void OfferKpis(KpiResponse kpis)
     {
         lock (_gate)
         {
@@ -142,7 +143,7 @@ public sealed class SituationBuffer
     }
 
     /// <summary>Records the KPIs a snapshot carried, so the next delta repeats them only when they change.</summary>
-    public void KpisSent(KpiEntry? kpis)
+    public void KpisSent(KpiResponse? kpis)
     {
         lock (_gate)
         {

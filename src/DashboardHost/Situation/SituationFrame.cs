@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CityOps.DashboardHost.Events;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Devices;
 using CityOps.Grains.Interfaces.Events;
@@ -13,7 +14,7 @@ namespace CityOps.DashboardHost.Situation;
 /// latest state of each), the alarms raised since then, and the KPIs when they changed.
 /// </summary>
 /// <param name="Seq">Increases by one with every frame sent to the connection, snapshots included.</param>
-/// <param name="Kpis">Today's KPIs of the region; in a delta only when they changed.</param>
+/// <param name="Kpis">Today's KPIs of the region, as <c>GET /api/kpis?region=</c> gives them; in a delta only when they changed.</param>
 /// <param name="AlarmsDropped">Raised alarms left out of this frame because the client fell behind.</param>
 public sealed record SituationFrame(
     long Seq,
@@ -22,7 +23,7 @@ public sealed record SituationFrame(
     IReadOnlyList<CellEntry> Cells,
     IReadOnlyList<EventEntry> Events,
     IReadOnlyList<AlarmEntry> Alarms,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] KpiEntry? Kpis,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] KpiResponse? Kpis,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int AlarmsDropped = 0);
 
 public sealed record DeviceEntry(
@@ -115,57 +116,4 @@ public sealed record EventEntry(
 public sealed record AlarmEntry(string DeviceId, string Kind, AlarmSeverity Severity, DateTimeOffset RaisedAt, string CellCode, double[] Location)
 {
     public static AlarmEntry From(RaisedAlarm a) => new(a.DeviceId, a.Kind, a.Severity, a.RaisedAt, a.CellCode, [a.Longitude, a.Latitude]);
-}
-
-/// <summary>Today's evaluation counters of the region and their rates (null where nothing was counted).</summary>
-/// <param name="Day">The day in the city's time zone the counters are of.</param>
-public sealed record KpiEntry(
-    DateOnly Day,
-    long Reported,
-    long Registered,
-    long Rejected,
-    long Merged,
-    long Dispatched,
-    long DispatchedOnTime,
-    long Returned,
-    long Handled,
-    long HandledOnTime,
-    long Reworked,
-    long Closed,
-    long Reopened,
-    long Suspended,
-    long Overdue,
-    double? RegistrationRate,
-    double? OnTimeDispatchRate,
-    double? DispatchAccuracy,
-    double? OnTimeHandlingRate,
-    double? ClosureRate,
-    double? ReworkRate)
-{
-    public static KpiEntry From(DateOnly day, EventKpiCounters c)
-    {
-        ArgumentNullException.ThrowIfNull(c);
-        return new(
-            day,
-            c.Reported,
-            c.Registered,
-            c.Rejected,
-            c.Merged,
-            c.Dispatched,
-            c.DispatchedOnTime,
-            c.Returned,
-            c.Handled,
-            c.HandledOnTime,
-            c.Reworked,
-            c.Closed,
-            c.Reopened,
-            c.Suspended,
-            c.Overdue,
-            c.RegistrationRate.Value,
-            c.OnTimeDispatchRate.Value,
-            c.DispatchAccuracy.Value,
-            c.OnTimeHandlingRate.Value,
-            c.ClosureRate.Value,
-            c.ReworkRate.Value);
-    }
 }

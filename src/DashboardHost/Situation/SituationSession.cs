@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using CityOps.DashboardHost.Events;
 using CityOps.Grains.Interfaces.Situation;
 using Microsoft.Extensions.Logging;
 
@@ -8,7 +9,7 @@ namespace CityOps.DashboardHost.Situation;
 public delegate Task FrameSender(string method, SituationFrame frame, CancellationToken cancellationToken);
 
 /// <summary>Reads a region's KPIs for today.</summary>
-public delegate Task<KpiEntry> KpiReader(string region, CancellationToken cancellationToken);
+public delegate Task<KpiResponse> KpiReader(string region, CancellationToken cancellationToken);
 
 /// <summary>
 /// One connected client's subscription and its own send loop. The feed only adds to the

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CityOps.DashboardHost.Events;
 using CityOps.DashboardHost.Grid;
 using CityOps.Grains.Interfaces.Devices;
 using CityOps.Grains.Interfaces.Events;
@@ -41,11 +42,12 @@ public sealed class SituationSnapshots(IGrainFactory grains, GridRegistry grid, 
     }
 
     /// <summary>Today's KPIs of a region: its ledger's counters for the current day in the city's time zone.</summary>
-    public async Task<KpiEntry> ReadKpisAsync(string region, CancellationToken cancellationToken)
+    public async Task<KpiResponse> ReadKpisAsync(string region, CancellationToken cancellationToken)
     {
         var day = DateOnly.FromDateTime((clock.GetUtcNow() + _kpiUtcOffset).UtcDateTime);
-        var counters = await grains.GetGrain<IKpiLedgerGrain>(KpiScopes.Region(region)).Sum(day, day).WaitAsync(cancellationToken);
-        return KpiEntry.From(day, counters);
+        var scope = KpiScopes.Region(region);
+        var counters = await grains.GetGrain<IKpiLedgerGrain>(scope).Sum(day, day).WaitAsync(cancellationToken);
+        return KpiResponse.Of(scope, day, day, counters);
     }
 
     /// <summary>Every cell of the region in code order; a cell that never reported is an empty, normal one.</summary>

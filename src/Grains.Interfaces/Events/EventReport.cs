@@ -34,6 +34,7 @@ public sealed record EventLocation(
 /// <param name="PhotoSha256s">Evidence already stored, by SHA-256.</param>
 /// <param name="Origin">Where the report came from (client address, device, channel), for the audit trail.</param>
 /// <param name="Contact">A citizen's contact given to the hotline, kept with the case and never listed.</param>
+/// <param name="MediaUrl">A photo the reporter published elsewhere and linked to (Open311's <c>media_url</c>).</param>
 [GenerateSerializer, Immutable]
 public sealed record EventReport(
     [property: Id(0)] string Category,
@@ -45,7 +46,8 @@ public sealed record EventReport(
     [property: Id(6)] EventUrgency? Urgency = null,
     [property: Id(7)] IReadOnlyList<string>? PhotoSha256s = null,
     [property: Id(8)] string? Origin = null,
-    [property: Id(9)] string? Contact = null);
+    [property: Id(9)] string? Contact = null,
+    [property: Id(10)] string? MediaUrl = null);
 
 /// <summary>What intake did with a report: opened a case, or counted it on an open case it duplicates.</summary>
 [GenerateSerializer, Immutable]

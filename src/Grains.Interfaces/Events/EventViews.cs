@@ -53,6 +53,7 @@ public sealed record EventSummary(
 /// <param name="Reworks">How many times verification sent it back.</param>
 /// <param name="MergedInto">For a merged duplicate, its primary case.</param>
 /// <param name="Timeline">The audit trail, oldest first.</param>
+/// <param name="MediaUrl">The photo link of the report that opened the case.</param>
 [GenerateSerializer, Immutable]
 public sealed record UrbanEventView(
     [property: Id(0)] EventSummary Summary,
@@ -67,7 +68,8 @@ public sealed record UrbanEventView(
     [property: Id(9)] PendingSuspension? PendingSuspension,
     [property: Id(10)] IReadOnlyList<EventAction> AllowedActions,
     [property: Id(11)] IReadOnlyList<AuditEntry> Timeline,
-    [property: Id(12)] string? Contact);
+    [property: Id(12)] string? Contact,
+    [property: Id(13)] string? MediaUrl);
 
 /// <summary>The outcome of an action on a case: the case afterwards, or why it was refused.</summary>
 /// <param name="AwaitingApproval">A suspension was asked for and waits for an operator's approval.</param>

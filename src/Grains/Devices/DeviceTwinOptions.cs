@@ -30,11 +30,11 @@ public sealed class DeviceTwinServices(
     TimeProvider clock,
     Rules.RuleSet rules,
     Microsoft.Extensions.Options.IOptions<DeviceTwinOptions> options,
-    Events.CityCatalogue catalogue,
+    Interfaces.City.CityCatalogue catalogue,
     IServiceProvider services)
 {
     /// <summary>Ties alarm kinds to event categories, so an alarm that is a case reaches intake.</summary>
-    public Events.CityCatalogue Catalogue => catalogue;
+    public Interfaces.City.CityCatalogue Catalogue => catalogue;
 
     public TimeProvider Clock => clock;
 

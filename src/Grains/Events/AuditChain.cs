@@ -99,7 +99,8 @@ public static class AuditChain
             record.Reason,
             record.StateBefore,
             record.StateAfter,
-            [.. record.AttachmentSha256s],
+            // A plain array: the embedded engine's JSON storage cannot name a compiler-made collection type.
+            record.AttachmentSha256s.ToArray(),
             record.Origin,
             new Dictionary<string, string>(record.Details),
             trail.Count == 0 ? GenesisHash : trail[^1].Hash,

@@ -1,3 +1,4 @@
+using CityOps.Grains.Interfaces.City;
 using Microsoft.Extensions.Options;
 
 namespace CityOps.Grains.Events;

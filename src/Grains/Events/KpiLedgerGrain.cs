@@ -10,18 +10,22 @@ public sealed class KpiLedgerGrain([PersistentState("kpiLedger", "Default")] IPe
     {
         ArgumentNullException.ThrowIfNull(delta);
         var days = state.State.Days;
-        days[day] = days.TryGetValue(day, out var counted) ? counted.Add(delta) : delta;
+        var key = KpiLedgerState.KeyOf(day);
+        days[key] = days.TryGetValue(key, out var counted) ? counted.Add(delta) : delta;
         await state.WriteStateAsync();
     }
 
     public Task<EventKpiCounters> Sum(DateOnly from, DateOnly to) =>
         Task.FromResult(state.State.Days
-            .Where(d => d.Key >= from && d.Key <= to)
+            .Where(d => string.CompareOrdinal(d.Key, KpiLedgerState.KeyOf(from)) >= 0 && string.CompareOrdinal(d.Key, KpiLedgerState.KeyOf(to)) <= 0)
             .Aggregate(EventKpiCounters.None, (sum, d) => sum.Add(d.Value)));
 }
 
 [GenerateSerializer]
 public sealed class KpiLedgerState
 {
-    [Id(0)] public Dictionary<DateOnly, EventKpiCounters> Days { get; set; } = [];
+    /// <summary>By ISO date (<c>2026-11-22</c>), which sorts as the days do and stores as plain text.</summary>
+    [Id(0)] public Dictionary<string, EventKpiCounters> Days { get; set; } = [];
+
+    public static string KeyOf(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -412,7 +412,8 @@ public sealed class UrbanEventGrain(
         Case.PendingSuspension,
         EventLifecycle.AllowedActions(Case.Status),
         [.. trail.State.Entries],
-        Case.Report.Contact);
+        Case.Report.Contact,
+        Case.Report.MediaUrl);
 }
 
 [GenerateSerializer]

@@ -20,7 +20,12 @@ public static class CityOpsHost
     /// <summary>The ADO.NET provider behind <see cref="SerializedGrainStorage"/> in the embedded profile.</summary>
     private const string SqliteStorage = "sqlite";
 
-    public static async Task<WebApplication> BuildAsync(string[] args, Action<IConfigurationBuilder>? configure = null, CancellationToken cancellationToken = default)
+    /// <param name="configureServices">Runs after the engine's own registrations, so a test can replace one (the clock).</param>
+    public static async Task<WebApplication> BuildAsync(
+        string[] args,
+        Action<IConfigurationBuilder>? configure = null,
+        Action<IServiceCollection>? configureServices = null,
+        CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -56,6 +61,7 @@ public static class CityOpsHost
         // then the simulated devices that connect to it.
         builder.Services.AddHostedService<GridStartup>();
         builder.Services.AddHostedService<DeviceSeeder>();
+        builder.Services.AddHostedService<DeadlineSweep>();
         builder.Services.AddDeviceGateway(builder.Configuration);
         builder.Services.AddDashboard(builder.Configuration);
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
@@ -63,6 +69,7 @@ public static class CityOpsHost
         builder.Services.AddHostedService<StartupBanner>();
 
         builder.AddCityTelemetry();
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapDashboard();

@@ -1,3 +1,4 @@
+using CityOps.DashboardHost.Events;
 using CityOps.DashboardHost.Situation;
 using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Grid;
@@ -121,13 +122,13 @@ public class SituationBufferTests
     {
         var buffer = Street();
         var day = DateOnly.FromDateTime(Changes.At.UtcDateTime);
-        var none = KpiEntry.From(day, EventKpiCounters.None);
+        var none = KpiResponse.Of(KpiScopes.Region("990101001"), day, day, EventKpiCounters.None);
         buffer.KpisSent(none);
 
         buffer.OfferKpis(none);
         buffer.TakeDelta(2).Should().BeNull();
 
-        var one = KpiEntry.From(day, EventKpiCounters.None with { Reported = 1 });
+        var one = KpiResponse.Of(KpiScopes.Region("990101001"), day, day, EventKpiCounters.None with { Reported = 1 });
         buffer.OfferKpis(one);
         buffer.TakeDelta(3)!.Kpis.Should().Be(one);
         buffer.OfferKpis(one);

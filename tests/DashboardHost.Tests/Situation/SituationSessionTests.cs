@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CityOps.DashboardHost.Events;
 using CityOps.DashboardHost.Situation;
 using CityOps.Grains.Interfaces.Events;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,8 +17,8 @@ public class SituationSessionTests
         KpiRefreshInterval = TimeSpan.FromMilliseconds(100),
     };
 
-    private static Task<KpiEntry> NoKpis(string region, CancellationToken cancellationToken) =>
-        Task.FromResult(KpiEntry.From(DateOnly.FromDateTime(Changes.At.UtcDateTime), EventKpiCounters.None));
+    private static Task<KpiResponse> NoKpis(string region, CancellationToken cancellationToken) =>
+        Task.FromResult(KpiResponse.Of(KpiScopes.Region(region), DateOnly.FromDateTime(Changes.At.UtcDateTime), DateOnly.FromDateTime(Changes.At.UtcDateTime), EventKpiCounters.None));
 
     private static SituationFrame Snapshot(string region) => new(0, region, [], [], [], [], null);
 

@@ -1,4 +1,5 @@
 using CityOps.Grains.Events;
+using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Events;
 
 namespace CityOps.Grains.Tests.Events;
@@ -44,9 +45,11 @@ public class UrbanEventGrainTests(EventClusterFixture fixture)
     [Fact]
     public async Task Case_ids_are_numbered_per_day()
     {
+        var localDay = (EventClusterFixture.Clock.GetUtcNow() + TimeSpan.FromHours(8)).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+
         var id = await _cases.ReportedAsync();
 
-        id.Should().MatchRegex(@"^E20261122-\d{6}$");
+        id.Should().MatchRegex($@"^E{localDay}-\d{{6}}$");
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using CityOps.Grains.Interfaces.City;
 using CityOps.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using MQTTnet.Formatter;
 
@@ -29,7 +30,15 @@ public sealed class Engine : IAsyncDisposable
         _settings = settings ?? new Dictionary<string, string?>();
     }
 
+    /// <summary>The Open311 client the tests post as, and its key.</summary>
+    public const string Open311Client = "test-hotline";
+
+    public const string Open311Key = "open311-test-key";
+
     public string DataPath { get; }
+
+    /// <summary>A clock the test moves by hand in place of the system clock; null keeps the system clock.</summary>
+    public TimeProvider? Clock { get; private init; }
 
     public int HttpPort { get; private set; }
 
@@ -54,9 +63,10 @@ public sealed class Engine : IAsyncDisposable
     public static DeviceRecord Device(DeviceKind kind, int index = 0) => Devices.Where(d => d.Kind == kind).ElementAt(index);
 
     /// <param name="settings">Configuration that overrides the test defaults, e.g. to turn the simulator on.</param>
-    public static async Task<Engine> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="clock">A clock the test moves by hand in place of the system clock.</param>
+    public static async Task<Engine> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null)
     {
-        var engine = new Engine(Path.Combine(Path.GetTempPath(), "cityops-engine-tests", Guid.NewGuid().ToString("N")), settings);
+        var engine = new Engine(Path.Combine(Path.GetTempPath(), "cityops-engine-tests", Guid.NewGuid().ToString("N")), settings) { Clock = clock };
         await engine.StartAgainAsync();
         return engine;
     }
@@ -79,13 +89,20 @@ public sealed class Engine : IAsyncDisposable
             ["City:Path"] = CityPath,
             ["Simulator:Enabled"] = "false",
             ["Devices:CommandTimeout"] = "00:00:02",
+            [$"Open311:ApiKeys:{Open311Client}"] = Open311Key,
         };
         foreach (var (key, value) in _settings)
         {
             settings[key] = value;
         }
 
-        _app = await CityOpsHost.BuildAsync([], config => config.AddInMemoryCollection(settings));
+        _app = await CityOpsHost.BuildAsync([], config => config.AddInMemoryCollection(settings), services =>
+        {
+            if (Clock is not null)
+            {
+                services.AddSingleton<TimeProvider>(Clock);
+            }
+        });
         await _app.StartAsync();
     }
 

@@ -1,12 +1,10 @@
 using System.Text.Json;
-using CityOps.Grains.Interfaces.City;
-using Microsoft.Extensions.Configuration;
 
-namespace CityOps.Grains.Events;
+namespace CityOps.Grains.Interfaces.City;
 
 /// <summary>
-/// The city's event catalogue, responsibility list (权责清单) and departments, read once from
-/// <c>City:Path</c>. A category's alarm kinds tie device alarms to it; the responsibility list is
+/// The city's event catalogue, responsibility list (权责清单) and departments, read once from the
+/// city folder (<c>City:Path</c>). A category's alarm kinds tie device alarms to it; the responsibility list is
 /// matched by the longest region prefix, so a district's row overrides the city's.
 /// </summary>
 public sealed class CityCatalogue
@@ -56,9 +54,6 @@ public sealed class CityCatalogue
             return JsonSerializer.Deserialize<T>(stream, CityJson.Options) ?? throw new InvalidOperationException($"{path} is empty.");
         }
     }
-
-    public static CityCatalogue FromConfiguration(IConfiguration configuration) =>
-        Load(configuration["City:Path"] ?? throw new InvalidOperationException("City:Path is not configured."));
 
     public CatalogueCategory? Category(string code) => _categories.GetValueOrDefault(code);
 

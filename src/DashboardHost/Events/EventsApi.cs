@@ -1,0 +1,365 @@
+using System.Text.Json;
+using CityOps.DashboardHost.Auth;
+using CityOps.DashboardHost.Grid;
+using CityOps.Grains.Interfaces.City;
+using CityOps.Grains.Interfaces.Departments;
+using CityOps.Grains.Interfaces.Events;
+using CityOps.Grains.Interfaces.Grid;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace CityOps.DashboardHost.Events;
+
+/// <summary>
+/// Cases over HTTP (DESIGN §8): reports, lists, actions, evidence and the audit trail. Every
+/// action is taken as the token's user; the lifecycle decides whether their role and department
+/// allow it, and the case must lie in one of their regions.
+/// </summary>
+public static class EventsApi
+{
+    private const int DefaultLimit = 200;
+    private const int MaxLimit = 1000;
+    private const int MaxDescription = 2000;
+    private const int MaxPhotos = 9;
+
+    public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
+    {
+        var events = app.MapGroup("/api/events").WithTags("Events").RequireAuthorization(AccessPolicies.Viewer);
+        events.MapGet("/", ListEvents).WithSummary("Cases by status, region, department, category and overdue, most recently changed first");
+        events.MapGet("/{id}", GetEvent).WithSummary("A case with its clock, escalations, allowed actions and timeline");
+        events.MapPost("/", Report).RequireAuthorization(AccessPolicies.Responder)
+            .WithSummary("Report a problem at a place; a duplicate of an open case is counted there");
+        events.MapPost("/{id}/actions", Act).RequireAuthorization(AccessPolicies.Responder)
+            .WithSummary("Take a lifecycle action: register, reject, dispatch, accept, return, handle, verify, rework, close, suspend, resume, reopen, merge");
+        events.MapPost("/{id}/evidence", AttachEvidence).RequireAuthorization(AccessPolicies.Responder).DisableAntiforgery()
+            .WithSummary("Upload a photo for a case; name its SHA-256 in the next action's attachments");
+        events.MapGet("/{id}/audit", GetAudit).WithSummary("The case's hash-chained audit trail and whether it verifies");
+        events.MapPost("/{id}/audit/verify", VerifyAudit).WithSummary("Verify the audit trail: the first broken link, if any");
+
+        app.MapPost("/api/evidence", UploadEvidence).WithTags("Events").RequireAuthorization(AccessPolicies.Responder).DisableAntiforgery()
+            .WithSummary("Upload a photo before reporting; name its SHA-256 in the report's photos");
+        app.MapGet("/api/evidence/{sha256}", DownloadEvidence).WithTags("Events").RequireAuthorization(AccessPolicies.Viewer)
+            .WithSummary("An evidence file by its SHA-256");
+        app.MapGet("/api/catalogue", GetCatalogue).WithTags("Events").RequireAuthorization(AccessPolicies.Viewer)
+            .WithSummary("Event categories with their urgency and time limits, and the departments");
+        return app;
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<EventSummaryResponse>>, ProblemHttpResult>> ListEvents(
+        string? status, string? region, string? department, bool? overdue, string? category, int? limit,
+        HttpContext http, IGrainFactory grains, IAuthorizationService authorization, GridRegistry grid, CityCatalogue catalogue, TimeProvider clock)
+    {
+        List<EventState>? states = null;
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            states = [];
+            foreach (var name in status.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!TryParse<EventState>(name, out var state))
+                {
+                    return Problem(StatusCodes.Status400BadRequest, $"status must be one or more of {Names<EventState>()}");
+                }
+
+                states.Add(state);
+            }
+        }
+
+        if (limit is < 1 or > MaxLimit)
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"limit must be between 1 and {MaxLimit}");
+        }
+
+        var model = grid.Current;
+        IReadOnlyList<string> regions;
+        if (region is not null)
+        {
+            if (model.Region(region) is null && model.Cell(region) is null)
+            {
+                return Problem(StatusCodes.Status404NotFound, $"No region or cell '{region}'.");
+            }
+
+            if (!await authorization.CanAccessAsync(http.User, new ScopedResource(region)))
+            {
+                return Problem(StatusCodes.Status403Forbidden, $"'{region}' is outside your regions.");
+            }
+
+            regions = [region];
+        }
+        else
+        {
+            regions = [.. http.User.FindAll(CityClaims.Region).Select(c => c.Value)];
+        }
+
+        var now = clock.GetUtcNow();
+        var query = new EventQuery(null, states, department, overdue, category, now, limit ?? DefaultLimit);
+        var found = await Task.WhenAll(regions
+            .SelectMany(r => DistrictsOf(model, r).Select(d => (District: d, Prefix: r)))
+            .Select(p => grains.GetGrain<IEventIndexGrain>(p.District).Query(query with { RegionPrefix = p.Prefix })));
+        IReadOnlyList<EventSummaryResponse> items =
+        [
+            .. found.SelectMany(f => f)
+                .DistinctBy(s => s.Id)
+                .OrderByDescending(s => s.UpdatedAt)
+                .ThenBy(s => s.Id, StringComparer.Ordinal)
+                .Take(query.Limit)
+                .Select(s => EventSummaryResponse.From(s, catalogue, now)),
+        ];
+        return TypedResults.Ok(items);
+    }
+
+    private static async Task<Results<Ok<EventDetailResponse>, ProblemHttpResult>> GetEvent(
+        string id, HttpContext http, IGrainFactory grains, IAuthorizationService authorization, CityCatalogue catalogue, TimeProvider clock)
+    {
+        var (view, problem) = await FindAsync(id, http, grains, authorization);
+        return problem ?? (Results<Ok<EventDetailResponse>, ProblemHttpResult>)TypedResults.Ok(EventDetailResponse.From(view!, catalogue, clock.GetUtcNow()));
+    }
+
+    private static async Task<Results<Created<ReportResponse>, ProblemHttpResult>> Report(
+        ReportRequest request, HttpContext http, IGrainFactory grains, IAuthorizationService authorization, GridRegistry grid,
+        CityCatalogue catalogue, IEvidenceStore evidence, TimeProvider clock)
+    {
+        if (ReportProblem(request, catalogue) is { } invalid)
+        {
+            return Problem(StatusCodes.Status400BadRequest, invalid);
+        }
+
+        var (lon, lat) = (request.Location![0], request.Location[1]);
+        if (grid.Current.Locate(lon, lat) is not { } located)
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"({lon}, {lat}) lies outside the city's grid.");
+        }
+
+        if (!await authorization.CanAccessAsync(http.User, new ScopedResource(located.Cell.Code)))
+        {
+            return Problem(StatusCodes.Status403Forbidden, $"Cell {located.Cell.Code} is outside your regions.");
+        }
+
+        if (await MissingEvidenceAsync(request.Photos, evidence, http.RequestAborted) is { } missing)
+        {
+            return Problem(StatusCodes.Status400BadRequest, missing);
+        }
+
+        var actor = EventActors.From(http.User);
+        var urgency = request.Urgency is null ? (EventUrgency?)null : Enum.Parse<EventUrgency>(request.Urgency, ignoreCase: true);
+        var report = new EventReport(
+            request.Category!, new EventLocation(lon, lat, located.Cell.Code, request.Address), request.Description, EventActors.ChannelOf(actor),
+            actor.Username, clock.GetUtcNow(), urgency, request.Photos ?? [], OriginOf(http));
+        var result = await grains.GetGrain<IEventIntakeGrain>(0).Report(report);
+        return TypedResults.Created($"/api/events/{result.EventId}", new ReportResponse(result.EventId, result.Merged, result.State));
+    }
+
+    private static async Task<Results<Ok<EventDetailResponse>, Accepted<AwaitingApprovalResponse>, ProblemHttpResult>> Act(
+        string id, ActionRequest request, HttpContext http, IGrainFactory grains, IAuthorizationService authorization,
+        CityCatalogue catalogue, IEvidenceStore evidence, TimeProvider clock)
+    {
+        if (!TryParse<EventAction>(request.Action, out var action) || action == EventAction.Report)
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"action must be one of {Names<EventAction>(EventAction.Report)}");
+        }
+
+        var (view, problem) = await FindAsync(id, http, grains, authorization);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (await MissingEvidenceAsync(request.Attachments, evidence, http.RequestAborted) is { } missing)
+        {
+            return Problem(StatusCodes.Status400BadRequest, missing);
+        }
+
+        var summary = view!.Summary;
+        var department = request.Department;
+        var assignee = request.Assignee;
+        if (action == EventAction.Dispatch)
+        {
+            // The responsibility list names the department unless the dispatcher chooses another.
+            department ??= catalogue.ResponsibleDepartment(summary.Category, summary.Location.CellCode);
+            if (request.AssignNearest == true && department is not null)
+            {
+                var nearest = await grains.GetGrain<IDepartmentGrain>(department).FindNearestOnDuty(summary.Location.Longitude, summary.Location.Latitude);
+                if (nearest is null)
+                {
+                    return Problem(StatusCodes.Status409Conflict, $"Nobody of {department} is on duty to assign.");
+                }
+
+                assignee = nearest.Responder.Username;
+            }
+        }
+
+        var actionRequest = new EventActionRequest(
+            action, request.Reason, null, department, assignee, request.PrimaryEventId, request.Attachments ?? [], OriginOf(http));
+        var outcome = await grains.GetGrain<IUrbanEventGrain>(id).Act(EventActors.From(http.User), actionRequest);
+        var now = clock.GetUtcNow();
+        if (outcome.Refusal is { } refusal)
+        {
+            var status = refusal.Kind switch
+            {
+                RefusalKind.NotAllowedInState => StatusCodes.Status409Conflict,
+                RefusalKind.RoleNotPermitted or RefusalKind.NotForThisCase => StatusCodes.Status403Forbidden,
+                _ => StatusCodes.Status400BadRequest,
+            };
+            return TypedResults.Problem(
+                title: refusal.Message,
+                statusCode: status,
+                extensions: new Dictionary<string, object?>
+                {
+                    ["allowedActions"] = refusal.AllowedActions.Select(a => JsonNamingPolicy.CamelCase.ConvertName(a.ToString())).ToList(),
+                    ["refusal"] = JsonNamingPolicy.CamelCase.ConvertName(refusal.Kind.ToString()),
+                });
+        }
+
+        var detail = EventDetailResponse.From(outcome.Event!, catalogue, now);
+        return outcome.AwaitingApproval
+            ? TypedResults.Accepted($"/api/events/{id}", new AwaitingApprovalResponse(true, detail))
+            : TypedResults.Ok(detail);
+    }
+
+    private static async Task<Results<Ok<EvidenceFile>, ProblemHttpResult>> AttachEvidence(
+        string id, IFormFile? file, HttpContext http, IGrainFactory grains, IAuthorizationService authorization, IEvidenceStore evidence)
+    {
+        var (_, problem) = await FindAsync(id, http, grains, authorization);
+        return problem ?? await StoreAsync(file, evidence, http.RequestAborted);
+    }
+
+    private static Task<Results<Ok<EvidenceFile>, ProblemHttpResult>> UploadEvidence(IFormFile? file, HttpContext http, IEvidenceStore evidence) =>
+        StoreAsync(file, evidence, http.RequestAborted);
+
+    private static async Task<IResult> DownloadEvidence(string sha256, IEvidenceStore evidence, HttpContext http)
+    {
+        if (!Evidence.IsSha256(sha256))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "An evidence file is named by its SHA-256 in lowercase hex.");
+        }
+
+        return await evidence.OpenAsync(sha256, http.RequestAborted) is { } found
+            ? TypedResults.Stream(found.Content, found.ContentType, enableRangeProcessing: false)
+            : Problem(StatusCodes.Status404NotFound, $"No evidence {sha256}.");
+    }
+
+    private static async Task<Results<Ok<AuditResponse>, ProblemHttpResult>> GetAudit(
+        string id, HttpContext http, IGrainFactory grains, IAuthorizationService authorization)
+    {
+        var (_, problem) = await FindAsync(id, http, grains, authorization);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var grain = grains.GetGrain<IUrbanEventGrain>(id);
+        return TypedResults.Ok(new AuditResponse(await grain.GetAudit(), await grain.VerifyAudit()));
+    }
+
+    private static async Task<Results<Ok<AuditVerification>, ProblemHttpResult>> VerifyAudit(
+        string id, HttpContext http, IGrainFactory grains, IAuthorizationService authorization)
+    {
+        var (_, problem) = await FindAsync(id, http, grains, authorization);
+        return problem ?? (Results<Ok<AuditVerification>, ProblemHttpResult>)TypedResults.Ok(await grains.GetGrain<IUrbanEventGrain>(id).VerifyAudit());
+    }
+
+    private static Ok<CatalogueResponse> GetCatalogue(CityCatalogue catalogue) => TypedResults.Ok(new CatalogueResponse(
+        [.. catalogue.Categories.Select(c => new CategoryResponse(c.Code, c.Name, c.NameEn, c.Family, c.Group, c.Urgency, c.Limits, c.AutoRegister, c.AutoDispatch))],
+        [.. catalogue.Departments]));
+
+    /// <summary>The case and whether the user may see it; a case outside their regions is as good as missing to them, but says so.</summary>
+    private static async Task<(UrbanEventView? View, ProblemHttpResult? Problem)> FindAsync(
+        string id, HttpContext http, IGrainFactory grains, IAuthorizationService authorization)
+    {
+        if (!IsEventId(id))
+        {
+            return (null, Problem(StatusCodes.Status404NotFound, $"No case '{id}'."));
+        }
+
+        var view = await grains.GetGrain<IUrbanEventGrain>(id).Get();
+        if (view is null)
+        {
+            return (null, Problem(StatusCodes.Status404NotFound, $"No case '{id}'."));
+        }
+
+        return await authorization.CanAccessAsync(http.User, new ScopedResource(view.Summary.Location.CellCode))
+            ? (view, null)
+            : (null, Problem(StatusCodes.Status403Forbidden, $"Case {id} is outside your regions."));
+    }
+
+    private static async Task<Results<Ok<EvidenceFile>, ProblemHttpResult>> StoreAsync(IFormFile? file, IEvidenceStore evidence, CancellationToken cancellationToken)
+    {
+        if (file is null)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Send the photo as the multipart form field 'file'.");
+        }
+
+        if (!Evidence.ContentTypes.Contains(file.ContentType))
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, $"Evidence must be one of {string.Join(", ", Evidence.ContentTypes)}, not {file.ContentType}.");
+        }
+
+        if (file.Length > Evidence.MaxBytes)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, $"Evidence is limited to {Evidence.MaxBytes / 1024 / 1024} MB.");
+        }
+
+        await using var content = file.OpenReadStream();
+        return TypedResults.Ok(await evidence.SaveAsync(content, file.ContentType, cancellationToken));
+    }
+
+    private static async Task<string?> MissingEvidenceAsync(string[]? hashes, IEvidenceStore evidence, CancellationToken cancellationToken)
+    {
+        if (hashes is null)
+        {
+            return null;
+        }
+
+        if (hashes.Length > MaxPhotos)
+        {
+            return $"At most {MaxPhotos} files may be attached at once.";
+        }
+
+        foreach (var hash in hashes)
+        {
+            if (!Evidence.IsSha256(hash) || !await evidence.ExistsAsync(hash, cancellationToken))
+            {
+                return $"No evidence {hash}: upload it to /api/evidence first and name the SHA-256 it returns.";
+            }
+        }
+
+        return null;
+    }
+
+    private static string? ReportProblem(ReportRequest r, CityCatalogue catalogue) => r switch
+    {
+        { Category: null or "" } => "category is required (see GET /api/catalogue)",
+        _ when catalogue.Category(r.Category!) is null => $"category '{r.Category}' is not in the catalogue (see GET /api/catalogue)",
+        { Location: not [_, _] } => "location must be [lon, lat]",
+        _ when !double.IsFinite(r.Location![0]) || !double.IsFinite(r.Location[1]) || Math.Abs(r.Location[0]) > 180 || Math.Abs(r.Location[1]) > 90 =>
+            "location must be WGS 84 [lon, lat] in degrees",
+        { Description.Length: > MaxDescription } => $"description is limited to {MaxDescription} characters",
+        { Address.Length: > 200 } => "address is limited to 200 characters",
+        { Urgency: { } u } when !TryParse<EventUrgency>(u, out _) => $"urgency must be one of {Names<EventUrgency>()}",
+        _ => null,
+    };
+
+    /// <summary>Case ids are <c>E</c>, a date and a number: anything else is not looked up at all.</summary>
+    private static bool IsEventId(string id) =>
+        id is { Length: 16 } && id[0] == 'E' && id[9] == '-'
+        && !id.AsSpan(1, 8).ContainsAnyExceptInRange('0', '9') && !id.AsSpan(10).ContainsAnyExceptInRange('0', '9');
+
+    /// <summary>The districts whose indexes hold a region's cases: the region's own for a district or below, every district of the city.</summary>
+    private static IEnumerable<string> DistrictsOf(GridModel model, string region) =>
+        region.Length >= 6 ? [region[..6]] : model.ChildrenOf(region);
+
+    private static string OriginOf(HttpContext http) => "http:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+
+    /// <summary>Parses an API name (camelCase, any case); minimal APIs' own enum binding is case-sensitive.</summary>
+    private static bool TryParse<T>(string? name, out T value)
+        where T : struct, Enum =>
+        Enum.TryParse(name, ignoreCase: true, out value) && Enum.IsDefined(value) && !int.TryParse(name, out _);
+
+    private static string Names<T>(params T[] except)
+        where T : struct, Enum =>
+        string.Join(", ", Enum.GetValues<T>().Except(except).Select(v => JsonNamingPolicy.CamelCase.ConvertName(v.ToString())));
+
+    private static ProblemHttpResult Problem(int status, string title) => TypedResults.Problem(title: title, statusCode: status);
+}

@@ -1,0 +1,404 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CityOps.DashboardHost.Grid;
+using CityOps.Grains.Interfaces.City;
+using CityOps.Grains.Interfaces.Events;
+using CityOps.Grains.Interfaces.Grid;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+
+namespace CityOps.DashboardHost.Open311;
+
+/// <summary>
+/// The 12345 hotline and other systems through Open311 GeoReport v2 (JSON only): the catalogue as
+/// services, service requests opened through intake on the hotline channel, and every case's
+/// public status. Reading is public; creating needs a client's <c>api_key</c>. Errors are always
+/// the GeoReport array of <c>{code, description}</c> with the same HTTP status.
+/// </summary>
+public static partial class Open311Api
+{
+    /// <summary>The spec's cap on one listing.</summary>
+    public const int MaxResults = 1000;
+
+    /// <summary>The spec's default window of a listing without dates.</summary>
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(90);
+
+    private const string Json = "json";
+
+    /// <summary>Web defaults accept numbers written as strings ("lat": "27.61"), which clients of form-minded APIs send.</summary>
+    private static readonly JsonSerializerOptions SubmissionJson = new(JsonSerializerDefaults.Web);
+
+    public static IEndpointRouteBuilder MapOpen311Api(this IEndpointRouteBuilder app)
+    {
+        var open311 = app.MapGroup("/open311/v2").WithTags("Open311").AllowAnonymous();
+        open311.MapGet("/services.{format}", ListServices)
+            .WithSummary("The city's event categories as GeoReport v2 services (?locale=en for English names)");
+        open311.MapPost("/requests.{format}", CreateRequest)
+            .Accepts<Open311Submission>("application/x-www-form-urlencoded", "application/json")
+            .WithSummary("Creates a service request (a case on the hotline channel); needs api_key, service_code, lat and long");
+        open311.MapGet("/requests.{format}", ListRequests)
+            .WithSummary("Service requests by id, service_code, status (open|closed) and start_date/end_date; the last 90 days and at most 1000 by default");
+        open311.MapGet("/requests/{id}.{format}", GetRequest)
+            .WithSummary("One service request, as an array of one");
+        return app;
+    }
+
+    private static Results<Ok<IReadOnlyList<Open311Service>>, JsonHttpResult<Open311Error[]>> ListServices(
+        string format, string? locale, HttpRequest request, CityCatalogue catalogue)
+    {
+        if (FormatError(format) is { } unsupported)
+        {
+            return unsupported;
+        }
+
+        var english = IsEnglish(request, locale);
+        IReadOnlyList<Open311Service> services =
+        [
+            .. catalogue.Categories.OrderBy(c => c.Code, StringComparer.Ordinal).Select(c =>
+            {
+                var family = FamilyName(c.Family, english);
+                return new Open311Service(
+                    c.Code,
+                    english ? c.NameEn : c.Name,
+                    english ? $"{c.NameEn} ({family}, {c.Group})" : $"{c.Name}（{c.Group}{family}）",
+                    Metadata: false,
+                    Type: "realtime",
+                    string.Join(',', new[] { c.Name, c.NameEn, c.Group, FamilyName(c.Family, english: false) }.Distinct()),
+                    c.Group);
+            }),
+        ];
+        return TypedResults.Ok(services);
+    }
+
+    private static async Task<Results<Created<Open311Created[]>, Ok<Open311Created[]>, JsonHttpResult<Open311Error[]>>> CreateRequest(
+        string format, string? locale, HttpContext http, IConfiguration configuration, CityCatalogue catalogue, GridRegistry grid, IGrainFactory grains, TimeProvider clock)
+    {
+        if (FormatError(format) is { } unsupported)
+        {
+            return unsupported;
+        }
+
+        var (submission, unreadable) = await ReadSubmissionAsync(http.Request);
+        if (submission is null)
+        {
+            return Error(StatusCodes.Status400BadRequest, unreadable!);
+        }
+
+        var client = Open311Clients.Find(configuration, submission.ApiKey ?? http.Request.Query["api_key"].FirstOrDefault());
+        if (client is null)
+        {
+            return Error(StatusCodes.Status403Forbidden, "api_key is missing or not valid: ask the city for a key for your system.");
+        }
+
+        if (SubmissionProblem(submission, catalogue) is { } invalid)
+        {
+            return Error(StatusCodes.Status400BadRequest, invalid);
+        }
+
+        var lon = submission.Longitude!.Value;
+        var lat = submission.Latitude!.Value;
+        if (grid.Current.Locate(lon, lat) is not { } place)
+        {
+            return Error(StatusCodes.Status400BadRequest,
+                $"The point lat={lat.ToString(CultureInfo.InvariantCulture)}, long={lon.ToString(CultureInfo.InvariantCulture)} lies outside the city's grid.");
+        }
+
+        var report = new EventReport(
+            submission.ServiceCode!,
+            new EventLocation(lon, lat, place.Cell.Code, Blank(submission.AddressString)),
+            Blank(submission.Description),
+            EventChannel.Hotline,
+            $"open311:{client}",
+            clock.GetUtcNow(),
+            Origin: Origin(http, submission),
+            Contact: Contact(submission),
+            MediaUrl: Blank(submission.MediaUrl));
+        var result = await grains.GetGrain<IEventIntakeGrain>(0).Report(report);
+
+        var english = IsEnglish(http.Request, locale);
+        if (result.Merged)
+        {
+            var notice = english
+                ? $"The problem is already being dealt with as case {result.EventId}; this report was added to it."
+                : $"您反映的问题已有在办案件 {result.EventId}，本次反映已并入该案件一并处理。";
+            return TypedResults.Ok<Open311Created[]>([new(result.EventId, notice, null)]);
+        }
+
+        var created = english ? $"Received as case {result.EventId}." : $"已受理，案件编号 {result.EventId}。";
+        return TypedResults.Created($"/open311/v2/requests/{result.EventId}.json", new Open311Created[] { new(result.EventId, created, null) });
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<Open311Request>>, JsonHttpResult<Open311Error[]>>> ListRequests(
+        string format,
+        [FromQuery(Name = "service_request_id")] string? ids,
+        [FromQuery(Name = "service_code")] string? serviceCode,
+        [FromQuery(Name = "start_date")] string? startDate,
+        [FromQuery(Name = "end_date")] string? endDate,
+        string? status,
+        string? locale,
+        HttpRequest request,
+        CityCatalogue catalogue,
+        GridRegistry grid,
+        IGrainFactory grains,
+        TimeProvider clock)
+    {
+        if (FormatError(format) is { } unsupported)
+        {
+            return unsupported;
+        }
+
+        var english = IsEnglish(request, locale);
+
+        // The spec: ids given override every other argument.
+        if (!string.IsNullOrWhiteSpace(ids))
+        {
+            var wanted = ids.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+            if (wanted.Count > MaxResults)
+            {
+                return Error(StatusCodes.Status400BadRequest, $"At most {MaxResults} service_request_id values at once.");
+            }
+
+            var found = await ViewsAsync(grains, wanted.Where(IsEventId));
+            return TypedResults.Ok(Describe(found, catalogue, english));
+        }
+
+        if (serviceCode is not null && catalogue.Category(serviceCode) is null)
+        {
+            return Error(StatusCodes.Status400BadRequest, $"service_code '{serviceCode}' is not a service of this city; GET /open311/v2/services.json lists them.");
+        }
+
+        IReadOnlyList<EventState>? states = status switch
+        {
+            null => null,
+            Open311Status.Open => Open311Status.OpenStates,
+            Open311Status.Closed => Open311Status.ClosedStates,
+            _ => [],
+        };
+        if (states is { Count: 0 })
+        {
+            return Error(StatusCodes.Status400BadRequest, "status must be open or closed.");
+        }
+
+        if (!TryParseDate(startDate, out var start) || !TryParseDate(endDate, out var end))
+        {
+            return Error(StatusCodes.Status400BadRequest, "start_date and end_date must be ISO 8601 date-times with a time zone, e.g. 2026-11-22T08:00:00+08:00.");
+        }
+
+        var now = clock.GetUtcNow();
+        var until = end ?? now;
+        var since = start ?? until - DefaultWindow;
+        if (since > until)
+        {
+            return Error(StatusCodes.Status400BadRequest, "start_date must not be after end_date.");
+        }
+
+        var query = new EventQuery(null, states, null, null, serviceCode, now, MaxResults);
+        var districts = grid.Current.Regions.Where(r => r.Level == GridLevel.District).Select(r => r.Code);
+        var summaries = await Task.WhenAll(districts.Select(d => grains.GetGrain<IEventIndexGrain>(d).Query(query)));
+        var matching = summaries.SelectMany(s => s)
+            .Where(s => s.ReportedAt >= since && s.ReportedAt <= until)
+            .OrderByDescending(s => s.ReportedAt)
+            .ThenBy(s => s.Id, StringComparer.Ordinal)
+            .Take(MaxResults)
+            .Select(s => s.Id);
+        return TypedResults.Ok(Describe(await ViewsAsync(grains, matching), catalogue, english));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<Open311Request>>, JsonHttpResult<Open311Error[]>>> GetRequest(
+        string id, string format, string? locale, HttpRequest request, CityCatalogue catalogue, IGrainFactory grains)
+    {
+        if (FormatError(format) is { } unsupported)
+        {
+            return unsupported;
+        }
+
+        var view = IsEventId(id) ? await grains.GetGrain<IUrbanEventGrain>(id).Get() : null;
+        return view is null
+            ? Error(StatusCodes.Status404NotFound, $"No service request '{id}'.")
+            : TypedResults.Ok(Describe([view], catalogue, IsEnglish(request, locale)));
+    }
+
+    /// <summary>The views of the cases that exist, in the order asked for.</summary>
+    private static async Task<IReadOnlyList<UrbanEventView>> ViewsAsync(IGrainFactory grains, IEnumerable<string> ids)
+    {
+        var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<IUrbanEventGrain>(id).Get()));
+        return [.. views.OfType<UrbanEventView>()];
+    }
+
+    private static IReadOnlyList<Open311Request> Describe(IEnumerable<UrbanEventView> views, CityCatalogue catalogue, bool english) =>
+        [.. views.Select(v =>
+        {
+            var s = v.Summary;
+            var category = catalogue.Category(s.Category);
+            var department = s.Department is { } code ? catalogue.Departments.FirstOrDefault(d => d.Code == code) : null;
+            return new Open311Request(
+                s.Id,
+                Open311Status.Of(s.State),
+                Open311Status.Notes(v, department, english),
+                (english ? category?.NameEn : category?.Name) ?? s.Category,
+                s.Category,
+                s.Description,
+                english ? department?.NameEn : department?.Name,
+                ServiceNotice: null,
+                Timestamp(s.ReportedAt),
+                Timestamp(s.UpdatedAt),
+                s.Deadline is { } deadline ? Timestamp(deadline) : null,
+                s.Location.Address,
+                AddressId: null,
+                Zipcode: null,
+                s.Location.Latitude,
+                s.Location.Longitude,
+                v.MediaUrl);
+        })];
+
+    /// <summary>The body as a submission, from a form or JSON; or why it cannot be read.</summary>
+    private static async Task<(Open311Submission? Submission, string? Problem)> ReadSubmissionAsync(HttpRequest request)
+    {
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync();
+            string? Field(string name) => form.TryGetValue(name, out var value) ? value.FirstOrDefault() : null;
+            if (!TryParseNumber(Field("lat"), out var lat) || !TryParseNumber(Field("long"), out var lon))
+            {
+                return (null, "lat and long must be decimal degrees (WGS 84), e.g. lat=27.61&long=114.02.");
+            }
+
+            return (new Open311Submission(
+                Field("api_key"), Field("jurisdiction_id"), Field("service_code"), lat, lon, Field("address_string"), Field("address_id"), Field("description"),
+                Field("media_url"), Field("email"), Field("first_name"), Field("last_name"), Field("phone"), Field("device_id"), Field("account_id")), null);
+        }
+
+        if (request.HasJsonContentType())
+        {
+            try
+            {
+                var submission = await request.ReadFromJsonAsync<Open311Submission>(SubmissionJson);
+                return submission is null ? (null, "The JSON body must be an object with the service request's fields.") : (submission, null);
+            }
+            catch (JsonException e)
+            {
+                return (null, $"The JSON body cannot be read: {e.Message}");
+            }
+        }
+
+        return (null, "Send the service request as application/x-www-form-urlencoded or application/json.");
+    }
+
+    private static string? SubmissionProblem(Open311Submission s, CityCatalogue catalogue) => s switch
+    {
+        { ServiceCode: null or "" } => "service_code is required; GET /open311/v2/services.json lists them.",
+        _ when catalogue.Category(s.ServiceCode) is null => $"service_code '{s.ServiceCode}' is not a service of this city; GET /open311/v2/services.json lists them.",
+        { Latitude: null, Longitude: null } when !string.IsNullOrWhiteSpace(s.AddressString) || !string.IsNullOrWhiteSpace(s.AddressId) =>
+            "lat and long are required: this server has no geocoder, so it cannot place address_string or address_id on the grid. Send the point's lat and long (WGS 84) too.",
+        { Latitude: null } or { Longitude: null } => "lat and long are both required (decimal degrees, WGS 84).",
+        { Latitude: var lat, Longitude: var lon } when !double.IsFinite(lat!.Value) || !double.IsFinite(lon!.Value) || lat is < -90 or > 90 || lon is < -180 or > 180 =>
+            "lat must be from -90 to 90 and long from -180 to 180 (decimal degrees, WGS 84).",
+        { Description.Length: > 4000 } => "description must be at most 4000 characters.",
+        { AddressString.Length: > 500 } => "address_string must be at most 500 characters.",
+        { MediaUrl: { Length: > 0 } url } when url.Length > 2048 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") =>
+            "media_url must be an http or https URL of at most 2048 characters.",
+        _ when new[] { s.Email, s.FirstName, s.LastName, s.Phone, s.DeviceId, s.AccountId }.Any(f => f?.Length > 200) =>
+            "email, first_name, last_name, phone, device_id and account_id must each be at most 200 characters.",
+        _ => null,
+    };
+
+    /// <summary>The reporter's contact, kept on the case for call-backs and never listed.</summary>
+    private static string? Contact(Open311Submission s)
+    {
+        var name = Blank($"{s.FirstName} {s.LastName}");
+        var parts = new (string Label, string? Value)[] { ("姓名", name), ("电话", Blank(s.Phone)), ("邮箱", Blank(s.Email)) }
+            .Where(p => p.Value is not null)
+            .Select(p => $"{p.Label}：{p.Value}")
+            .ToList();
+        return parts.Count == 0 ? null : string.Join("；", parts);
+    }
+
+    private static string Origin(HttpContext http, Open311Submission s)
+    {
+        var origin = $"open311 {http.Connection.RemoteIpAddress?.ToString() ?? "unknown"}";
+        return Blank(s.DeviceId) is { } device ? $"{origin} device {device}" : origin;
+    }
+
+    private static JsonHttpResult<Open311Error[]>? FormatError(string format) =>
+        string.Equals(format, Json, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : Error(StatusCodes.Status400BadRequest, $"Format '{format}' is not supported; this server speaks JSON only (use .json).");
+
+    private static JsonHttpResult<Open311Error[]> Error(int status, string description) =>
+        TypedResults.Json(new[] { new Open311Error(status, description) }, statusCode: status);
+
+    /// <summary>English when <c>locale</c> says so, or without it when the client's first language is English.</summary>
+    private static bool IsEnglish(HttpRequest request, string? locale)
+    {
+        if (!string.IsNullOrWhiteSpace(locale))
+        {
+            return locale.StartsWith("en", StringComparison.OrdinalIgnoreCase);
+        }
+
+        var preferred = request.GetTypedHeaders().AcceptLanguage.OrderByDescending(l => l.Quality ?? 1).FirstOrDefault();
+        return preferred?.Value.Value?.StartsWith("en", StringComparison.OrdinalIgnoreCase) == true;
+    }
+
+    private static string FamilyName(string family, bool english) => (family, english) switch
+    {
+        ("component", false) => "部件",
+        ("component", true) => "component",
+        ("incident", false) => "事件",
+        ("incident", true) => "incident",
+        _ => family,
+    };
+
+    private static string Timestamp(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);
+
+    private static bool TryParseDate(string? text, out DateTimeOffset? value)
+    {
+        value = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+
+        // A date-time without a zone would be read in the server's zone; the spec requires one.
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) || !HasZone(text))
+        {
+            return false;
+        }
+
+        value = parsed;
+        return true;
+    }
+
+    private static bool HasZone(string text) => text.EndsWith('Z') || text.EndsWith('z') || ZoneSuffix().IsMatch(text);
+
+    private static bool TryParseNumber(string? text, out double? value)
+    {
+        value = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
+        {
+            return false;
+        }
+
+        value = parsed;
+        return true;
+    }
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    private static bool IsEventId(string id) => EventIdPattern().IsMatch(id);
+
+    [GeneratedRegex(@"^E\d{8}-\d{6,9}$")]
+    private static partial Regex EventIdPattern();
+
+    [GeneratedRegex(@"[+-]\d{2}:?\d{2}$")]
+    private static partial Regex ZoneSuffix();
+}

@@ -1,0 +1,34 @@
+using CityOps.DashboardHost.Grid;
+using CityOps.Grains.Interfaces.Events;
+using CityOps.Grains.Interfaces.Grid;
+
+namespace CityOps.Silo.City;
+
+/// <summary>
+/// At start, wakes every open case whose deadline passed while the engine was down, so its
+/// escalation is raised now rather than at its reminder's next tick. The cases' reminders keep
+/// them on time from then on.
+/// </summary>
+public sealed partial class DeadlineSweep(GridRegistry grid, IGrainFactory grains, TimeProvider clock, ILogger<DeadlineSweep> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var districts = grid.Current.Regions.Where(r => r.Level == GridLevel.District).Select(r => r.Code);
+        var due = (await Task.WhenAll(districts.Select(d => grains.GetGrain<IEventIndexGrain>(d).DueBy(now)))).SelectMany(ids => ids).ToList();
+        foreach (var id in due)
+        {
+            await grains.GetGrain<IUrbanEventGrain>(id).CheckDeadline();
+        }
+
+        if (due.Count > 0)
+        {
+            LogSwept(due.Count);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(LogLevel.Information, "{Count} open cases passed a deadline while the engine was down; their escalations are raised")]
+    private partial void LogSwept(int count);
+}

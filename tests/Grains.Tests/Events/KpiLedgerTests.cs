@@ -1,0 +1,62 @@
+using CityOps.Grains.Interfaces.Events;
+
+namespace CityOps.Grains.Tests.Events;
+
+[Collection(EventClusterTests.Name)]
+public class KpiLedgerTests(EventClusterFixture fixture)
+{
+    private readonly Cases _cases = new(fixture.Grains);
+
+    /// <summary>Wide enough that the test clock, moved on by other tests, never leaves it.</summary>
+    private static readonly (DateOnly From, DateOnly To) Period = (new DateOnly(2026, 1, 1), new DateOnly(2027, 12, 31));
+
+    [Fact]
+    public async Task A_ledger_sums_the_days_of_a_period_and_leaves_out_the_others()
+    {
+        var ledger = fixture.Grains.GetGrain<IKpiLedgerGrain>("region:test-" + Guid.NewGuid().ToString("N"));
+        var day = new DateOnly(2026, 3, 1);
+        await ledger.Add(day, EventKpiCounters.None with { Reported = 2, Closed = 1 });
+        await ledger.Add(day.AddDays(1), EventKpiCounters.None with { Reported = 3 });
+        await ledger.Add(day.AddDays(5), EventKpiCounters.None with { Reported = 7 });
+
+        var sum = await ledger.Sum(day, day.AddDays(1));
+
+        sum.Reported.Should().Be(5);
+        sum.Closed.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_closed_case_adds_its_counts_and_stage_times_to_its_regions_and_department()
+    {
+        var community = fixture.Grains.GetGrain<IKpiLedgerGrain>(KpiScopes.Region(Cases.Jiangbei[..12]));
+        var water = fixture.Grains.GetGrain<IKpiLedgerGrain>(KpiScopes.Department("water"));
+        var (communityBefore, waterBefore) = (await community.Sum(Period.From, Period.To), await water.Sum(Period.From, Period.To));
+
+        await _cases.CaseInAsync(EventState.Closed);
+
+        var (communityAfter, waterAfter) = (await community.Sum(Period.From, Period.To), await water.Sum(Period.From, Period.To));
+        (communityAfter.Reported - communityBefore.Reported).Should().Be(1);
+        (communityAfter.Closed - communityBefore.Closed).Should().Be(1);
+        (communityAfter.HandleStage.Count - communityBefore.HandleStage.Count).Should().Be(1);
+        (waterAfter.Handled - waterBefore.Handled).Should().Be(1);
+        (waterAfter.HandledOnTime - waterBefore.HandledOnTime).Should().Be(1);
+        (waterAfter.Reported - waterBefore.Reported).Should().Be(0, "the department had no part in the report");
+    }
+
+    [Fact]
+    public async Task A_late_dispatch_counts_as_dispatched_but_not_on_time_and_adds_its_overdue_stage()
+    {
+        var region = fixture.Grains.GetGrain<IKpiLedgerGrain>(KpiScopes.Region(Cases.Jiangbei[..12]));
+        var id = await _cases.CaseInAsync(EventState.Registered);
+        var before = await region.Sum(Period.From, Period.To);
+        var deadline = (await _cases.ViewAsync(id)).Summary.Deadline!.Value;
+        EventClusterFixture.Clock.Advance(deadline - EventClusterFixture.Clock.GetUtcNow() + TimeSpan.FromMinutes(1));
+
+        await _cases.ActAsync(id, Cases.Dispatcher(), new EventActionRequest(EventAction.Dispatch, Department: "water"));
+
+        var after = await region.Sum(Period.From, Period.To);
+        (after.Dispatched - before.Dispatched).Should().Be(1);
+        (after.DispatchedOnTime - before.DispatchedOnTime).Should().Be(0);
+        (after.Overdue - before.Overdue).Should().Be(1);
+    }
+}

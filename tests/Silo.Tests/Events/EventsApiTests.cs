@@ -1,0 +1,231 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using CityOps.Silo.Tests.Hosting;
+
+namespace CityOps.Silo.Tests.Events;
+
+[Collection(EngineTests.Name)]
+public class EventsApiTests(EngineFixture fixture)
+{
+    private static readonly double[] OutsideTheCity = [100.0, 10.0];
+
+    private readonly CaseClient _cases = new(fixture.Engine);
+
+    private Engine Engine => fixture.Engine;
+
+    [Fact]
+    public async Task A_report_is_placed_in_the_grid_cell_of_its_location()
+    {
+        var place = CaseClient.NewPlace();
+
+        var id = await _cases.ReportAsync(at: place);
+
+        var detail = await _cases.GetAsync(id);
+        detail.GetProperty("cellCode").GetString().Should().Be(SampleGrid.Cells.Single(c => c.Covers(place[0], place[1])).Code);
+        detail.GetProperty("state").GetString().Should().Be("reported");
+        detail.GetProperty("channel").GetString().Should().Be("operator");
+    }
+
+    [Fact]
+    public async Task A_case_goes_from_report_to_closure_through_the_users_whose_roles_allow_each_step()
+    {
+        var id = await _cases.ReportAsync();
+
+        await _cases.CloseAsync(id);
+
+        var detail = await _cases.GetAsync(id);
+        detail.GetProperty("state").GetString().Should().Be("closed");
+        detail.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("actor").GetString()).Should().Equal(
+            "operator", "operator", "dispatcher.water", "responder.water.1", "responder.water.1", "inspector.1", "operator");
+    }
+
+    [Fact]
+    public async Task An_action_the_state_does_not_allow_is_409_with_the_allowed_actions()
+    {
+        var id = await _cases.ReportAsync();
+
+        var response = await _cases.ActAsync(CaseClient.Operator, id, new { action = "close" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("allowedActions").EnumerateArray().Select(a => a.GetString()).Should().BeEquivalentTo("register", "reject", "merge");
+    }
+
+    [Fact]
+    public async Task A_responder_of_another_department_is_403()
+    {
+        var id = await _cases.ReportAsync();
+        await _cases.MustActAsync(CaseClient.Operator, id, new { action = "register" });
+        await _cases.MustActAsync(CaseClient.WaterDispatcher, id, new { action = "dispatch", department = "water" });
+
+        var response = await _cases.ActAsync(CaseClient.TrafficResponder, id, new { action = "accept" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task The_actor_is_the_tokens_user_whatever_the_body_says()
+    {
+        var id = await _cases.ReportAsync();
+
+        var detail = await _cases.MustActAsync(CaseClient.Operator, id, new { action = "register", actor = "admin", username = "admin" });
+
+        detail.GetProperty("timeline")[1].GetProperty("actor").GetString().Should().Be("operator");
+    }
+
+    [Fact]
+    public async Task Dispatch_without_a_department_follows_the_responsibility_list()
+    {
+        var id = await _cases.ReportAsync("manhole_damaged");
+        await _cases.MustActAsync(CaseClient.Operator, id, new { action = "register" });
+
+        var detail = await _cases.MustActAsync(CaseClient.WaterDispatcher, id, new { action = "dispatch" });
+
+        detail.GetProperty("department").GetString().Should().Be("water");
+    }
+
+    [Fact]
+    public async Task An_unknown_action_is_400_naming_the_actions()
+    {
+        var id = await _cases.ReportAsync();
+
+        var response = await _cases.ActAsync(CaseClient.Operator, id, new { action = "teleport" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("register");
+    }
+
+    [Fact]
+    public async Task A_report_outside_the_grid_is_400_and_opens_nothing()
+    {
+        using var http = await _cases.AsAsync(CaseClient.Operator);
+
+        var response = await http.PostAsJsonAsync("/api/events", new { category = "street_light_damaged", location = OutsideTheCity });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("outside the city's grid");
+    }
+
+    [Fact]
+    public async Task A_report_of_an_unknown_category_is_400()
+    {
+        using var http = await _cases.AsAsync(CaseClient.Operator);
+
+        var response = await http.PostAsJsonAsync("/api/events", new { category = "ufo", location = CaseClient.NewPlace() });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_case_outside_the_users_regions_is_403()
+    {
+        var id = await _cases.ReportAsync();
+        using var http = Engine.Http(await Engine.TokenAsync("inspector.2", "Respond#2026"));
+
+        var response = await http.GetAsync(new Uri($"/api/events/{id}", UriKind.Relative));
+
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_suspension_asked_by_a_responder_waits_for_an_operators_approval()
+    {
+        var id = await _cases.ReportAsync();
+        await _cases.MustActAsync(CaseClient.Operator, id, new { action = "register" });
+        await _cases.MustActAsync(CaseClient.WaterDispatcher, id, new { action = "dispatch", department = "water" });
+        await _cases.MustActAsync(CaseClient.WaterResponder, id, new { action = "accept" });
+
+        var asked = await _cases.ActAsync(CaseClient.WaterResponder, id, new { action = "suspend", reason = "待汛期结束后施工" });
+        asked.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        (await _cases.GetAsync(id)).GetProperty("state").GetString().Should().Be("accepted");
+
+        var approved = await _cases.MustActAsync(CaseClient.Operator, id, new { action = "suspend" });
+
+        approved.GetProperty("state").GetString().Should().Be("suspended");
+        approved.GetProperty("deadline").ValueKind.Should().Be(JsonValueKind.Null);
+        var entry = approved.GetProperty("timeline").EnumerateArray().Last();
+        entry.GetProperty("actor").GetString().Should().Be("responder.water.1");
+        entry.GetProperty("details").GetProperty("approver").GetString().Should().Be("operator");
+    }
+
+    [Fact]
+    public async Task Evidence_uploaded_for_a_case_is_named_by_its_sha256_in_the_action_that_attaches_it()
+    {
+        var id = await _cases.ReportAsync();
+        var photo = RandomNumberGenerator.GetBytes(2048);
+        using var http = await _cases.AsAsync(CaseClient.Operator);
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(photo);
+        file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        form.Add(file, "file", "scene.jpg");
+
+        var upload = await http.PostAsync(new Uri($"/api/events/{id}/evidence", UriKind.Relative), form);
+        upload.StatusCode.Should().Be(HttpStatusCode.OK, await upload.Content.ReadAsStringAsync());
+        var sha = (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sha256").GetString();
+        var detail = await _cases.MustActAsync(CaseClient.Operator, id, new { action = "register", attachments = new[] { sha } });
+
+        sha.Should().Be(Convert.ToHexStringLower(SHA256.HashData(photo)));
+        detail.GetProperty("timeline")[1].GetProperty("attachmentSha256s")[0].GetString().Should().Be(sha);
+        (await http.GetByteArrayAsync(new Uri($"/api/evidence/{sha}", UriKind.Relative))).Should().Equal(photo);
+    }
+
+    [Fact]
+    public async Task An_attachment_never_uploaded_is_400()
+    {
+        var id = await _cases.ReportAsync();
+
+        var response = await _cases.ActAsync(CaseClient.Operator, id, new { action = "register", attachments = new[] { new string('a', 64) } });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task The_audit_trail_of_a_case_verifies()
+    {
+        var id = await _cases.ReportAsync();
+        await _cases.MustActAsync(CaseClient.Operator, id, new { action = "register" });
+        using var http = await _cases.AsAsync(CaseClient.Operator);
+
+        var audit = await http.GetFromJsonAsync<JsonElement>($"/api/events/{id}/audit");
+
+        audit.GetProperty("entries").GetArrayLength().Should().Be(2);
+        audit.GetProperty("verification").GetProperty("isValid").GetBoolean().Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Lists_filter_by_status_and_department()
+    {
+        var id = await _cases.ReportAsync("manhole_damaged");
+        await _cases.MustActAsync(CaseClient.Operator, id, new { action = "register" });
+        await _cases.MustActAsync(CaseClient.WaterDispatcher, id, new { action = "dispatch", department = "water" });
+        using var http = await _cases.AsAsync(CaseClient.Operator);
+
+        var dispatched = await http.GetFromJsonAsync<JsonElement>($"/api/events?region={CaseClient.Street}&status=dispatched&department=water");
+        var reported = await http.GetFromJsonAsync<JsonElement>($"/api/events?region={CaseClient.Street}&status=reported");
+
+        dispatched.EnumerateArray().Select(e => e.GetProperty("id").GetString()).Should().Contain(id);
+        reported.EnumerateArray().Select(e => e.GetProperty("id").GetString()).Should().NotContain(id);
+    }
+
+    [Fact]
+    public async Task Kpis_count_what_happened_to_cases_in_a_region()
+    {
+        using var http = await _cases.AsAsync(CaseClient.Operator);
+        var before = await http.GetFromJsonAsync<JsonElement>($"/api/kpis?region={CaseClient.Street}");
+        var id = await _cases.ReportAsync();
+
+        await _cases.CloseAsync(id);
+
+        var after = await http.GetFromJsonAsync<JsonElement>($"/api/kpis?region={CaseClient.Street}");
+        foreach (var counter in new[] { "reported", "registered", "dispatched", "handled", "closed" })
+        {
+            (after.GetProperty(counter).GetInt64() - before.GetProperty(counter).GetInt64()).Should().Be(1, counter);
+        }
+
+        after.GetProperty("rates").GetProperty("onTimeHandling").GetProperty("denominator").GetInt64()
+            .Should().Be(after.GetProperty("handled").GetInt64());
+    }
+}
