@@ -132,7 +132,8 @@ install_debian_packages() {
 }
 
 # npm ci wipes node_modules, so it only runs when the lock file differs from the one
-# the current node_modules was installed from.
+# the current node_modules was installed from. Besides Azurite it brings @microsoft/signalr,
+# the client the pages use, which the hub tests run under node in a process of its own.
 install_npm_tools() {
     local stamp="$CITYOPS_TOOLS_DIR/node_modules/.cityops-installed-lock.json"
     if [[ -x $CITYOPS_TOOLS_DIR/node_modules/.bin/azurite-blob ]] &&
@@ -140,7 +141,7 @@ install_npm_tools() {
         log "npm tools present (tools/node_modules)"
         return
     fi
-    command -v npm >/dev/null 2>&1 || die "npm is not on PATH (node 20 and npm are needed for Azurite)"
+    command -v npm >/dev/null 2>&1 || die "npm is not on PATH (node 20 and npm are needed for Azurite and the hub tests)"
     log "installing npm tools from tools/package-lock.json"
     (cd "$CITYOPS_TOOLS_DIR" && npm ci --no-audit --no-fund --loglevel=error)
     cp "$CITYOPS_TOOLS_DIR/package-lock.json" "$stamp"
@@ -317,6 +318,7 @@ cityops_services_export_env() {
     export CITYOPS_TEST_MQTT_ANON_PORT=$CITYOPS_MQTT_ANON_PORT
     export CITYOPS_TEST_BLOBS="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$CITYOPS_AZURITE_KEY;BlobEndpoint=http://127.0.0.1:$CITYOPS_BLOB_PORT/devstoreaccount1;"
     export CITYOPS_TEST_CHROMIUM=$CITYOPS_CHROMIUM
+    export CITYOPS_TEST_NODE_SIGNALR="$CITYOPS_TOOLS_DIR/node_modules/@microsoft/signalr"
     CITYOPS_TEST_MOSQUITTO_PUB=$(command -v mosquitto_pub)
     CITYOPS_TEST_MOSQUITTO_SUB=$(command -v mosquitto_sub)
     export CITYOPS_TEST_MOSQUITTO_PUB CITYOPS_TEST_MOSQUITTO_SUB

@@ -8,6 +8,7 @@ using CityOps.DashboardHost.Grid;
 using CityOps.DashboardHost.Health;
 using CityOps.DashboardHost.Map;
 using CityOps.DashboardHost.Open311;
+using CityOps.DashboardHost.Situation;
 using CityOps.Grains.Interfaces.City;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -23,7 +24,8 @@ public static class DashboardServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the HTTP side: token issuing, JWT validation, the shared access policies, the APIs'
-    /// services and the silo health check. Reads <c>City:Path</c>, <c>Storage:DataPath</c>, <c>Auth</c> and <c>Evidence</c>
+    /// services, the situation hub with its feed from the grains and the silo health check. Reads
+    /// <c>City:Path</c>, <c>Storage:DataPath</c>, <c>Auth</c>, <c>Situation</c> and <c>Evidence</c>
     /// (evidence files go to the data folder, or to Blob Storage when <c>Evidence:BlobConnectionString</c> is set).
     /// </summary>
     public static IServiceCollection AddDashboard(this IServiceCollection services, IConfiguration configuration)
@@ -77,10 +79,16 @@ public static class DashboardServiceCollectionExtensions
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo");
+
+        services.Configure<SituationOptions>(configuration.GetSection(SituationOptions.Section));
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+        services.AddSingleton<SituationSnapshots>();
+        services.AddSingleton<SituationSessions>();
+        services.AddHostedService<SituationFeedListener>();
         return services;
     }
 
-    /// <summary>Maps the pages, the APIs and <c>/health</c>, behind error handling and authentication.</summary>
+    /// <summary>Maps the pages, the APIs, the situation hub and <c>/health</c>, behind error handling and authentication.</summary>
     public static WebApplication MapDashboard(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -100,6 +108,7 @@ public static class DashboardServiceCollectionExtensions
         app.MapKpisApi();
         app.MapOpen311Api();
         app.MapPages();
+        app.MapHub<SituationHub>(SituationHub.Path);
         return app;
     }
 }

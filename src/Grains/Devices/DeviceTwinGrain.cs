@@ -2,6 +2,7 @@ using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Devices;
 using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Grid;
+using CityOps.Grains.Interfaces.Situation;
 using CityOps.Grains.Rules;
 
 namespace CityOps.Grains.Devices;
@@ -38,6 +39,9 @@ public abstract class DeviceTwinGrain(
     private HashSet<long>? _recentSeqSet;
     private List<DeviceAlarm>? _raised;
 
+    /// <summary>The alarms (kind and when raised) the situation feed was last told of, to tell it which are new.</summary>
+    private Dictionary<string, DateTimeOffset> _announced = [];
+
     private DeviceTwinState Twin => state.State;
 
     private DeferredWrite Deferred => _deferred ??= new(this, FlushAsync, _options.FlushDelay);
@@ -48,6 +52,7 @@ public abstract class DeviceTwinGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _announced = Twin.Alarms.ToDictionary(a => a.Key, a => a.Value.RaisedAt);
         await CheckSilenceAsync();
         if (Twin.Online)
         {
@@ -136,6 +141,7 @@ public abstract class DeviceTwinGrain(
             ScheduleFlush();
         }
 
+        await PublishSituationAsync();
         return true;
     }
 
@@ -152,6 +158,8 @@ public abstract class DeviceTwinGrain(
         {
             ScheduleFlush();
         }
+
+        await PublishSituationAsync();
     }
 
     public async ValueTask ReportDeviceEvent(DeviceEventReport report)
@@ -188,6 +196,8 @@ public abstract class DeviceTwinGrain(
         {
             ScheduleFlush();
         }
+
+        await PublishSituationAsync();
     }
 
     public async Task<bool> ClearAlarm(string kind)
@@ -201,6 +211,7 @@ public abstract class DeviceTwinGrain(
         Twin.Alarms.Remove(kind);
 
         await WriteNowAsync();
+        await PublishSituationAsync();
         return true;
     }
 
@@ -368,6 +379,48 @@ public abstract class DeviceTwinGrain(
         }
     }
 
+    /// <summary>
+    /// Tells the district's situation feed the twin's state and the alarms raised since it last
+    /// told it. The call is one-way and carries only what a map marker shows, so a reading costs
+    /// one message and never waits on the dashboards.
+    /// </summary>
+    private Task PublishSituationAsync()
+    {
+        if (Twin.Profile is not { } profile)
+        {
+            return Task.CompletedTask;
+        }
+
+        List<RaisedAlarm>? raised = null;
+        foreach (var alarm in Twin.Alarms.Values)
+        {
+            if (!_announced.TryGetValue(alarm.Kind, out var raisedAt) || raisedAt != alarm.RaisedAt)
+            {
+                (raised ??= []).Add(new RaisedAlarm(DeviceId, alarm.Kind, alarm.Severity, alarm.RaisedAt, profile.CellCode, profile.Longitude, profile.Latitude));
+            }
+        }
+
+        var alarmsChanged = raised is not null || _announced.Keys.Any(kind => !Twin.Alarms.ContainsKey(kind));
+        if (alarmsChanged)
+        {
+            _announced = Twin.Alarms.ToDictionary(a => a.Key, a => a.Value.RaisedAt);
+        }
+
+        var device = new DeviceSituation(
+            profile.Id,
+            profile.Kind,
+            profile.Name,
+            profile.Longitude,
+            profile.Latitude,
+            profile.CellCode,
+            Twin.Online,
+            Twin.LastSeen,
+            Twin.Values.ToDictionary(v => v.Key, v => v.Value.Value),
+            [.. Twin.Alarms.Values.OrderBy(a => a.RaisedAt)],
+            alarmsChanged);
+        return GrainFactory.GetGrain<ISituationFeedGrain>(SituationFeeds.KeyFor(profile.CellCode)).DeviceChanged(device, raised ?? []);
+    }
+
     /// <summary>Returns true when the device was offline until now.</summary>
     private async Task<bool> MarkOnlineAsync()
     {
@@ -423,6 +476,7 @@ public abstract class DeviceTwinGrain(
         {
             await MarkOfflineAsync(raiseAlarm: true);
             await WriteNowAsync();
+            await PublishSituationAsync();
         }
     }
 

@@ -1,6 +1,7 @@
 using CityOps.Grains.Interfaces.Departments;
 using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Grid;
+using CityOps.Grains.Interfaces.Situation;
 using Microsoft.Extensions.Logging;
 
 namespace CityOps.Grains.Events;
@@ -10,7 +11,7 @@ namespace CityOps.Grains.Events;
 /// telemetry and must not lose an action. The audit trail lives in its own state and its anchor
 /// in a third, so a rewritten trail does not match the anchor kept beside it. The stage clock is
 /// stored as instants; a reminder wakes the case at its next escalation, also after a restart.
-/// After each change the case tells its district's index, its grid cell and the KPI ledgers.
+/// After each change the case tells its district's index, its grid cell, the KPI ledgers and the situation feed.
 /// </summary>
 public sealed class UrbanEventGrain(
     [PersistentState("urbanEvent", "Default")] IPersistentState<UrbanEventState> state,
@@ -366,6 +367,7 @@ public sealed class UrbanEventGrain(
         var cell = Case.Report!.Location.CellCode;
         await GrainFactory.GetGrain<IEventIndexGrain>(EventIndex.KeyFor(cell)).Update(summary);
         await GrainFactory.GetGrain<IGridCellGrain>(cell).UpdateEvent(new EventCellStatus(EventId, summary.IsOpen, summary.IsOverdue(Now), Case.Urgency));
+        await GrainFactory.GetGrain<ISituationFeedGrain>(SituationFeeds.KeyFor(cell)).EventChanged(summary);
     }
 
     private EventTimeLimits Limits => EventTimeLimits.FromCategory(services.Catalogue.Require(Case.Report!.Category), Case.Urgency);

@@ -1,4 +1,5 @@
 using CityOps.Grains.Interfaces.Grid;
+using CityOps.Grains.Interfaces.Situation;
 using Microsoft.Extensions.Logging;
 
 namespace CityOps.Grains.Grid;
@@ -19,45 +20,39 @@ public sealed class GridCellGrain(
         return base.OnActivateAsync(cancellationToken);
     }
 
-    public ValueTask UpdateDevice(DeviceCellStatus status)
+    public async ValueTask UpdateDevice(DeviceCellStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);
         if (!Node.Devices.TryGetValue(status.DeviceId, out var known) || !SameDevice(known, status))
         {
             Node.Devices[status.DeviceId] = status;
-            Changed();
+            await ChangedAsync();
         }
-
-        return ValueTask.CompletedTask;
     }
 
-    public ValueTask RemoveDevice(string deviceId)
+    public async ValueTask RemoveDevice(string deviceId)
     {
         if (Node.Devices.Remove(deviceId))
         {
-            Changed();
+            await ChangedAsync();
         }
-
-        return ValueTask.CompletedTask;
     }
 
-    public ValueTask UpdateEvent(EventCellStatus status)
+    public async ValueTask UpdateEvent(EventCellStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);
         if (!status.Open)
         {
             if (Node.Events.Remove(status.EventId))
             {
-                Changed();
+                await ChangedAsync();
             }
         }
         else if (!Node.Events.TryGetValue(status.EventId, out var known) || known != status)
         {
             Node.Events[status.EventId] = status;
-            Changed();
+            await ChangedAsync();
         }
-
-        return ValueTask.CompletedTask;
     }
 
     public ValueTask<IReadOnlyList<DeviceCellStatus>> GetDevices() =>
@@ -66,6 +61,15 @@ public sealed class GridCellGrain(
     protected override GridCounts Count() => GridRollup.CountCell(Node.Devices.Values, Node.Events.Values);
 
     protected override HealthLevel HealthOf(GridCounts counts) => HealthRules.ForCell(counts);
+
+    /// <summary>Marks the change for the parent region and tells the situation feed at once (one-way; cells change only on status changes, not per reading).</summary>
+    private Task ChangedAsync()
+    {
+        Changed();
+        var counts = Count();
+        return GrainFactory.GetGrain<ISituationFeedGrain>(SituationFeeds.KeyFor(Code))
+            .CellChanged(new GridSituation(Code, counts, HealthOf(counts), Node.UpdatedAt));
+    }
 
     private static bool SameDevice(DeviceCellStatus a, DeviceCellStatus b) =>
         a.Kind == b.Kind && a.Online == b.Online && a.ActiveAlarms.Order().SequenceEqual(b.ActiveAlarms.Order());

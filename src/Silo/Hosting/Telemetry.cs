@@ -1,3 +1,4 @@
+using CityOps.DashboardHost.Situation;
 using CityOps.DeviceGateway;
 using OpenTelemetry.Metrics;
 
@@ -17,7 +18,7 @@ public static class Telemetry
         var otlp = builder.Configuration["Telemetry:OtlpEndpoint"];
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
-            metrics.AddMeter(GatewayMetrics.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting");
+            metrics.AddMeter(GatewayMetrics.MeterName, SituationSessions.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting");
             if (prometheus)
             {
                 metrics.AddPrometheusExporter();

@@ -44,6 +44,9 @@ public sealed class Engine : IAsyncDisposable
 
     public int MqttPort { get; private set; }
 
+    /// <summary>The silo's gateway, where a separate host joins the cluster as an Orleans client.</summary>
+    public int GatewayPort { get; private set; }
+
     public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
 
     /// <summary>The running engine's services, for a test that must look inside, e.g. at a gateway's own counters.</summary>
@@ -74,14 +77,14 @@ public sealed class Engine : IAsyncDisposable
         HttpPort = FreePort();
         MqttPort = FreePort();
         var siloPort = FreePort();
-        var gatewayPort = FreePort();
+        GatewayPort = FreePort();
         var settings = new Dictionary<string, string?>
         {
             ["Http:Urls"] = BaseAddress.ToString(),
             ["Mqtt:Port"] = MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Mqtt:BindAddress"] = "127.0.0.1",
             ["Orleans:SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Storage:DataPath"] = DataPath,
             ["City:Path"] = CityPath,
             ["Simulator:Enabled"] = "false",

@@ -1,0 +1,54 @@
+using CityOps.Grains.Interfaces.Events;
+using CityOps.Grains.Interfaces.Grid;
+using Orleans.Concurrency;
+
+namespace CityOps.Grains.Interfaces.Situation;
+
+/// <summary>
+/// The live situation of one district (keyed by its 6-digit code), fanned out to the hosts that
+/// run the situation hub. Twins, cells and cases tell it what changed without waiting (one-way
+/// calls); it coalesces the changes by id and sends them to every registered host a few times a
+/// second. Hosts register an <see cref="ISituationObserver"/> and renew it periodically, because
+/// observers are not durable: one that stops renewing expires.
+/// </summary>
+public interface ISituationFeedGrain : IGrainWithStringKey
+{
+    /// <summary>A device's state changed; <paramref name="raised"/> are the alarms it raised with this change.</summary>
+    [OneWay]
+    Task DeviceChanged(DeviceSituation device, IReadOnlyList<RaisedAlarm> raised);
+
+    /// <summary>A unit grid cell's counts or health changed.</summary>
+    [OneWay]
+    Task CellChanged(GridSituation cell);
+
+    /// <summary>A case changed (reported, moved on, escalated, ended).</summary>
+    [OneWay]
+    Task EventChanged(EventSummary summary);
+
+    /// <summary>Registers a host, or renews its registration.</summary>
+    Task Subscribe(ISituationObserver observer);
+
+    Task Unsubscribe(ISituationObserver observer);
+}
+
+/// <summary>A host of the situation hub, receiving the districts' batches of changes.</summary>
+public interface ISituationObserver : IGrainObserver
+{
+    /// <summary>One-way, so a slow or vanished host never holds up a district's feed.</summary>
+    [OneWay]
+    Task OnChanges(SituationChanges changes);
+}
+
+/// <summary>The keys of <see cref="ISituationFeedGrain"/>.</summary>
+public static class SituationFeeds
+{
+    /// <summary>The district feed a cell (or any code at or below district level) belongs to.</summary>
+    public static string KeyFor(string code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        var length = GridCodes.LengthOf(GridLevel.District);
+        return code.Length < length
+            ? throw new ArgumentException($"'{code}' is above district level.", nameof(code))
+            : code[..length];
+    }
+}

@@ -1,0 +1,115 @@
+using CityOps.Grains.Interfaces.Events;
+using CityOps.Grains.Interfaces.Grid;
+using CityOps.Grains.Interfaces.Situation;
+using Microsoft.Extensions.Logging;
+using Orleans.Utilities;
+
+namespace CityOps.Grains.Situation;
+
+/// <summary>
+/// Coalesces a district's changes by id and sends them to the registered hosts at most once per
+/// <see cref="FlushInterval"/>, so a burst of telemetry costs each host one message. Nothing is
+/// kept while no host listens, and nothing is stored: a host that registers gets its clients'
+/// snapshots from the grains themselves.
+/// </summary>
+public sealed class SituationFeedGrain(ILogger<SituationFeedGrain> logger) : Grain, ISituationFeedGrain
+{
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>A host that has not renewed for this long is forgotten; hosts renew well within it.</summary>
+    public static readonly TimeSpan ObserverLifetime = TimeSpan.FromMinutes(2);
+
+    /// <summary>Bounds the raised alarms held between two batches; the oldest are dropped first.</summary>
+    public const int MaxRaised = 1000;
+
+    private readonly ObserverManager<ISituationObserver> _observers = new(ObserverLifetime, logger);
+    private readonly Dictionary<string, DeviceSituation> _devices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GridSituation> _cells = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EventSummary> _events = new(StringComparer.Ordinal);
+    private readonly Queue<RaisedAlarm> _raised = new();
+    private int _raisedDropped;
+    private IGrainTimer? _flush;
+
+    private bool Listened => _observers.Count > 0;
+
+    public Task DeviceChanged(DeviceSituation device, IReadOnlyList<RaisedAlarm> raised)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(raised);
+        if (!Listened)
+        {
+            return Task.CompletedTask;
+        }
+
+        // A raise or clear coalesced with a later reading must still reach views that show only alarmed devices.
+        _devices[device.Id] = _devices.TryGetValue(device.Id, out var earlier) && earlier.AlarmsChanged && !device.AlarmsChanged
+            ? device with { AlarmsChanged = true }
+            : device;
+        foreach (var alarm in raised)
+        {
+            _raised.Enqueue(alarm);
+            if (_raised.Count > MaxRaised)
+            {
+                _raised.Dequeue();
+                _raisedDropped++;
+            }
+        }
+
+        ScheduleFlush();
+        return Task.CompletedTask;
+    }
+
+    public Task CellChanged(GridSituation cell)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        if (Listened)
+        {
+            _cells[cell.Code] = cell;
+            ScheduleFlush();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task EventChanged(EventSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        if (Listened)
+        {
+            _events[summary.Id] = summary;
+            ScheduleFlush();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task Subscribe(ISituationObserver observer)
+    {
+        _observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    public Task Unsubscribe(ISituationObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    private void ScheduleFlush() =>
+        _flush ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushInterval, Timeout.InfiniteTimeSpan));
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        // Disposing a timer cancels the token it passed to its callback, so it goes after the work.
+        using var done = _flush;
+        _flush = null;
+        var changes = new SituationChanges(
+            this.GetPrimaryKeyString(), [.. _devices.Values], [.. _cells.Values], [.. _events.Values], [.. _raised], _raisedDropped);
+        _devices.Clear();
+        _cells.Clear();
+        _events.Clear();
+        _raised.Clear();
+        _raisedDropped = 0;
+        await _observers.Notify(o => o.OnChanges(changes));
+    }
+}
