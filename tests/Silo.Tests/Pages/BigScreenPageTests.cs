@@ -113,9 +113,9 @@ public class BigScreenPageTests(EngineFixture fixture)
         var device = Engine.Devices.First(d => d.Id == "WL-990101-00001");
         var created = await http.PostAsJsonAsync("/api/events", new
         {
-            category = "manhole_damaged",
+            category = "road_damaged",
             location = device.Location,
-            description = "井盖破损，页面测试",
+            description = "道路破损，页面测试",
         });
         created.StatusCode.Should().Be(HttpStatusCode.Created);
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;

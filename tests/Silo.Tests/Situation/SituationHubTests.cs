@@ -117,7 +117,8 @@ public class SituationHubTests(EngineFixture fixture)
     [Fact]
     public async Task A_case_opened_by_a_water_level_breach_appears_in_a_delta_with_its_alarm()
     {
-        var device = Engine.Devices.Single(d => d.Id == "WL-990101-00001");
+        // A device no other test raises an alarm on, so this publish raises a new one.
+        var device = Engine.Device(DeviceKind.WaterLevel, 11);
         await using var client = await SituationClient.ConnectAsync(Engine, await Engine.TokenAsync("operator", "Operator#2026"));
         await client.SubscribeAsync(Community(device));
         await client.NextAsync(f => f.Type == "Snapshot", "the snapshot");
@@ -128,9 +129,13 @@ public class SituationHubTests(EngineFixture fixture)
             f => f.Type == "Delta" && f.Items("alarms").Any(a => a.GetProperty("deviceId").GetString() == device.Id),
             $"the waterlogging alarm of {device.Id}");
         withAlarm.Items("alarms").Should().Contain(a => a.GetProperty("kind").GetString() == "waterlogging" && a.GetProperty("severity").GetString() == "major");
-        var withCase = await client.NextAsync(
-            f => f.Type == "Delta" && f.Items("events").Any(e => e.GetProperty("cellCode").GetString() == device.CellCode && e.GetProperty("category").GetString() == "waterlogging"),
-            $"a waterlogging case in cell {device.CellCode}");
+        bool NamesTheCase(SituationClient.Frame f) =>
+            f.Items("events").Any(e => e.GetProperty("cellCode").GetString() == device.CellCode && e.GetProperty("category").GetString() == "waterlogging");
+
+        // The case may ride in the alarm's own frame when both changes fall within one frame interval.
+        var withCase = NamesTheCase(withAlarm)
+            ? withAlarm
+            : await client.NextAsync(f => f.Type == "Delta" && NamesTheCase(f), $"a waterlogging case in cell {device.CellCode}");
         var entry = withCase.Items("events").First(e => e.GetProperty("category").GetString() == "waterlogging");
         entry.GetProperty("id").GetString().Should().StartWith("E");
         entry.GetProperty("state").GetString().Should().NotBeNullOrEmpty();
