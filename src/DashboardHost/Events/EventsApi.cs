@@ -273,7 +273,7 @@ public static class EventsApi
             return (null, Problem(StatusCodes.Status404NotFound, $"No case '{id}'."));
         }
 
-        var view = await grains.GetGrain<IUrbanEventGrain>(id).Get();
+        var view = await grains.GetGrain<IUrbanEventGrain>(id).GetFor(EventActors.From(http.User));
         if (view is null)
         {
             return (null, Problem(StatusCodes.Status404NotFound, $"No case '{id}'."));

@@ -18,6 +18,9 @@ public interface IUrbanEventGrain : IGrainWithStringKey
     /// <summary>The case, or null when no case has this id.</summary>
     Task<UrbanEventView?> Get();
 
+    /// <summary>The case as the viewer sees it: only the actions their roles and department allow.</summary>
+    Task<UrbanEventView?> GetFor(EventActor viewer);
+
     Task<IReadOnlyList<AuditEntry>> GetAudit();
 
     /// <summary>Checks the trail against itself and against its anchor, kept apart from it.</summary>

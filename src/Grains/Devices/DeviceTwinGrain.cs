@@ -375,7 +375,8 @@ public abstract class DeviceTwinGrain(
             var description = alarm.Metric is { } metric ? $"{alarm.Kind}: {metric} = {alarm.Value}" : alarm.Kind;
             var channel = profile.Kind == DeviceKind.Camera ? EventChannel.Video : EventChannel.Sensor;
             var location = new EventLocation(profile.Longitude, profile.Latitude, profile.CellCode);
-            await intake.ReportAlarm(new EventReport(category.Code, location, description, channel, DeviceId, alarm.RaisedAt, Origin: "device:" + DeviceId));
+            // The engine's clock, not the device's: a device's clock decides no case number or duplicate window.
+            await intake.ReportAlarm(new EventReport(category.Code, location, description, channel, DeviceId, _clock.GetUtcNow(), Origin: "device:" + DeviceId));
         }
     }
 

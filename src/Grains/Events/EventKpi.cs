@@ -23,6 +23,8 @@ public static class EventKpi
             EventAction.Register => none with { Registered = 1 },
             EventAction.Reject => none with { Rejected = 1 },
             EventAction.Merge => none with { Merged = 1 },
+            // A reassignment (改派) is routing within the handle stage, not a dispatch the dispatch rates judge.
+            EventAction.Dispatch when transition.From is EventState.Dispatched or EventState.Accepted => none,
             EventAction.Dispatch => none with { Dispatched = 1, DispatchedOnTime = OnTime(ended, EventStage.Dispatch) },
             EventAction.Return => none with { Returned = 1 },
             EventAction.Handle => none with { Handled = 1, HandledOnTime = OnTime(ended, EventStage.Handle) },

@@ -66,7 +66,9 @@ public sealed record LifecycleDecision(EventTransition? Transition, LifecycleSta
 /// <item><see cref="Transitions"/>: which action leads from which state to which. <c>rework</c> sends a
 /// case from Handled back to Accepted: the department that handled it keeps it and works it again
 /// without accepting it anew, with a fresh handling limit. <c>reopen</c> sends a Closed case back to
-/// Registered, so a dispatcher decides again who handles it. <c>suspend</c> is possible from the
+/// Registered, so a dispatcher decides again who handles it. A dispatch of a
+/// case already dispatched or accepted is a reassignment (改派): the dispatcher moves it to another
+/// department or responder without waiting for a return, and the handling clock runs on. <c>suspend</c> is possible from the
 /// states where someone still has to act (Registered, Returned, Dispatched, Accepted), and
 /// <c>resume</c> returns the case to the state it was suspended from: the resume rows are keyed by
 /// that state, which <see cref="LifecycleStatus.SuspendedFrom"/> keeps.</item>
@@ -100,8 +102,10 @@ public static class EventLifecycle
         new(Returned, Reject, Rejected),
         new(Dispatched, Accept, Accepted),
         new(Dispatched, Return, Returned),
+        new(Dispatched, Dispatch, Dispatched),
         new(Accepted, Handle, Handled),
         new(Accepted, Return, Returned),
+        new(Accepted, Dispatch, Dispatched),
         new(Handled, Verify, Verified),
         new(Handled, Rework, Accepted),
         new(Verified, Close, Closed),

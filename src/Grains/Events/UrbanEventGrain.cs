@@ -39,30 +39,41 @@ public sealed class UrbanEventGrain(
         var category = services.Catalogue.Require(report.Category);
         var categoryUrgency = EventTimeLimits.ParseUrgency(category.Urgency);
         var urgency = report.Urgency is { } raised && raised > categoryUrgency ? raised : categoryUrgency;
+        var department = category is { AutoRegister: true, AutoDispatch: true }
+            ? services.Catalogue.ResponsibleDepartment(category.Code, report.Location.CellCode)
+            : null;
+        var assignee = department is null ? null : await NearestOnDuty(department, report.Location);
         var now = Now;
-        Case.Report = report;
-        Case.Urgency = urgency;
-        Case.Status = LifecycleStatus.Reported;
-        Case.Clock = StageClock.Start(EventStage.Register, Limits.LimitOf(EventStage.Register), now);
-        Case.Reports = 1;
-        Case.Photos.AddRange(report.PhotoSha256s ?? []);
-        Case.UpdatedAt = now;
-
-        var reporter = new EventActor(report.Reporter, [ReporterRole(report.Channel)], null);
-        Append(AuditRecord.ForReport(now, reporter, ReporterRole(report.Channel), report.Origin, report.PhotoSha256s));
         var kpis = new List<EventKpiCounters> { EventKpi.ForReport() };
-
-        if (category.AutoRegister)
+        await CommitAsync(() =>
         {
-            kpis.Add(Apply(EventActor.Engine, new EventActionRequest(EventAction.Register, Origin: "catalogue"), now));
-            if (category.AutoDispatch && services.Catalogue.ResponsibleDepartment(category.Code, report.Location.CellCode) is { } department)
+            Case.Report = report;
+            Case.Urgency = urgency;
+            Case.Status = LifecycleStatus.Reported;
+            Case.Clock = StageClock.Start(EventStage.Register, Limits.LimitOf(EventStage.Register), now);
+            Case.Reports = 1;
+            Case.Photos.AddRange(report.PhotoSha256s ?? []);
+            Case.UpdatedAt = now;
+            var reporter = new EventActor(report.Reporter, [ReporterRole(report.Channel)], null);
+            Append(AuditRecord.ForReport(now, reporter, ReporterRole(report.Channel), report.Origin, report.PhotoSha256s));
+            foreach (var early in Case.EarlyDuplicates)
             {
-                var assignee = await NearestOnDuty(department);
+                CountDuplicate(early, null, now);
+            }
+
+            Case.EarlyDuplicates.Clear();
+            if (category.AutoRegister)
+            {
+                kpis.Add(Apply(EventActor.Engine, new EventActionRequest(EventAction.Register, Origin: "catalogue"), now));
+            }
+
+            if (department is not null)
+            {
                 kpis.Add(Apply(EventActor.Engine, new EventActionRequest(EventAction.Dispatch, Department: department, Assignee: assignee, Origin: "responsibility list"), now));
             }
-        }
 
-        await SaveAsync();
+            return EventKpiCounters.None;
+        });
         await CountAsync(now, kpis);
         await PublishAsync();
         return View();
@@ -71,24 +82,23 @@ public sealed class UrbanEventGrain(
     public async Task AddDuplicate(EventReport report, string? duplicateEventId)
     {
         ArgumentNullException.ThrowIfNull(report);
-        RequireOpened();
         var now = Now;
-        Case.Reports++;
-        Case.UpdatedAt = now;
-        if (duplicateEventId is not null && !Case.Duplicates.Contains(duplicateEventId))
+        if (Case.Report is null)
         {
-            Case.Duplicates.Add(duplicateEventId);
+            // Intake admitted this case and may still be opening it; the report waits here and is counted at the opening.
+            await CommitAsync(() =>
+            {
+                Case.EarlyDuplicates.Add(report);
+                return EventKpiCounters.None;
+            });
+            return;
         }
 
-        Case.Photos.AddRange((report.PhotoSha256s ?? []).Except(Case.Photos));
-        var details = new Dictionary<string, string> { [AuditDetails.Reports] = Case.Reports.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        if (duplicateEventId is not null)
+        await CommitAsync(() =>
         {
-            details[AuditDetails.Duplicate] = duplicateEventId;
-        }
-
-        Append(new AuditRecord(now, report.Reporter, ReporterRole(report.Channel), EventAction.Report, report.Description, Case.Status.State, Case.Status.State, report.PhotoSha256s ?? [], report.Origin, details));
-        await SaveAsync();
+            CountDuplicate(report, duplicateEventId, now);
+            return EventKpiCounters.None;
+        });
         await PublishAsync();
     }
 
@@ -97,6 +107,11 @@ public sealed class UrbanEventGrain(
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(request);
         RequireOpened();
+        if (EventLifecycle.Apply(Case.Status, request.Action) is { IsAllowed: false } byState)
+        {
+            return new(null, byState.Refusal);
+        }
+
         if (request.Action == EventAction.Dispatch && request.Department is { } department && !services.Catalogue.IsDepartment(department))
         {
             return Refuse(RefusalKind.InputMissing, $"unknown department '{department}'");
@@ -119,8 +134,7 @@ public sealed class UrbanEventGrain(
         }
 
         var now = Now;
-        var kpi = Apply(actor, request, now);
-        await SaveAsync();
+        var kpi = await CommitAsync(() => Apply(actor, request, now));
         await CountAsync(now, [kpi]);
         await PublishAsync();
         if (request.Action == EventAction.Merge)
@@ -128,10 +142,12 @@ public sealed class UrbanEventGrain(
             await GrainFactory.GetGrain<IUrbanEventGrain>(request.PrimaryEventId!).AddDuplicate(Case.Report! with { Origin = request.Origin }, EventId);
         }
 
-        return new(View(), null);
+        return new(View(actor), null);
     }
 
     public Task<UrbanEventView?> Get() => Task.FromResult(Case.Report is null ? null : View());
+
+    public Task<UrbanEventView?> GetFor(EventActor viewer) => Task.FromResult(Case.Report is null ? null : View(viewer));
 
     public Task<IReadOnlyList<AuditEntry>> GetAudit() => Task.FromResult<IReadOnlyList<AuditEntry>>([.. trail.State.Entries]);
 
@@ -174,6 +190,26 @@ public sealed class UrbanEventGrain(
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => CheckDeadline();
+
+    /// <summary>Counts a duplicate report on the case and records it in the trail, the state unchanged.</summary>
+    private void CountDuplicate(EventReport report, string? duplicateEventId, DateTimeOffset now)
+    {
+        Case.Reports++;
+        Case.UpdatedAt = now;
+        if (duplicateEventId is not null && !Case.Duplicates.Contains(duplicateEventId))
+        {
+            Case.Duplicates.Add(duplicateEventId);
+        }
+
+        Case.Photos.AddRange((report.PhotoSha256s ?? []).Except(Case.Photos));
+        var details = new Dictionary<string, string> { [AuditDetails.Reports] = Case.Reports.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        if (duplicateEventId is not null)
+        {
+            details[AuditDetails.Duplicate] = duplicateEventId;
+        }
+
+        Append(new AuditRecord(now, report.Reporter, ReporterRole(report.Channel), EventAction.Report, report.Description, Case.Status.State, Case.Status.State, report.PhotoSha256s ?? [], report.Origin, details));
+    }
 
     /// <summary>Takes an allowed action: moves the status and clock, records the parties, appends the audit entry. Returns the KPI delta.</summary>
     private EventKpiCounters Apply(EventActor actor, EventActionRequest request, DateTimeOffset at)
@@ -252,13 +288,16 @@ public sealed class UrbanEventGrain(
         }
 
         var now = Now;
-        Case.PendingSuspension = new PendingSuspension(actor, request.Reason!, now);
-        Case.UpdatedAt = now;
-        Append(new AuditRecord(now, actor.Username, actor.Roles[0], EventAction.Suspend, request.Reason, Case.Status.State, Case.Status.State, request.AttachmentSha256s ?? [], request.Origin,
-            new Dictionary<string, string> { [AuditDetails.Approval] = "requested" }));
-        await SaveAsync();
+        await CommitAsync(() =>
+        {
+            Case.PendingSuspension = new PendingSuspension(actor, request.Reason!, now);
+            Case.UpdatedAt = now;
+            Append(new AuditRecord(now, actor.Username, actor.Roles[0], EventAction.Suspend, request.Reason, Case.Status.State, Case.Status.State, request.AttachmentSha256s ?? [], request.Origin,
+                new Dictionary<string, string> { [AuditDetails.Approval] = "requested" }));
+            return EventKpiCounters.None;
+        });
         await PublishAsync();
-        return new(View(), null, AwaitingApproval: true);
+        return new(View(actor), null, AwaitingApproval: true);
     }
 
     private async Task<EventActionOutcome> TakeAsync(EventActor actor, EventActionRequest request)
@@ -270,11 +309,10 @@ public sealed class UrbanEventGrain(
         }
 
         var now = Now;
-        var kpi = Apply(actor, request, now);
-        await SaveAsync();
+        var kpi = await CommitAsync(() => Apply(actor, request, now));
         await CountAsync(now, [kpi]);
         await PublishAsync();
-        return new(View(), null);
+        return new(View(actor), null);
     }
 
     private async Task<string?> CheckPrimaryAsync(string? primaryId)
@@ -298,9 +336,8 @@ public sealed class UrbanEventGrain(
         };
     }
 
-    private async Task<string?> NearestOnDuty(string department)
+    private async Task<string?> NearestOnDuty(string department, EventLocation location)
     {
-        var location = Case.Report!.Location;
         var nearest = await GrainFactory.GetGrain<IDepartmentGrain>(department).FindNearestOnDuty(location.Longitude, location.Latitude);
         return nearest?.Responder.Username;
     }
@@ -309,6 +346,25 @@ public sealed class UrbanEventGrain(
         new(null, new ActionRefusal(kind, message, EventLifecycle.AllowedActions(Case.Status)));
 
     private void Append(AuditRecord record) => trail.State.Entries.Add(AuditChain.Append(trail.State.Entries, record));
+
+    /// <summary>
+    /// Makes a change in memory and writes it. Should the change or a write fail, the grain lets
+    /// go of its memory, so the next call reads what storage holds rather than a half-made change.
+    /// </summary>
+    private async Task<EventKpiCounters> CommitAsync(Func<EventKpiCounters> change)
+    {
+        try
+        {
+            var kpi = change();
+            await SaveAsync();
+            return kpi;
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
 
     private async Task SaveAsync()
     {
@@ -358,16 +414,32 @@ public sealed class UrbanEventGrain(
             scopes.Add(KpiScopes.Department(department));
         }
 
-        await Task.WhenAll(scopes.Select(scope => GrainFactory.GetGrain<IKpiLedgerGrain>(scope).Add(day, total)));
+        try
+        {
+            await Task.WhenAll(scopes.Select(scope => GrainFactory.GetGrain<IKpiLedgerGrain>(scope).Add(day, total)));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The action is committed; failing its caller now would invite a retry the lifecycle refuses.
+            logger.LogError(e, "Case {EventId}: KPI counts of {Day} could not be added", EventId, day);
+        }
     }
 
     private async Task PublishAsync()
     {
-        var summary = Summary();
-        var cell = Case.Report!.Location.CellCode;
-        await GrainFactory.GetGrain<IEventIndexGrain>(EventIndex.KeyFor(cell)).Update(summary);
-        await GrainFactory.GetGrain<IGridCellGrain>(cell).UpdateEvent(new EventCellStatus(EventId, summary.IsOpen, summary.IsOverdue(Now), Case.Urgency));
-        await GrainFactory.GetGrain<ISituationFeedGrain>(SituationFeeds.KeyFor(cell)).EventChanged(summary);
+        try
+        {
+            var summary = Summary();
+            var cell = Case.Report!.Location.CellCode;
+            await GrainFactory.GetGrain<IEventIndexGrain>(EventIndex.KeyFor(cell)).Update(summary);
+            await GrainFactory.GetGrain<IGridCellGrain>(cell).UpdateEvent(new EventCellStatus(EventId, summary.IsOpen, summary.IsOverdue(Now), Case.Urgency));
+            await GrainFactory.GetGrain<ISituationFeedGrain>(SituationFeeds.KeyFor(cell)).EventChanged(summary);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The index, cell and screens learn of the case again at its next change or escalation.
+            logger.LogError(e, "Case {EventId}: its change could not be published", EventId);
+        }
     }
 
     private EventTimeLimits Limits => EventTimeLimits.FromCategory(services.Catalogue.Require(Case.Report!.Category), Case.Urgency);
@@ -381,6 +453,11 @@ public sealed class UrbanEventGrain(
             throw new InvalidOperationException($"No case '{EventId}'.");
         }
     }
+
+    /// <summary>Whether the viewer's roles and standing allow the action; what the request must carry is asked when they take it.</summary>
+    private bool MayTake(EventActor viewer, EventAction action) =>
+        EventLifecycle.Decide(Case.Status, viewer, Parties, new EventActionRequest(action)).Refusal?.Kind
+            is not (RefusalKind.RoleNotPermitted or RefusalKind.NotForThisCase);
 
     private static EventRole ReporterRole(EventChannel channel) => channel switch
     {
@@ -399,7 +476,8 @@ public sealed class UrbanEventGrain(
             report.At, Case.UpdatedAt, Case.Clock?.Stage ?? EventStage.None, deadline, Case.Escalation, Case.Reports, report.Description);
     }
 
-    private UrbanEventView View() => new(
+    /// <summary>The case; with a viewer, its allowed actions are those the viewer's roles and department may take.</summary>
+    private UrbanEventView View(EventActor? viewer = null) => new(
         Summary(),
         Case.Status.SuspendedFrom,
         Case.Report!.Reporter,
@@ -410,7 +488,7 @@ public sealed class UrbanEventGrain(
         [.. Case.Photos],
         [.. Case.Escalations],
         Case.PendingSuspension,
-        EventLifecycle.AllowedActions(Case.Status),
+        [.. EventLifecycle.AllowedActions(Case.Status).Where(action => viewer is null || MayTake(viewer, action))],
         [.. trail.State.Entries],
         Case.Report.Contact,
         Case.Report.MediaUrl);
@@ -436,6 +514,9 @@ public sealed class UrbanEventState
     [Id(14)] public PendingSuspension? PendingSuspension { get; set; }
     [Id(15)] public DateTimeOffset UpdatedAt { get; set; }
     [Id(16)] public DateTimeOffset? ScheduledEscalation { get; set; }
+
+    /// <summary>Duplicates that reached the case before its opening did.</summary>
+    [Id(17)] public List<EventReport> EarlyDuplicates { get; set; } = [];
 }
 
 [GenerateSerializer]

@@ -18,7 +18,15 @@ public sealed partial class DeadlineSweep(GridRegistry grid, IGrainFactory grain
         var due = (await Task.WhenAll(districts.Select(d => grains.GetGrain<IEventIndexGrain>(d).DueBy(now)))).SelectMany(ids => ids).ToList();
         foreach (var id in due)
         {
-            await grains.GetGrain<IUrbanEventGrain>(id).CheckDeadline();
+            try
+            {
+                await grains.GetGrain<IUrbanEventGrain>(id).CheckDeadline();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // One broken case must not keep the engine from starting; its reminder tries again.
+                LogFailed(e, id);
+            }
         }
 
         if (due.Count > 0)
@@ -26,6 +34,9 @@ public sealed partial class DeadlineSweep(GridRegistry grid, IGrainFactory grain
             LogSwept(due.Count);
         }
     }
+
+    [LoggerMessage(LogLevel.Error, "Case {EventId}: its deadline could not be checked at start")]
+    private partial void LogFailed(Exception exception, string eventId);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

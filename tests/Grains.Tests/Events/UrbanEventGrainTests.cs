@@ -170,4 +170,42 @@ public class UrbanEventGrainTests(EventClusterFixture fixture)
 
         outcome.Refusal!.Message.Should().Contain("closed");
     }
+
+    [Fact]
+    public async Task A_dispatcher_reassigns_a_dispatched_case_to_another_department_without_waiting_for_a_return()
+    {
+        var id = await _cases.CaseInAsync(EventState.Accepted);
+        var deadline = (await _cases.ViewAsync(id)).Summary.Deadline;
+
+        var view = await _cases.ActAsync(id, Cases.Dispatcher("urban"), new EventActionRequest(EventAction.Dispatch, Department: "urban", Assignee: "responder.urban.1"));
+
+        view.Summary.State.Should().Be(EventState.Dispatched);
+        view.Summary.Department.Should().Be("urban");
+        view.Summary.Assignee.Should().Be("responder.urban.1");
+        view.Summary.Deadline.Should().Be(deadline, "the handling clock runs on through a reassignment");
+    }
+
+    [Fact]
+    public async Task The_allowed_actions_a_viewer_sees_are_those_their_role_and_department_may_take()
+    {
+        var id = await _cases.CaseInAsync(EventState.Dispatched);
+
+        var water = await _cases.Case(id).GetFor(Cases.Responder("water"));
+        var traffic = await _cases.Case(id).GetFor(Cases.Responder("traffic"));
+        var dispatcher = await _cases.Case(id).GetFor(Cases.Dispatcher());
+
+        water!.AllowedActions.Should().BeEquivalentTo([EventAction.Accept, EventAction.Return, EventAction.Suspend]);
+        traffic!.AllowedActions.Should().BeEmpty();
+        dispatcher!.AllowedActions.Should().BeEquivalentTo([EventAction.Dispatch, EventAction.Suspend]);
+    }
+
+    [Fact]
+    public async Task The_state_is_judged_before_what_the_request_carries()
+    {
+        var id = await _cases.ReportedAsync();
+
+        var outcome = await _cases.Case(id).Act(Cases.Dispatcher(), new EventActionRequest(EventAction.Dispatch, Department: "nowhere"));
+
+        outcome.Refusal!.Kind.Should().Be(RefusalKind.NotAllowedInState);
+    }
 }
