@@ -200,7 +200,10 @@ public static partial class Open311Api
         var query = new EventQuery(null, states, null, null, serviceCode, now, MaxResults);
         var districts = grid.Current.Regions.Where(r => r.Level == GridLevel.District).Select(r => r.Code);
         var summaries = await Task.WhenAll(districts.Select(d => grains.GetGrain<IEventIndexGrain>(d).Query(query)));
+        // The public list is of service requests, what citizens reported through the hotline and other
+        // systems; sensor alarms, detections and staff reports are read only by the id a caller was given.
         var matching = summaries.SelectMany(s => s)
+            .Where(s => s.Channel == EventChannel.Hotline)
             .Where(s => s.ReportedAt >= since && s.ReportedAt <= until)
             .OrderByDescending(s => s.ReportedAt)
             .ThenBy(s => s.Id, StringComparer.Ordinal)
