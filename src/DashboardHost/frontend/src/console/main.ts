@@ -3,7 +3,7 @@ import "../common/app.css";
 import "./console.css";
 import { api, claims, getJson, homeRegion, problemText, requireLogin } from "../common/auth";
 import { byId, el } from "../common/dom";
-import { act, needsReason, uploadEvidence, type ActionRequest, type ActionResult } from "../common/events";
+import { act, needsReason, uploadEvidence, uploadReportEvidence, type ActionRequest, type ActionResult } from "../common/events";
 import { countdown, time } from "../common/format";
 import { lang, name, onLanguageChange, t } from "../common/i18n";
 import { eventStates, type AuditTrail, type Catalogue, type EventDetail, type EventSummary, type RegionFeatureProps } from "../common/types";
@@ -213,6 +213,8 @@ function setUpReportForm(): void {
   form.querySelector("button[value=cancel]")!.addEventListener("click", () => dialog.close());
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
+    const error = form.querySelector(".error")!;
+    error.textContent = "";
     const data = new FormData(form);
     const body: Record<string, unknown> = {
       category: data.get("category"),
@@ -221,9 +223,17 @@ function setUpReportForm(): void {
     };
     if (data.get("urgency")) body.urgency = data.get("urgency");
     if (String(data.get("address") ?? "").trim()) body.address = String(data.get("address")).trim();
+    // Photos are uploaded first; the report names them by their SHA-256.
+    const files = data.getAll("photos").filter((f): f is File => f instanceof File && f.size > 0);
+    try {
+      if (files.length) body.photos = await Promise.all(files.map((f) => uploadReportEvidence(f)));
+    } catch (err) {
+      error.textContent = (err as Error).message;
+      return;
+    }
     const response = await api("/api/events", { method: "POST", body: JSON.stringify(body) });
     if (!response.ok) {
-      form.querySelector(".error")!.textContent = await problemText(response);
+      error.textContent = await problemText(response);
       return;
     }
     const created = (await response.json()) as { id: string; merged: boolean };
