@@ -142,7 +142,9 @@ function renderDetail(e: EventDetail, audit: AuditTrail | null, message?: { text
       el("td", { class: "hash" }, x.hash)))));
 }
 
+/** The actions the signed-in user may take on the case (the server filters them by role and department); often none. */
 function actionButtons(e: EventDetail): HTMLElement {
+  if (e.allowedActions.length === 0) return el("p", { class: "actions muted" }, t("none"));
   return el("div", { class: "actions" }, ...e.allowedActions.map((a) => {
     const b = el("button", { type: "button", "data-event-action": a }, name("action", a));
     b.addEventListener("click", () => showActionForm(e, a));
