@@ -66,6 +66,10 @@ async function loadEvents(): Promise<void> {
     byId("list-status").textContent = "";
   }
   renderTable();
+  // A case moved on elsewhere (another user, the engine) since its detail was read: read it again, so the actions offered are current.
+  const shown = byId("detail").dataset;
+  const current = events.find((e) => e.id === selected);
+  if (current && shown.id === current.id && shown.state !== current.state) await openEvent(current.id);
 }
 
 function renderTable(): void {
@@ -99,8 +103,13 @@ async function openEvent(id: string): Promise<void> {
     getJson<EventDetail>(`/api/events/${encodeURIComponent(id)}`),
     getJson<AuditTrail>(`/api/events/${encodeURIComponent(id)}/audit`),
   ]);
+  // Answers to an earlier click may arrive after a later one's: only the selected case is shown.
+  if (selected !== id) return;
   if (!detail) {
-    byId("detail").replaceChildren(el("p", { class: "error" }, t("notFound")));
+    const panel = byId("detail");
+    delete panel.dataset.id;
+    delete panel.dataset.state;
+    panel.replaceChildren(el("p", { class: "error" }, t("notFound")));
     return;
   }
   renderDetail(detail, audit);
