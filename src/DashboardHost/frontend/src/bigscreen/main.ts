@@ -13,7 +13,6 @@ import { apply, state } from "./state";
 
 let situationMap: SituationMap | null = null;
 let summary: Situation | null = null;
-let kpis: Kpis | null = null;
 let home = "";
 let regionFeatures: GeoJSON.Feature<GeoJSON.Polygon | GeoJSON.MultiPolygon, RegionFeatureProps>[] = [];
 let crumb: { level: AreaLevel; region: RegionFeatureProps | null } = { level: "district", region: null };
@@ -55,22 +54,27 @@ function selectEvent(e: SituationEvent): void {
 
 function refreshPanels(): void {
   renderKpis(totals(summary));
-  renderRates(kpis);
+  renderRates(state.kpis);
   renderEvents(selectEvent);
   renderTicker([]);
   renderVideos((id) => void showDevice(id));
   drawCategories();
 }
 
+/** Whether the hub feeds the screen: a subscription is live and its snapshot is in. */
+function hubFeeds(): boolean {
+  return state.feed === "live" && state.hasSnapshot;
+}
+
 /** While the hub is away the screen still moves: events and counts are polled over HTTP. */
 async function poll(): Promise<void> {
-  if (state.feed === "live" && state.hasSnapshot) return;
+  if (hubFeeds()) return;
   const [region, events] = await Promise.all([
     getJson<RegionSummary>(`/api/regions/${home}`),
     getJson<EventSummary[]>(`/api/events?region=${home}&limit=500`),
   ]);
   if (region) summary = region.situation;
-  if (events && !(state.feed === "live" && state.hasSnapshot)) {
+  if (events && !hubFeeds()) {
     state.events.clear();
     for (const e of events) if (!finalStates.has(e.state)) state.events.set(e.id, e);
     situationMap?.refreshEvents();
@@ -78,9 +82,13 @@ async function poll(): Promise<void> {
   refreshPanels();
 }
 
+/** The KPIs come with the hub's frames; only while the hub is away are they read over HTTP. */
 async function loadKpis(): Promise<void> {
-  kpis = await getJson<Kpis>(`/api/kpis?region=${home}`);
-  renderRates(kpis);
+  if (hubFeeds()) return;
+  const read = await getJson<Kpis>(`/api/kpis?region=${home}`);
+  if (!read || hubFeeds()) return;
+  state.kpis = read;
+  renderRates(state.kpis);
 }
 
 async function focusFromAddress(): Promise<void> {
@@ -136,12 +144,13 @@ async function start(): Promise<void> {
       if (changed.events) { situationMap?.refreshEvents(); renderEvents(selectEvent); drawCategories(); }
       if (changed.cells.length) situationMap?.recolourCells(changed.cells);
       if (changed.alarms.length) renderTicker(changed.alarms);
+      if (frame.kpis) renderRates(state.kpis);
       renderKpis(totals(summary));
       document.body.dataset.seq = String(frame.seq);
     },
     state(feed) {
       setFeed(feed);
-      if (feed !== "live") void poll();
+      if (feed !== "live") { void poll(); void loadKpis(); }
     },
   });
   setFeed("offline");

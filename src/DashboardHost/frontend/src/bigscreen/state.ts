@@ -1,13 +1,14 @@
 // What the big screen knows of the city, fed by the hub's Snapshot and Delta frames (and HTTP when the hub is away).
 import type { FeedState } from "../common/hub";
-import { finalStates, type Catalogue, type SituationAlarm, type SituationCell, type SituationDevice, type SituationEvent, type SituationFrame } from "../common/types";
+import { finalStates, type Catalogue, type Kpis, type SituationAlarm, type SituationCell, type SituationDevice, type SituationEvent, type SituationFrame } from "../common/types";
 
 export const state = {
   devices: new Map<string, SituationDevice>(),
   cells: new Map<string, SituationCell>(),
   events: new Map<string, SituationEvent>(),
   alarms: [] as SituationAlarm[],
-  kpis: {} as Record<string, unknown>,
+  /** Today's KPIs of the region: from the hub's frames, or GET /api/kpis while the hub is away. */
+  kpis: null as Kpis | null,
   catalogue: null as Catalogue | null,
   feed: "offline" as FeedState,
   /** Whether a Snapshot has arrived since the page opened: until then the counts come from HTTP. */
@@ -30,7 +31,8 @@ export function apply(frame: SituationFrame, snapshot: boolean): { cells: string
     if (finalStates.has(e.state)) state.events.delete(e.id);
     else state.events.set(e.id, e);
   }
-  if (frame.kpis) state.kpis = snapshot ? frame.kpis : { ...state.kpis, ...frame.kpis };
+  // A frame carries the KPIs whole, and a delta only when they changed.
+  if (frame.kpis) state.kpis = frame.kpis;
 
   let raised = frame.alarms ?? [];
   if (snapshot && raised.length === 0) {

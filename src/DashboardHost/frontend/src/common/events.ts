@@ -26,13 +26,22 @@ export async function act(id: string, request: ActionRequest): Promise<ActionRes
   return { kind: "refused", status: response.status, detail: await problemText(response), allowedActions: allowed };
 }
 
-/** Uploads one photo as evidence of the case; returns its SHA-256, which actions then cite. */
-export async function uploadEvidence(id: string, file: File): Promise<string> {
+async function upload(path: string, file: File): Promise<string> {
   const body = new FormData();
   body.append("file", file);
-  const response = await api(`/api/events/${encodeURIComponent(id)}/evidence`, { method: "POST", body });
+  const response = await api(path, { method: "POST", body });
   if (!response.ok) throw new Error(await problemText(response));
   return ((await response.json()) as { sha256: string }).sha256;
+}
+
+/** Uploads one photo as evidence of the case; returns its SHA-256, which actions then cite. */
+export function uploadEvidence(id: string, file: File): Promise<string> {
+  return upload(`/api/events/${encodeURIComponent(id)}/evidence`, file);
+}
+
+/** Uploads one photo (or PDF) before a report exists; returns its SHA-256, which the report then names in photos. */
+export function uploadReportEvidence(file: File): Promise<string> {
+  return upload("/api/evidence", file);
 }
 
 /** Actions whose request needs a reason (the audit trail records why). */

@@ -25,27 +25,33 @@ export function connectSituation(region: string, handlers: FeedHandlers): HubCon
   connection.on("Snapshot", (frame: SituationFrame) => handlers.snapshot(frame));
   connection.on("Delta", (frame: SituationFrame) => handlers.delta(frame));
   connection.onreconnecting(() => handlers.state("reconnecting"));
-  connection.onreconnected(async () => {
-    await connection.invoke("Subscribe", region);
-    handlers.state("live");
-  });
+  connection.onreconnected(() => void subscribe());
   connection.onclose(() => {
     handlers.state("offline");
     setTimeout(start, 5000);
   });
 
-  async function start(): Promise<void> {
-    if (connection.state !== HubConnectionState.Disconnected) return;
+  async function subscribe(): Promise<void> {
     try {
-      await connection.start();
       await connection.invoke("Subscribe", region);
       handlers.state("live");
     } catch {
       handlers.state("offline");
-      // A failed Subscribe leaves the connection up; stopping it lets onclose schedule the retry.
-      if (connection.state === HubConnectionState.Disconnected) setTimeout(start, 5000);
-      else void connection.stop();
+      // Connected but not subscribed the screen would freeze; stopping lets onclose schedule the retry.
+      void connection.stop();
     }
+  }
+
+  async function start(): Promise<void> {
+    if (connection.state !== HubConnectionState.Disconnected) return;
+    try {
+      await connection.start();
+    } catch {
+      handlers.state("offline");
+      setTimeout(start, 5000);
+      return;
+    }
+    await subscribe();
   }
 
   void start();

@@ -36,7 +36,7 @@ export interface SituationAlarm { deviceId: string; kind: string; severity: Seve
 export interface SituationFrame {
   seq: number; region?: string;
   devices?: SituationDevice[]; cells?: SituationCell[]; events?: SituationEvent[]; alarms?: SituationAlarm[];
-  kpis?: Record<string, unknown>;
+  kpis?: Kpis;
 }
 
 export interface EventSummary extends SituationEvent {

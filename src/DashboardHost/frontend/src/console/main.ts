@@ -3,7 +3,7 @@ import "../common/app.css";
 import "./console.css";
 import { api, claims, getJson, homeRegion, problemText, requireLogin } from "../common/auth";
 import { byId, el } from "../common/dom";
-import { act, needsReason, uploadEvidence, type ActionRequest, type ActionResult } from "../common/events";
+import { act, needsReason, uploadEvidence, uploadReportEvidence, type ActionRequest, type ActionResult } from "../common/events";
 import { countdown, time } from "../common/format";
 import { lang, name, onLanguageChange, t } from "../common/i18n";
 import { eventStates, type AuditTrail, type Catalogue, type EventDetail, type EventSummary, type RegionFeatureProps } from "../common/types";
@@ -66,6 +66,10 @@ async function loadEvents(): Promise<void> {
     byId("list-status").textContent = "";
   }
   renderTable();
+  // A case moved on elsewhere (another user, the engine) since its detail was read: read it again, so the actions offered are current.
+  const shown = byId("detail").dataset;
+  const current = events.find((e) => e.id === selected);
+  if (current && shown.id === current.id && shown.state !== current.state) await openEvent(current.id);
 }
 
 function renderTable(): void {
@@ -99,8 +103,13 @@ async function openEvent(id: string): Promise<void> {
     getJson<EventDetail>(`/api/events/${encodeURIComponent(id)}`),
     getJson<AuditTrail>(`/api/events/${encodeURIComponent(id)}/audit`),
   ]);
+  // Answers to an earlier click may arrive after a later one's: only the selected case is shown.
+  if (selected !== id) return;
   if (!detail) {
-    byId("detail").replaceChildren(el("p", { class: "error" }, t("notFound")));
+    const panel = byId("detail");
+    delete panel.dataset.id;
+    delete panel.dataset.state;
+    panel.replaceChildren(el("p", { class: "error" }, t("notFound")));
     return;
   }
   renderDetail(detail, audit);
@@ -142,7 +151,9 @@ function renderDetail(e: EventDetail, audit: AuditTrail | null, message?: { text
       el("td", { class: "hash" }, x.hash)))));
 }
 
+/** The actions the signed-in user may take on the case (the server filters them by role and department); often none. */
 function actionButtons(e: EventDetail): HTMLElement {
+  if (e.allowedActions.length === 0) return el("p", { class: "actions muted" }, t("none"));
   return el("div", { class: "actions" }, ...e.allowedActions.map((a) => {
     const b = el("button", { type: "button", "data-event-action": a }, name("action", a));
     b.addEventListener("click", () => showActionForm(e, a));
@@ -213,6 +224,8 @@ function setUpReportForm(): void {
   form.querySelector("button[value=cancel]")!.addEventListener("click", () => dialog.close());
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
+    const error = form.querySelector(".error")!;
+    error.textContent = "";
     const data = new FormData(form);
     const body: Record<string, unknown> = {
       category: data.get("category"),
@@ -221,9 +234,17 @@ function setUpReportForm(): void {
     };
     if (data.get("urgency")) body.urgency = data.get("urgency");
     if (String(data.get("address") ?? "").trim()) body.address = String(data.get("address")).trim();
+    // Photos are uploaded first; the report names them by their SHA-256.
+    const files = data.getAll("photos").filter((f): f is File => f instanceof File && f.size > 0);
+    try {
+      if (files.length) body.photos = await Promise.all(files.map((f) => uploadReportEvidence(f)));
+    } catch (err) {
+      error.textContent = (err as Error).message;
+      return;
+    }
     const response = await api("/api/events", { method: "POST", body: JSON.stringify(body) });
     if (!response.ok) {
-      form.querySelector(".error")!.textContent = await problemText(response);
+      error.textContent = await problemText(response);
       return;
     }
     const created = (await response.json()) as { id: string; merged: boolean };
