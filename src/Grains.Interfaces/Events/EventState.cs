@@ -77,5 +77,9 @@ public sealed record LifecycleStatus(
     [property: Id(0)] EventState State,
     [property: Id(1)] EventState? SuspendedFrom = null)
 {
-    public static LifecycleStatus Reported { get; } = new(EventState.Reported);
+    /// <summary>
+    /// A new status each time, never a shared one: the embedded engine's JSON storage fills in the
+    /// objects a state already holds when it reads one, and would rewrite a shared instance.
+    /// </summary>
+    public static LifecycleStatus Reported => new(EventState.Reported);
 }

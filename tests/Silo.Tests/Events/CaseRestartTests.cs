@@ -54,6 +54,23 @@ public class CaseRestartTests
         verification.GetProperty("kind").GetString().Should().Be("contentChanged");
     }
 
+    [Fact]
+    public async Task A_case_reported_after_a_suspended_one_was_read_back_from_storage_starts_as_reported()
+    {
+        await using var engine = await Engine.StartAsync();
+        var cases = new CaseClient(engine);
+        var suspended = await cases.ReportAsync();
+        await cases.MustActAsync(CaseClient.Operator, suspended, new { action = "register" });
+        await cases.MustActAsync(CaseClient.Operator, suspended, new { action = "suspend", reason = "待汛期结束" });
+        await engine.StopAsync();
+        await engine.StartAgainAsync();
+        (await cases.GetAsync(suspended)).GetProperty("state").GetString().Should().Be("suspended");
+
+        var fresh = await cases.ReportAsync();
+
+        (await cases.GetAsync(fresh)).GetProperty("state").GetString().Should().Be("reported");
+    }
+
     /// <summary>Replaces text inside stored grain states, as someone with access to the database file could; returns the rows changed.</summary>
     private static async Task<int> RewriteAsync(string database, string original, string forged)
     {
