@@ -108,7 +108,8 @@ public static class DashboardServiceCollectionExtensions
         app.MapKpisApi();
         app.MapOpen311Api();
         app.MapPages();
-        app.MapHub<SituationHub>(SituationHub.Path);
+        // A wall screen stays connected for days; when its token expires it must sign in again, not keep streaming.
+        app.MapHub<SituationHub>(SituationHub.Path, o => o.CloseOnAuthenticationExpiration = true);
         return app;
     }
 }
