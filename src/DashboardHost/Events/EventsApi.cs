@@ -96,7 +96,7 @@ public static class EventsApi
         var now = clock.GetUtcNow();
         var query = new EventQuery(null, states, department, overdue, category, now, limit ?? DefaultLimit);
         var found = await Task.WhenAll(regions
-            .SelectMany(r => DistrictsOf(model, r).Select(d => (District: d, Prefix: r)))
+            .SelectMany(r => model.DistrictsOf(r).Select(d => (District: d, Prefix: r)))
             .Select(p => grains.GetGrain<IEventIndexGrain>(p.District).Query(query with { RegionPrefix = p.Prefix })));
         IReadOnlyList<EventSummaryResponse> items =
         [
@@ -345,10 +345,6 @@ public static class EventsApi
     private static bool IsEventId(string id) =>
         id is { Length: 16 } && id[0] == 'E' && id[9] == '-'
         && !id.AsSpan(1, 8).ContainsAnyExceptInRange('0', '9') && !id.AsSpan(10).ContainsAnyExceptInRange('0', '9');
-
-    /// <summary>The districts whose indexes hold a region's cases: the region's own for a district or below, every district of the city.</summary>
-    private static IEnumerable<string> DistrictsOf(GridModel model, string region) =>
-        region.Length >= 6 ? [region[..6]] : model.ChildrenOf(region);
 
     private static string OriginOf(HttpContext http) => "http:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 

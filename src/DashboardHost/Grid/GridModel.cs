@@ -63,6 +63,12 @@ public sealed class GridModel
     public IReadOnlyList<string> ChildrenOf(string regionCode) =>
         _children.TryGetValue(regionCode, out var children) ? children : [];
 
+    /// <summary>The districts a region lies in or holds: its own for a district or below, all of them for the city.</summary>
+    public IReadOnlyList<string> DistrictsOf(string regionCode) =>
+        GridCodes.LevelOf(regionCode) is GridLevel.City
+            ? [.. Regions.Where(r => r.Level == GridLevel.District && GridCodes.IsWithin(r.Code, regionCode)).Select(r => r.Code).Order(StringComparer.Ordinal)]
+            : [GridCodes.DistrictOf(regionCode)];
+
     /// <summary>All cells inside a region, in code order (codes nest by prefix, so a range of the sorted codes).</summary>
     public IEnumerable<GridCell> CellsWithin(string regionCode)
     {

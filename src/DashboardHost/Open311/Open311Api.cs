@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using CityOps.DashboardHost.Grid;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Events;
-using CityOps.Grains.Interfaces.Grid;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -198,7 +197,7 @@ public static partial class Open311Api
         }
 
         var query = new EventQuery(null, states, null, null, serviceCode, now, MaxResults);
-        var districts = grid.Current.Regions.Where(r => r.Level == GridLevel.District).Select(r => r.Code);
+        var districts = grid.Current.DistrictsOf(grid.Current.City.Code);
         var summaries = await Task.WhenAll(districts.Select(d => grains.GetGrain<IEventIndexGrain>(d).Query(query)));
         // The public list is of service requests, what citizens reported through the hotline and other
         // systems; sensor alarms, detections and staff reports are read only by the id a caller was given.

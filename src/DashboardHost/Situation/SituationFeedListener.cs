@@ -1,5 +1,4 @@
 using CityOps.DashboardHost.Grid;
-using CityOps.Grains.Interfaces.Grid;
 using CityOps.Grains.Interfaces.Situation;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -70,7 +69,7 @@ public sealed partial class SituationFeedListener(
         IReadOnlyList<string> districts;
         try
         {
-            districts = [.. grid.Current.Regions.Where(r => r.Level == GridLevel.District).Select(r => r.Code)];
+            districts = grid.Current.DistrictsOf(grid.Current.City.Code);
         }
         catch (InvalidOperationException)
         {

@@ -30,7 +30,7 @@ public sealed class SituationSnapshots(IGrainFactory grains, GridRegistry grid, 
         var model = grid.Current;
         var level = model.Region(region)?.Level ?? throw new ArgumentException($"No region '{region}'.", nameof(region));
         var cellsTask = ReadCellsAsync(model, region, level, cancellationToken);
-        var eventsTask = ReadEventsAsync(model, region, level);
+        var eventsTask = ReadEventsAsync(model, region);
         var kpisTask = ReadKpisAsync(region, cancellationToken);
         var cells = await cellsTask;
         var devices = await ReadDevicesAsync(cells, SituationBuffer.ShowsAllDevices(level), cancellationToken);
@@ -99,11 +99,9 @@ public sealed class SituationSnapshots(IGrainFactory grains, GridRegistry grid, 
     }
 
     /// <summary>The region's open cases from its district's index, or from every district's for the city.</summary>
-    private async Task<IReadOnlyList<EventEntry>> ReadEventsAsync(GridModel model, string region, GridLevel level)
+    private async Task<IReadOnlyList<EventEntry>> ReadEventsAsync(GridModel model, string region)
     {
-        var districts = level == GridLevel.City
-            ? model.Regions.Where(r => r.Level == GridLevel.District && GridCodes.IsWithin(r.Code, region)).Select(r => r.Code).ToList()
-            : [EventIndexKey(region)];
+        var districts = model.DistrictsOf(region);
         var query = new EventQuery(region, OpenStates, null, null, null, clock.GetUtcNow(), options.Value.MaxSnapshotEvents);
         var found = await Task.WhenAll(districts.Select(d => grains.GetGrain<IEventIndexGrain>(d).Query(query)));
         return
@@ -115,6 +113,4 @@ public sealed class SituationSnapshots(IGrainFactory grains, GridRegistry grid, 
                 .Select(EventEntry.From),
         ];
     }
-
-    private static string EventIndexKey(string region) => region[..GridCodes.LengthOf(GridLevel.District)];
 }

@@ -44,6 +44,19 @@ public static class GridCodes
         return chain;
     }
 
+    /// <summary>
+    /// The district a cell or region at or below district level lies in. Per-district grains (the
+    /// case index, the situation feed) are keyed by it.
+    /// </summary>
+    public static string DistrictOf(string code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        var length = LengthOf(GridLevel.District);
+        return code.Length < length
+            ? throw new ArgumentException($"'{code}' is above district level.", nameof(code))
+            : code[..length];
+    }
+
     /// <summary>Whether <paramref name="code"/> is <paramref name="ancestor"/> or lies inside it.</summary>
     public static bool IsWithin(string code, string ancestor) =>
         code.StartsWith(ancestor, StringComparison.Ordinal);

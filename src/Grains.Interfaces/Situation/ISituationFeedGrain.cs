@@ -38,17 +38,3 @@ public interface ISituationObserver : IGrainObserver
     [OneWay]
     Task OnChanges(SituationChanges changes);
 }
-
-/// <summary>The keys of <see cref="ISituationFeedGrain"/>.</summary>
-public static class SituationFeeds
-{
-    /// <summary>The district feed a cell (or any code at or below district level) belongs to.</summary>
-    public static string KeyFor(string code)
-    {
-        ArgumentNullException.ThrowIfNull(code);
-        var length = GridCodes.LengthOf(GridLevel.District);
-        return code.Length < length
-            ? throw new ArgumentException($"'{code}' is above district level.", nameof(code))
-            : code[..length];
-    }
-}

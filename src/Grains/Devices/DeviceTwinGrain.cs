@@ -419,7 +419,7 @@ public abstract class DeviceTwinGrain(
             Twin.Values.ToDictionary(v => v.Key, v => v.Value.Value),
             [.. Twin.Alarms.Values.OrderBy(a => a.RaisedAt)],
             alarmsChanged);
-        return GrainFactory.GetGrain<ISituationFeedGrain>(SituationFeeds.KeyFor(profile.CellCode)).DeviceChanged(device, raised ?? []);
+        return GrainFactory.GetGrain<ISituationFeedGrain>(GridCodes.DistrictOf(profile.CellCode)).DeviceChanged(device, raised ?? []);
     }
 
     /// <summary>Returns true when the device was offline until now.</summary>

@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using CityOps.Grains.Interfaces.Events;
+using CityOps.Grains.Interfaces.Grid;
 using Microsoft.Extensions.Logging;
 
 namespace CityOps.Grains.Events;
@@ -15,7 +16,7 @@ public sealed class EventIntakeGrain(EventServices services, ILogger<EventIntake
         var location = report.Location;
         var footprint = new EventFootprint(string.Empty, report.Category, location.Longitude, location.Latitude, report.At, EventState.Reported);
         var window = new DuplicateWindow(services.Options.DuplicateRadiusMetres, services.Options.DuplicateWindow);
-        var admission = await GrainFactory.GetGrain<IEventIndexGrain>(EventIndex.KeyFor(location.CellCode)).Admit(footprint, window);
+        var admission = await GrainFactory.GetGrain<IEventIndexGrain>(GridCodes.DistrictOf(location.CellCode)).Admit(footprint, window);
         var grain = GrainFactory.GetGrain<IUrbanEventGrain>(admission.EventId);
         if (admission.IsDuplicate)
         {

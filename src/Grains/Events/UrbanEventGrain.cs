@@ -431,9 +431,9 @@ public sealed class UrbanEventGrain(
         {
             var summary = Summary();
             var cell = Case.Report!.Location.CellCode;
-            await GrainFactory.GetGrain<IEventIndexGrain>(EventIndex.KeyFor(cell)).Update(summary);
+            await GrainFactory.GetGrain<IEventIndexGrain>(GridCodes.DistrictOf(cell)).Update(summary);
             await GrainFactory.GetGrain<IGridCellGrain>(cell).UpdateEvent(new EventCellStatus(EventId, summary.IsOpen, summary.IsOverdue(Now), Case.Urgency));
-            await GrainFactory.GetGrain<ISituationFeedGrain>(SituationFeeds.KeyFor(cell)).EventChanged(summary);
+            await GrainFactory.GetGrain<ISituationFeedGrain>(GridCodes.DistrictOf(cell)).EventChanged(summary);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

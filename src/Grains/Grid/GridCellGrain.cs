@@ -67,7 +67,7 @@ public sealed class GridCellGrain(
     {
         Changed();
         var counts = Count();
-        return GrainFactory.GetGrain<ISituationFeedGrain>(SituationFeeds.KeyFor(Code))
+        return GrainFactory.GetGrain<ISituationFeedGrain>(GridCodes.DistrictOf(Code))
             .CellChanged(new GridSituation(Code, counts, HealthOf(counts), Node.UpdatedAt));
     }
 

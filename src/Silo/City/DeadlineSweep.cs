@@ -1,6 +1,5 @@
 using CityOps.DashboardHost.Grid;
 using CityOps.Grains.Interfaces.Events;
-using CityOps.Grains.Interfaces.Grid;
 
 namespace CityOps.Silo.City;
 
@@ -14,7 +13,7 @@ public sealed partial class DeadlineSweep(GridRegistry grid, IGrainFactory grain
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var districts = grid.Current.Regions.Where(r => r.Level == GridLevel.District).Select(r => r.Code);
+        var districts = grid.Current.DistrictsOf(grid.Current.City.Code);
         var due = (await Task.WhenAll(districts.Select(d => grains.GetGrain<IEventIndexGrain>(d).DueBy(now)))).SelectMany(ids => ids).ToList();
         foreach (var id in due)
         {

@@ -29,6 +29,18 @@ public class SampleCityGridTests(ITestOutputHelper output)
         location.Chain.Select(r => r.Code).Should().Equal("990101001001", "990101001", "990101", "9901");
     }
 
+    [Fact]
+    public void The_districts_of_the_city_are_all_four_and_a_street_lies_in_its_own()
+    {
+        using var regions = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(CityPath, "regions.geojson")));
+        using var cells = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(CityPath, "cells.geojson")));
+        var model = new GridValidator(new GridOptions()).Validate(regions.RootElement, cells.RootElement).Model!;
+
+        model.DistrictsOf("9901").Should().Equal("990101", "990102", "990103", "990104");
+        model.DistrictsOf("990102003").Should().Equal("990102");
+        model.DistrictsOf("9901020030030065").Should().Equal("990102");
+    }
+
     private static string FindSampleCity()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
