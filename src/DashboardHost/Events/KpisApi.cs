@@ -68,8 +68,7 @@ public static class KpisApi
             return Problem(StatusCodes.Status400BadRequest, "Give either region (a region code) or department.");
         }
 
-        var offset = configuration.GetValue("Events:KpiUtcOffset", TimeSpan.FromHours(8));
-        var today = DateOnly.FromDateTime((clock.GetUtcNow() + offset).UtcDateTime);
+        var today = CityDays.DayOf(clock.GetUtcNow(), configuration.GetValue(CityDays.UtcOffsetSetting, CityDays.DefaultUtcOffset));
         if (!TryDate(from, today, out var first) || !TryDate(to, today, out var last))
         {
             return Problem(StatusCodes.Status400BadRequest, "from and to are dates, yyyy-MM-dd.");

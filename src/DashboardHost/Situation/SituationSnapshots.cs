@@ -23,7 +23,7 @@ public sealed class SituationSnapshots(IGrainFactory grains, GridRegistry grid, 
     private static readonly EventState[] OpenStates = [.. Enum.GetValues<EventState>().Where(s => s is not (EventState.Closed or EventState.Rejected or EventState.Merged))];
 
     /// <summary>The city's time zone, which decides the KPIs' day; the same setting the case grains count by.</summary>
-    private readonly TimeSpan _kpiUtcOffset = configuration.GetValue("Events:KpiUtcOffset", TimeSpan.FromHours(8));
+    private readonly TimeSpan _kpiUtcOffset = configuration.GetValue(CityDays.UtcOffsetSetting, CityDays.DefaultUtcOffset);
 
     public async Task<SituationFrame> BuildAsync(string region, CancellationToken cancellationToken)
     {
@@ -44,7 +44,7 @@ public sealed class SituationSnapshots(IGrainFactory grains, GridRegistry grid, 
     /// <summary>Today's KPIs of a region: its ledger's counters for the current day in the city's time zone.</summary>
     public async Task<KpiResponse> ReadKpisAsync(string region, CancellationToken cancellationToken)
     {
-        var day = DateOnly.FromDateTime((clock.GetUtcNow() + _kpiUtcOffset).UtcDateTime);
+        var day = CityDays.DayOf(clock.GetUtcNow(), _kpiUtcOffset);
         var scope = KpiScopes.Region(region);
         var counters = await grains.GetGrain<IKpiLedgerGrain>(scope).Sum(day, day).WaitAsync(cancellationToken);
         return KpiResponse.Of(scope, day, day, counters);

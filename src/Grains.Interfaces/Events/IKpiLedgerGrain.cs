@@ -12,6 +12,18 @@ public interface IKpiLedgerGrain : IGrainWithStringKey
     Task<EventKpiCounters> Sum(DateOnly from, DateOnly to);
 }
 
+/// <summary>The city's days, on which actions are counted and cases numbered.</summary>
+public static class CityDays
+{
+    /// <summary>The setting of the city's offset from UTC (China Standard Time unless set).</summary>
+    public const string UtcOffsetSetting = "Events:KpiUtcOffset";
+
+    public static TimeSpan DefaultUtcOffset { get; } = TimeSpan.FromHours(8);
+
+    /// <summary>The city's date at an instant.</summary>
+    public static DateOnly DayOf(DateTimeOffset at, TimeSpan utcOffset) => DateOnly.FromDateTime((at + utcOffset).UtcDateTime);
+}
+
 /// <summary>The keys of <see cref="IKpiLedgerGrain"/>.</summary>
 public static class KpiScopes
 {

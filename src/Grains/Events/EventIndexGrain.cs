@@ -32,7 +32,7 @@ public sealed class EventIndexGrain(
             return new Admission(primary.EventId, IsDuplicate: true);
         }
 
-        var day = (candidate.ReportedAt + services.Options.KpiUtcOffset).UtcDateTime.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+        var day = CityDays.DayOf(candidate.ReportedAt, services.Options.KpiUtcOffset).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
         var number = await GrainFactory.GetGrain<IEventNumberGrain>(day).Next();
         var id = EventIndex.EventId(day, number);
         Index.Reserved[id] = candidate with { EventId = id };

@@ -1,3 +1,5 @@
+using CityOps.Grains.Interfaces.Events;
+
 namespace CityOps.Grains.Events;
 
 /// <summary>How intake and the case index behave (section <c>Events</c>).</summary>
@@ -15,7 +17,7 @@ public sealed class EventOptions
     public string InspectionDepartment { get; set; } = EventLifecycle.DefaultInspectionDepartment;
 
     /// <summary>The city's time zone offset, which decides what day an action counts on in the KPIs.</summary>
-    public TimeSpan KpiUtcOffset { get; set; } = TimeSpan.FromHours(8);
+    public TimeSpan KpiUtcOffset { get; set; } = CityDays.DefaultUtcOffset;
 
     /// <summary>Ended cases each district index keeps for lists besides every open one.</summary>
     public int EndedCasesKept { get; set; } = 2000;

@@ -407,7 +407,7 @@ public sealed class UrbanEventGrain(
             return;
         }
 
-        var day = DateOnly.FromDateTime((at + services.Options.KpiUtcOffset).UtcDateTime);
+        var day = CityDays.DayOf(at, services.Options.KpiUtcOffset);
         var scopes = GridCodes.ChainOf(Case.Report!.Location.CellCode).Skip(1).Select(KpiScopes.Region).ToList();
         if (Case.Department is { } department)
         {
