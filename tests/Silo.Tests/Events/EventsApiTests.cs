@@ -228,4 +228,51 @@ public class EventsApiTests(EngineFixture fixture)
         after.GetProperty("rates").GetProperty("onTimeHandling").GetProperty("denominator").GetInt64()
             .Should().Be(after.GetProperty("handled").GetInt64());
     }
+
+    [Fact]
+    public async Task Evidence_of_a_type_that_is_no_photo_or_document_is_415_and_stores_nothing()
+    {
+        using var http = await _cases.AsAsync(CaseClient.Operator);
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent("#!/bin/sh"u8.ToArray());
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/x-sh");
+        form.Add(file, "file", "run.sh");
+
+        var response = await http.PostAsync(new Uri("/api/evidence", UriKind.Relative), form);
+
+        response.StatusCode.Should().Be(HttpStatusCode.UnsupportedMediaType);
+        var sha = Convert.ToHexStringLower(SHA256.HashData("#!/bin/sh"u8.ToArray()));
+        (await http.GetAsync(new Uri($"/api/evidence/{sha}", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_list_by_an_unknown_status_is_400_naming_the_states()
+    {
+        using var http = await _cases.AsAsync(CaseClient.Operator);
+
+        var response = await http.GetAsync(new Uri("/api/events?status=pending", UriKind.Relative));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("dispatched");
+    }
+
+    [Fact]
+    public async Task Kpis_of_both_a_region_and_a_department_at_once_are_400()
+    {
+        using var http = await _cases.AsAsync(CaseClient.Operator);
+
+        var response = await http.GetAsync(new Uri($"/api/kpis?region={CaseClient.Street}&department=water", UriKind.Relative));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_departmental_user_may_not_read_another_departments_kpis()
+    {
+        using var http = await _cases.AsAsync(CaseClient.WaterDispatcher);
+
+        var response = await http.GetAsync(new Uri("/api/kpis?department=traffic", UriKind.Relative));
+
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
 }
