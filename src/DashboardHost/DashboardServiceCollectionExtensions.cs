@@ -5,6 +5,7 @@ using Azure.Storage.Blobs;
 using CityOps.DashboardHost.Devices;
 using CityOps.DashboardHost.Events;
 using CityOps.DashboardHost.Grid;
+using CityOps.DashboardHost.Lifecycle;
 using CityOps.DashboardHost.Health;
 using CityOps.DashboardHost.Map;
 using CityOps.DashboardHost.Open311;
@@ -33,6 +34,8 @@ public static class DashboardServiceCollectionExtensions
         var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         var dataPath = configuration["Storage:DataPath"] ?? throw new InvalidOperationException("Storage:DataPath is not configured.");
         var signingKey = SigningKeyStore.Resolve(auth.SigningKey, dataPath);
+        services.AddSingleton<HttpWriteGate>();
+        services.AddHostedService(sp => sp.GetRequiredService<HttpWriteGate>());
 
         services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
         services.AddSingleton(signingKey);
@@ -93,6 +96,7 @@ public static class DashboardServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
+        app.UseHttpWriteGate();
         app.UseStatusCodePages();
         app.UseDashboardPages();
         app.UseAuthentication();

@@ -131,7 +131,7 @@ public static class DevicesApi
             {
                 if ((kindFilter is null || d.Kind == kindFilter) && (online is null || d.Online == online))
                 {
-                    found.Add(new DeviceListItem(d.DeviceId, d.Kind, code, d.Online, d.ActiveAlarms.Count));
+                    found.Add(new DeviceListItem(d.DeviceId, d.Kind, code, d.Online, d.ActiveAlarms.Length));
                 }
             }
         });

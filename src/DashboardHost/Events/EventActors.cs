@@ -11,7 +11,7 @@ public static class EventActors
     {
         ArgumentNullException.ThrowIfNull(user);
         var name = user.FindFirst("sub")?.Value ?? throw new InvalidOperationException("The token names no user.");
-        var roles = user.FindAll(CityClaims.Role).Select(r => RoleOf(r.Value)).OfType<EventRole>().Distinct().ToList();
+        var roles = user.FindAll(CityClaims.Role).Select(r => RoleOf(r.Value)).OfType<EventRole>().Distinct().ToArray();
         return new EventActor(name, roles, user.FindFirst(CityClaims.Department)?.Value);
     }
 

@@ -143,10 +143,16 @@ public static class EventsApi
         }
 
         var actor = EventActors.From(http.User);
+        var (key, badKey) = IdempotencyKeys.From(http.Request, "http:" + actor.Username);
+        if (badKey is not null)
+        {
+            return Problem(StatusCodes.Status400BadRequest, badKey);
+        }
+
         var urgency = request.Urgency is null ? (EventUrgency?)null : Enum.Parse<EventUrgency>(request.Urgency, ignoreCase: true);
         var report = new EventReport(
             request.Category!, new EventLocation(lon, lat, located.Cell.Code, request.Address), request.Description, EventActors.ChannelOf(actor),
-            actor.Username, clock.GetUtcNow(), urgency, request.Photos ?? [], OriginOf(http));
+            actor.Username, clock.GetUtcNow(), urgency, request.Photos ?? [], OriginOf(http), IdempotencyKey: key);
         var result = await grains.GetGrain<IEventIntakeGrain>(0).Report(report);
         return TypedResults.Created($"/api/events/{result.EventId}", new ReportResponse(result.EventId, result.Merged, result.State));
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CityOps.DashboardHost.Events;
 using CityOps.DashboardHost.Grid;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Events;
@@ -107,6 +108,12 @@ public static partial class Open311Api
                 $"The point lat={lat.ToString(CultureInfo.InvariantCulture)}, long={lon.ToString(CultureInfo.InvariantCulture)} lies outside the city's grid.");
         }
 
+        var (key, badKey) = IdempotencyKeys.From(http.Request, $"open311:{client}");
+        if (badKey is not null)
+        {
+            return Error(StatusCodes.Status400BadRequest, badKey);
+        }
+
         var report = new EventReport(
             submission.ServiceCode!,
             new EventLocation(lon, lat, place.Cell.Code, Blank(submission.AddressString)),
@@ -116,7 +123,8 @@ public static partial class Open311Api
             clock.GetUtcNow(),
             Origin: Origin(http, submission),
             Contact: Contact(submission),
-            MediaUrl: Blank(submission.MediaUrl));
+            MediaUrl: Blank(submission.MediaUrl),
+            IdempotencyKey: key);
         var result = await grains.GetGrain<IEventIntakeGrain>(0).Report(report);
 
         var english = IsEnglish(http.Request, locale);

@@ -76,7 +76,7 @@ public sealed class SituationSnapshots(IGrainFactory grains, GridRegistry grid, 
         {
             foreach (var device in await grains.GetGrain<IGridCellGrain>(code).GetDevices())
             {
-                if (allDevices || device.ActiveAlarms.Count > 0)
+                if (allDevices || device.ActiveAlarms.Length > 0)
                 {
                     statuses.Add(device);
                 }
@@ -84,7 +84,7 @@ public sealed class SituationSnapshots(IGrainFactory grains, GridRegistry grid, 
         });
 
         var chosen = statuses
-            .OrderByDescending(d => d.ActiveAlarms.Count > 0)
+            .OrderByDescending(d => d.ActiveAlarms.Length > 0)
             .ThenBy(d => d.DeviceId, StringComparer.Ordinal)
             .Take(options.Value.MaxSnapshotDevices);
         var devices = new ConcurrentBag<DeviceEntry>();

@@ -33,7 +33,16 @@ public sealed partial class MqttBroker(
 
     private readonly GatewayOptions _options = options.Value;
     private readonly LogThrottle _logThrottle = new(clock);
+    /// <summary>How long a stop waits for messages already being handled to be answered.</summary>
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
+
     private MqttServer? _server;
+
+    /// <summary>Set when the engine stops: no new connection or message is taken in from then on.</summary>
+    private volatile bool _stopping;
+
+    /// <summary>Messages being handled (their acknowledgement not yet sent).</summary>
+    private int _inFlight;
 
     public bool IsRunning => _server?.IsStarted ?? false;
 
@@ -52,8 +61,21 @@ public sealed partial class MqttBroker(
         LogStarted(_options.BindAddress, _options.Port);
     }
 
+    /// <summary>
+    /// The first step of an ordered stop: refuse new connections, close the connection of any client
+    /// that publishes from now on without acknowledging it (so the device sends it again to the
+    /// engine's next start), answer every message already being handled, then close the broker.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping = true;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Volatile.Read(ref _inFlight) > 0 && waited.Elapsed < DrainTimeout && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(20, CancellationToken.None);
+        }
+
+        LogDrained(Volatile.Read(ref _inFlight), waited.Elapsed.TotalMilliseconds);
         if (_server is { IsStarted: true })
         {
             await _server.StopAsync();
@@ -100,6 +122,12 @@ public sealed partial class MqttBroker(
 
     private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs args)
     {
+        if (_stopping)
+        {
+            args.ReasonCode = MqttConnectReasonCode.ServerUnavailable;
+            return;
+        }
+
         var deviceId = args.UserName;
         var secret = args.Password;
 
@@ -150,6 +178,27 @@ public sealed partial class MqttBroker(
     }
 
     private async Task InterceptPublishAsync(InterceptingPublishEventArgs args)
+    {
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            if (_stopping)
+            {
+                // No acknowledgement: the device keeps the message and sends it again after reconnecting.
+                args.ProcessPublish = false;
+                args.CloseConnection = true;
+                return;
+            }
+
+            await HandlePublishAsync(args);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task HandlePublishAsync(InterceptingPublishEventArgs args)
     {
         var message = args.ApplicationMessage;
 
@@ -249,4 +298,7 @@ public sealed partial class MqttBroker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused MQTT connection for '{DeviceId}' from {Remote}: bad credentials")]
     private partial void LogRefusedConnection(string deviceId, string remote);
+
+    [LoggerMessage(LogLevel.Information, "MQTT intake stopped: {Left} messages still unanswered after {Milliseconds:F0} ms of draining")]
+    private partial void LogDrained(int left, double milliseconds);
 }

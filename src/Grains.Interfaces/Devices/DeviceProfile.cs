@@ -13,7 +13,7 @@ public sealed record DeviceProfile(
     [property: Id(5)] string CellCode,
     [property: Id(6)] int ExpectedIntervalSeconds,
     [property: Id(7)] VideoRecord? Video = null,
-    [property: Id(8)] IReadOnlyList<string>? Modules = null)
+    [property: Id(8)] string[]? Modules = null)
 {
     public static DeviceProfile From(DeviceRecord record) => new(
         record.Id,
@@ -25,4 +25,12 @@ public sealed record DeviceProfile(
         record.ExpectedIntervalSeconds,
         record.Video,
         record.Modules);
+
+    /// <summary>By value, modules included, so provisioning the same profile again changes nothing.</summary>
+    public bool Equals(DeviceProfile? other) =>
+        other is not null
+        && (Id, Kind, Name, Longitude, Latitude, CellCode, ExpectedIntervalSeconds, Video) == (other.Id, other.Kind, other.Name, other.Longitude, other.Latitude, other.CellCode, other.ExpectedIntervalSeconds, other.Video)
+        && (Modules ?? []).SequenceEqual(other.Modules ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(Id, Kind, CellCode, Modules?.Length ?? 0);
 }

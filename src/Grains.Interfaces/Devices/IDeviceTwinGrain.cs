@@ -44,6 +44,9 @@ public interface IDeviceTwinGrain : IGrainWithStringKey
 
     /// <summary>The twin's live state, or null when the device was never provisioned.</summary>
     ValueTask<DeviceSnapshot?> GetSnapshot();
+
+    /// <summary>Hands the alarms stored in the twin's outbox to case intake; the start-up recovery calls it.</summary>
+    Task DeliverPendingAlarms();
 }
 
 /// <summary>A single-purpose sensor: water level, manhole cover, gas, hydrant, air quality, noise, rain gauge.</summary>

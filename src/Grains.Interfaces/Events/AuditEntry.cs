@@ -22,9 +22,9 @@ public sealed record AuditEntry(
     [property: Id(5)] string? Reason,
     [property: Id(6)] EventState? StateBefore,
     [property: Id(7)] EventState StateAfter,
-    [property: Id(8)] IReadOnlyList<string> AttachmentSha256s,
+    [property: Id(8)] string[] AttachmentSha256s,
     [property: Id(9)] string? Origin,
-    [property: Id(10)] IReadOnlyDictionary<string, string> Details,
+    [property: Id(10)] Dictionary<string, string> Details,
     [property: Id(11)] string PreviousHash,
     [property: Id(12)] string Hash);
 

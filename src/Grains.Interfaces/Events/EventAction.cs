@@ -52,7 +52,7 @@ public enum EventRole
 [GenerateSerializer, Immutable]
 public sealed record EventActor(
     [property: Id(0)] string Username,
-    [property: Id(1)] IReadOnlyList<EventRole> Roles,
+    [property: Id(1)] EventRole[] Roles,
     [property: Id(2)] string? Department)
 {
     /// <summary>The engine acting on its own (the audit trail names it <c>engine</c>).</summary>

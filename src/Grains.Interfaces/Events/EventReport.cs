@@ -35,6 +35,11 @@ public sealed record EventLocation(
 /// <param name="Origin">Where the report came from (client address, device, channel), for the audit trail.</param>
 /// <param name="Contact">A citizen's contact given to the hotline, kept with the case and never listed.</param>
 /// <param name="MediaUrl">A photo the reporter published elsewhere and linked to (Open311's <c>media_url</c>).</param>
+/// <param name="IdempotencyKey">
+/// Names this report among its retries: a device alarm's id, or a client's <c>Idempotency-Key</c>
+/// qualified by who sent it. Intake takes a report with a key it has seen as the same report again
+/// and answers with the same case; intake gives a report without one a fresh key.
+/// </param>
 [GenerateSerializer, Immutable]
 public sealed record EventReport(
     [property: Id(0)] string Category,
@@ -44,10 +49,11 @@ public sealed record EventReport(
     [property: Id(4)] string Reporter,
     [property: Id(5)] DateTimeOffset At,
     [property: Id(6)] EventUrgency? Urgency = null,
-    [property: Id(7)] IReadOnlyList<string>? PhotoSha256s = null,
+    [property: Id(7)] string[]? PhotoSha256s = null,
     [property: Id(8)] string? Origin = null,
     [property: Id(9)] string? Contact = null,
-    [property: Id(10)] string? MediaUrl = null);
+    [property: Id(10)] string? MediaUrl = null,
+    [property: Id(11)] string? IdempotencyKey = null);
 
 /// <summary>What intake did with a report: opened a case, or counted it on an open case it duplicates.</summary>
 [GenerateSerializer, Immutable]

@@ -38,7 +38,8 @@ public sealed record EventSummary(
     [property: Id(11)] DateTimeOffset? Deadline,
     [property: Id(12)] EscalationLevel Escalation,
     [property: Id(13)] int Reports,
-    [property: Id(14)] string? Description)
+    [property: Id(14)] string? Description,
+    [property: Id(15)] int Version = 0)
 {
     public bool IsOpen => State is not (EventState.Closed or EventState.Rejected or EventState.Merged);
 

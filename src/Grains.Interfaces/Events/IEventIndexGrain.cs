@@ -35,11 +35,21 @@ public sealed record EventQuery(
 /// </summary>
 public interface IEventIndexGrain : IGrainWithStringKey
 {
-    /// <summary>Either names the open case the footprint duplicates or allocates a new id and holds its place.</summary>
-    Task<Admission> Admit(EventFootprint candidate, DuplicateWindow duplicates);
+    /// <summary>
+    /// Either names the open case the report duplicates or allocates a new id and holds its place,
+    /// keeping the report until the case has opened. A report whose key was admitted before gets the
+    /// same answer again.
+    /// </summary>
+    Task<Admission> Admit(EventReport report, DuplicateWindow duplicates);
 
-    /// <summary>A case changed; the index keeps its latest summary.</summary>
+    /// <summary>A case changed; the index keeps its latest summary (a summary older than the one it has changes nothing).</summary>
     Task Update(EventSummary summary);
+
+    /// <summary>The reports admitted as new cases whose case has not opened yet, by case id (a crash came between).</summary>
+    Task<IReadOnlyDictionary<string, EventReport>> Unopened();
+
+    /// <summary>Every case the index lists, with the version of the summary it holds.</summary>
+    Task<IReadOnlyDictionary<string, int>> Versions();
 
     /// <summary>The matching cases, most recently updated first.</summary>
     Task<IReadOnlyList<EventSummary>> Query(EventQuery query);
@@ -51,7 +61,8 @@ public interface IEventIndexGrain : IGrainWithStringKey
 /// <summary>Hands out case numbers for one day (keyed <c>yyyyMMdd</c>), so ids are <c>E20261122-000123</c>.</summary>
 public interface IEventNumberGrain : IGrainWithStringKey
 {
-    Task<int> Next();
+    /// <summary>The next number, or the one already handed out for <paramref name="requestKey"/>, so a retry neither skips nor repeats one.</summary>
+    Task<int> Next(string requestKey);
 }
 
 /// <summary>
@@ -60,9 +71,6 @@ public interface IEventNumberGrain : IGrainWithStringKey
 /// </summary>
 public interface IEventIntakeGrain : IGrainWithIntegerKey
 {
+    /// <summary>Takes a report in; a report with a key seen before gets the same answer and changes nothing.</summary>
     Task<IntakeResult> Report(EventReport report);
-
-    /// <summary>The same for a device alarm, without waiting: telemetry never waits on case work.</summary>
-    [OneWay]
-    Task ReportAlarm(EventReport report);
 }

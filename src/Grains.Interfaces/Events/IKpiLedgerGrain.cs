@@ -6,7 +6,8 @@ namespace CityOps.Grains.Interfaces.Events;
 /// </summary>
 public interface IKpiLedgerGrain : IGrainWithStringKey
 {
-    Task Add(DateOnly day, EventKpiCounters delta);
+    /// <summary>Adds a case change's counts to a day once: a change key (case and version) already counted is not counted again.</summary>
+    Task Add(DateOnly day, EventKpiCounters delta, string changeKey);
 
     /// <summary>The counters of the days from <paramref name="from"/> to <paramref name="to"/>, both included.</summary>
     Task<EventKpiCounters> Sum(DateOnly from, DateOnly to);

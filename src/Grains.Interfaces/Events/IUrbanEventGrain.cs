@@ -28,4 +28,10 @@ public interface IUrbanEventGrain : IGrainWithStringKey
 
     /// <summary>Raises the escalation levels reached by now; called by the case's reminder and at start-up for deadlines passed while the engine was down.</summary>
     Task CheckDeadline();
+
+    /// <summary>
+    /// Applies the follow-ups of committed changes (index, grid cell, situation feed, KPI counts) that
+    /// have not been applied yet; the start-up recovery calls it for every case that has some.
+    /// </summary>
+    Task ApplyFollowUps();
 }

@@ -46,7 +46,7 @@ public sealed record HealthCounts(
 /// <summary>The live counts of a cell, or of a region as the sum of its cells.</summary>
 [GenerateSerializer, Immutable]
 public sealed record GridCounts(
-    [property: Id(0)] IReadOnlyDictionary<DeviceKind, int> DevicesByKind,
+    [property: Id(0)] Dictionary<DeviceKind, int> DevicesByKind,
     [property: Id(1)] int DevicesOnline,
     [property: Id(2)] AlarmCounts Alarms,
     [property: Id(3)] EventCounts Events,

@@ -10,7 +10,7 @@ public sealed record DeviceCellStatus(
     [property: Id(0)] string DeviceId,
     [property: Id(1)] DeviceKind Kind,
     [property: Id(2)] bool Online,
-    [property: Id(3)] IReadOnlyList<AlarmSeverity> ActiveAlarms);
+    [property: Id(3)] AlarmSeverity[] ActiveAlarms);
 
 /// <summary>What an urban event tells the cell it happened in: sent on each lifecycle change and when it becomes overdue.</summary>
 /// <param name="Open">False once the case is closed, rejected or merged; the cell then forgets it.</param>

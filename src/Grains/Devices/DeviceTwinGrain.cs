@@ -4,6 +4,7 @@ using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Grid;
 using CityOps.Grains.Interfaces.Situation;
 using CityOps.Grains.Rules;
+using Microsoft.Extensions.Logging;
 
 namespace CityOps.Grains.Devices;
 
@@ -12,10 +13,13 @@ namespace CityOps.Grains.Devices;
 /// written when something significant changes (provisioning, online/offline, an alarm, a command)
 /// or, for plain readings, once per flush delay and when the grain deactivates (including a clean
 /// shutdown), never once per message. Chart history lives in a second, less often written state.
+/// An alarm that is a case is stored in a third, the twin's outbox, before the twin itself and
+/// before the device is acknowledged, and handed to case intake from there until intake has it.
 /// </summary>
 public abstract class DeviceTwinGrain(
     IPersistentState<DeviceTwinState> state,
     IPersistentState<DeviceHistoryState> history,
+    IPersistentState<AlarmOutboxState> outbox,
     DeviceTwinServices services) : Grain, IDeviceTwinGrain, IRemindable
 {
     /// <summary>The alarm kind of a device that fell silent.</summary>
@@ -23,6 +27,9 @@ public abstract class DeviceTwinGrain(
 
     private const string SilenceReminder = "silence";
     private const int CommandsKept = 50;
+
+    /// <summary>How often an alarm intake did not take is offered again.</summary>
+    private static readonly TimeSpan OutboxRetry = TimeSpan.FromSeconds(5);
 
     /// <summary>Bounds the alarms a device raises by itself (SOS, detections), whose kinds it names.</summary>
     private const int MaxEventAlarms = 16;
@@ -35,6 +42,7 @@ public abstract class DeviceTwinGrain(
     private DeferredWrite? _deferred;
     private IGrainTimer? _silenceTimer;
     private IGrainTimer? _commandTimer;
+    private IGrainTimer? _outboxTimer;
     private bool _historyDirty;
     private HashSet<long>? _recentSeqSet;
     private List<DeviceAlarm>? _raised;
@@ -62,6 +70,11 @@ public abstract class DeviceTwinGrain(
         if (Twin.Commands.Any(c => c.State is CommandState.Sent or CommandState.Retried))
         {
             StartCommandTimer();
+        }
+
+        if (outbox.State.Reports.Count > 0)
+        {
+            DeliverOutboxSoon();
         }
     }
 
@@ -133,8 +146,8 @@ public abstract class DeviceTwinGrain(
         var cameOnline = await MarkOnlineAsync();
         if (cameOnline || alarmsChanged)
         {
+            await StoreRaisedAlarmsAsync();
             await WriteNowAsync();
-            await ReportRaisedAlarmsAsync();
         }
         else
         {
@@ -189,8 +202,8 @@ public abstract class DeviceTwinGrain(
 
         if (isNew || cameOnline)
         {
+            await StoreRaisedAlarmsAsync();
             await WriteNowAsync();
-            await ReportRaisedAlarmsAsync();
         }
         else
         {
@@ -350,12 +363,21 @@ public abstract class DeviceTwinGrain(
         return changed;
     }
 
+    public async Task DeliverPendingAlarms()
+    {
+        if (outbox.State.Reports.Count > 0)
+        {
+            await DeliverOutboxAsync();
+        }
+    }
+
     /// <summary>
-    /// Hands each alarm just raised whose kind the catalogue ties to a category to intake, which
-    /// opens a case or counts it on the open case it duplicates. The call is one-way: a device's
-    /// readings never wait on case work.
+    /// Puts each alarm just raised whose kind the catalogue ties to a category in the outbox and
+    /// stores it, before the twin's own write and before the device's acknowledgement; a timer then
+    /// hands it to intake, so a device's readings never wait on case work. The alarm's id is the
+    /// report's key: a report intake already took is taken again as the same one.
     /// </summary>
-    private async Task ReportRaisedAlarmsAsync()
+    private async Task StoreRaisedAlarmsAsync()
     {
         if (_raised is not { Count: > 0 } raised)
         {
@@ -364,7 +386,7 @@ public abstract class DeviceTwinGrain(
 
         _raised = null;
         var profile = Twin.Profile!;
-        var intake = GrainFactory.GetGrain<IEventIntakeGrain>(0);
+        var added = false;
         foreach (var alarm in raised)
         {
             if (services.Catalogue.ForAlarm(alarm.Kind) is not { } category)
@@ -375,8 +397,47 @@ public abstract class DeviceTwinGrain(
             var description = alarm.Metric is { } metric ? $"{alarm.Kind}: {metric} = {alarm.Value}" : alarm.Kind;
             var channel = profile.Kind == DeviceKind.Camera ? EventChannel.Video : EventChannel.Sensor;
             var location = new EventLocation(profile.Longitude, profile.Latitude, profile.CellCode);
+            var key = $"alarm:{DeviceId}:{alarm.Kind}:{alarm.RaisedAt.UtcTicks}";
             // The engine's clock, not the device's: a device's clock decides no case number or duplicate window.
-            await intake.ReportAlarm(new EventReport(category.Code, location, description, channel, DeviceId, _clock.GetUtcNow(), Origin: "device:" + DeviceId));
+            outbox.State.Reports.Add(new EventReport(category.Code, location, description, channel, DeviceId, _clock.GetUtcNow(), Origin: "device:" + DeviceId, IdempotencyKey: key));
+            added = true;
+        }
+
+        if (added)
+        {
+            outbox.State.DeviceId = DeviceId;
+            outbox.State.Kind = profile.Kind;
+            await outbox.WriteStateAsync();
+            DeliverOutboxSoon();
+        }
+    }
+
+    private void DeliverOutboxSoon() =>
+        _outboxTimer ??= this.RegisterGrainTimer(
+            _ => DeliverOutboxAsync(),
+            new GrainTimerCreationOptions(TimeSpan.Zero, OutboxRetry) { KeepAlive = true });
+
+    /// <summary>Hands the outbox's reports to intake, oldest first; what fails stays for the next tick.</summary>
+    private async Task DeliverOutboxAsync()
+    {
+        var intake = GrainFactory.GetGrain<IEventIntakeGrain>(0);
+        var reports = outbox.State.Reports;
+        try
+        {
+            while (reports.Count > 0)
+            {
+                var result = await intake.Report(reports[0]);
+                services.Logger.LogInformation("Alarm {Category} from {Device} {Outcome} case {EventId}", reports[0].Category, DeviceId, result.Merged ? "counted on" : "opened", result.EventId);
+                reports.RemoveAt(0);
+            }
+
+            _outboxTimer?.Dispose();
+            _outboxTimer = null;
+            await outbox.ClearStateAsync();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            services.Logger.LogWarning(e, "Device {Device}: {Count} alarms not taken by case intake yet; retrying", DeviceId, reports.Count);
         }
     }
 
@@ -584,6 +645,18 @@ public sealed record ReportedCellStatus([property: Id(0)] bool Online, [property
         kind,
         Online,
         Severities.Length == 0 ? [] : [.. Severities.Split(',').Select(Enum.Parse<AlarmSeverity>)]);
+}
+
+/// <summary>The twin's outbox: reports of alarms stored for case intake and not yet taken by it.</summary>
+[GenerateSerializer]
+public sealed class AlarmOutboxState
+{
+    /// <summary>The twin's own key and kind, so the start-up recovery finds the twin from the stored row alone.</summary>
+    [Id(0)] public string? DeviceId { get; set; }
+
+    [Id(1)] public DeviceKind Kind { get; set; }
+
+    [Id(2)] public List<EventReport> Reports { get; set; } = [];
 }
 
 /// <summary>Chart history, kept apart because it is larger and changes with every reading.</summary>

@@ -31,8 +31,11 @@ public sealed class DeviceTwinServices(
     Rules.RuleSet rules,
     Microsoft.Extensions.Options.IOptions<DeviceTwinOptions> options,
     Interfaces.City.CityCatalogue catalogue,
+    Microsoft.Extensions.Logging.ILogger<DeviceTwinGrain> logger,
     IServiceProvider services)
 {
+    public Microsoft.Extensions.Logging.ILogger Logger => logger;
+
     /// <summary>Ties alarm kinds to event categories, so an alarm that is a case reaches intake.</summary>
     public Interfaces.City.CityCatalogue Catalogue => catalogue;
 

@@ -5,5 +5,6 @@ namespace CityOps.Grains.Devices;
 public sealed class SensorGrain(
     [PersistentState("device", "Default")] IPersistentState<DeviceTwinState> state,
     [PersistentState("deviceHistory", "Default")] IPersistentState<DeviceHistoryState> history,
+    [PersistentState("alarmOutbox", "Default")] IPersistentState<AlarmOutboxState> outbox,
     DeviceTwinServices services)
-    : DeviceTwinGrain(state, history, services), ISensorGrain;
+    : DeviceTwinGrain(state, history, outbox, services), ISensorGrain;

@@ -5,5 +5,6 @@ namespace CityOps.Grains.Devices;
 public sealed class VideoChannelGrain(
     [PersistentState("device", "Default")] IPersistentState<DeviceTwinState> state,
     [PersistentState("deviceHistory", "Default")] IPersistentState<DeviceHistoryState> history,
+    [PersistentState("alarmOutbox", "Default")] IPersistentState<AlarmOutboxState> outbox,
     DeviceTwinServices services)
-    : DeviceTwinGrain(state, history, services), IVideoChannelGrain;
+    : DeviceTwinGrain(state, history, outbox, services), IVideoChannelGrain;

@@ -125,7 +125,7 @@ public static class AuditChain
         writer.String(entry.Reason);
         writer.String(entry.StateBefore is { } before ? ApiNames.Of(before) : null);
         writer.String(ApiNames.Of(entry.StateAfter));
-        writer.Int32(entry.AttachmentSha256s.Count);
+        writer.Int32(entry.AttachmentSha256s.Length);
         foreach (var attachment in entry.AttachmentSha256s)
         {
             writer.String(attachment);

@@ -5,44 +5,66 @@ namespace CityOps.Grains.Events;
 /// <summary>
 /// A district's cases. Admission runs one at a time in the grain, so duplicates arriving together
 /// are told apart exactly: the first opens the case, the others find it. A place is held for an
-/// admitted case until its first summary arrives.
+/// admitted case, with its report, until its first summary arrives; should the engine stop in
+/// between, the start-up check (CaseIndexRepair in the silo) opens the case from that report.
+/// Each report's key is remembered with its admission, so a retried report gets the same answer.
 /// </summary>
 public sealed class EventIndexGrain(
     [PersistentState("eventIndex", "Default")] IPersistentState<EventIndexState> state,
     EventServices services) : Grain, IEventIndexGrain
 {
-    /// <summary>A case admitted but never opened (its opening failed) stops holding its place after this.</summary>
+    /// <summary>A place held without the report it was admitted for (kept by earlier versions) is let go after this.</summary>
     private static readonly TimeSpan ReservationLifetime = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a report's key is remembered: far longer than any client or device outbox retries.</summary>
+    private static readonly TimeSpan AdmissionsRemembered = TimeSpan.FromDays(7);
 
     private EventIndexState Index => state.State;
 
-    public async Task<Admission> Admit(EventFootprint candidate, DuplicateWindow duplicates)
+    public async Task<Admission> Admit(EventReport report, DuplicateWindow duplicates)
     {
-        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(duplicates);
-        var now = services.Clock.GetUtcNow();
-        foreach (var stale in Index.Reserved.Where(r => now - r.Value.ReportedAt > ReservationLifetime).Select(r => r.Key).ToList())
+        var key = report.IdempotencyKey ?? throw new ArgumentException("Intake keys every report.", nameof(report));
+        if (Index.Admitted.TryGetValue(key, out var admitted))
         {
-            Index.Reserved.Remove(stale);
+            return new Admission(admitted.EventId, admitted.IsDuplicate);
         }
 
+        var now = services.Clock.GetUtcNow();
+        Forget(now);
+        var candidate = new EventFootprint(string.Empty, report.Category, report.Location.Longitude, report.Location.Latitude, report.At, EventState.Reported);
         var known = Index.Open.Values.Select(s => s.Footprint).Concat(Index.Reserved.Values);
+        Admission admission;
         if (DuplicateRule.FindPrimary(candidate, known, duplicates.RadiusMetres, duplicates.Window) is { } primary)
         {
-            return new Admission(primary.EventId, IsDuplicate: true);
+            admission = new Admission(primary.EventId, IsDuplicate: true);
+        }
+        else
+        {
+            var day = CityDays.DayOf(report.At, services.Options.KpiUtcOffset).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+            var number = await GrainFactory.GetGrain<IEventNumberGrain>(day).Next(key);
+            var id = EventIndex.EventId(day, number);
+            Index.Reserved[id] = candidate with { EventId = id };
+            Index.Unopened[id] = report;
+            admission = new Admission(id, IsDuplicate: false);
         }
 
-        var day = CityDays.DayOf(candidate.ReportedAt, services.Options.KpiUtcOffset).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
-        var number = await GrainFactory.GetGrain<IEventNumberGrain>(day).Next();
-        var id = EventIndex.EventId(day, number);
-        Index.Reserved[id] = candidate with { EventId = id };
+        Index.Admitted[key] = new AdmittedReport(admission.EventId, admission.IsDuplicate, now);
         await state.WriteStateAsync();
-        return new Admission(id, IsDuplicate: false);
+        return admission;
     }
 
     public async Task Update(EventSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
+        var held = Index.Open.GetValueOrDefault(summary.Id) ?? Index.Ended.GetValueOrDefault(summary.Id);
+        if (held is not null && held.Version > summary.Version)
+        {
+            return;
+        }
+
+        var wasUnopened = Index.Unopened.Remove(summary.Id);
         Index.Reserved.Remove(summary.Id);
         if (summary.IsOpen)
         {
@@ -63,7 +85,32 @@ public sealed class EventIndexGrain(
             }
         }
 
-        await state.WriteStateAsync();
+        // An unchanged summary (a follow-up applied again) needs no write, unless it settled an admission.
+        if (held != summary || wasUnopened)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<IReadOnlyDictionary<string, EventReport>> Unopened() =>
+        Task.FromResult<IReadOnlyDictionary<string, EventReport>>(new Dictionary<string, EventReport>(Index.Unopened));
+
+    public Task<IReadOnlyDictionary<string, int>> Versions() =>
+        Task.FromResult<IReadOnlyDictionary<string, int>>(
+            Index.Open.Values.Concat(Index.Ended.Values).ToDictionary(s => s.Id, s => s.Version));
+
+    /// <summary>Drops admission keys past their retention, and places held by reports the index no longer has.</summary>
+    private void Forget(DateTimeOffset now)
+    {
+        foreach (var old in Index.Admitted.Where(a => now - a.Value.At > AdmissionsRemembered).Select(a => a.Key).ToList())
+        {
+            Index.Admitted.Remove(old);
+        }
+
+        foreach (var stale in Index.Reserved.Where(r => !Index.Unopened.ContainsKey(r.Key) && now - r.Value.ReportedAt > ReservationLifetime).Select(r => r.Key).ToList())
+        {
+            Index.Reserved.Remove(stale);
+        }
     }
 
     public Task<IReadOnlyList<EventSummary>> Query(EventQuery query)
@@ -96,4 +143,13 @@ public sealed class EventIndexState
     [Id(0)] public Dictionary<string, EventSummary> Open { get; set; } = [];
     [Id(1)] public Dictionary<string, EventSummary> Ended { get; set; } = [];
     [Id(2)] public Dictionary<string, EventFootprint> Reserved { get; set; } = [];
+
+    /// <summary>What each report key was admitted as, for retries.</summary>
+    [Id(3)] public Dictionary<string, AdmittedReport> Admitted { get; set; } = [];
+
+    /// <summary>The report of each admitted case that has not opened yet.</summary>
+    [Id(4)] public Dictionary<string, EventReport> Unopened { get; set; } = [];
 }
+
+[GenerateSerializer, Immutable]
+public sealed record AdmittedReport([property: Id(0)] string EventId, [property: Id(1)] bool IsDuplicate, [property: Id(2)] DateTimeOffset At);

@@ -6,12 +6,23 @@ namespace CityOps.Grains.Events;
 public sealed class KpiLedgerGrain([PersistentState("kpiLedger", "Default")] IPersistentState<KpiLedgerState> state)
     : Grain, IKpiLedgerGrain
 {
-    public async Task Add(DateOnly day, EventKpiCounters delta)
+    public async Task Add(DateOnly day, EventKpiCounters delta, string changeKey)
     {
         ArgumentNullException.ThrowIfNull(delta);
-        var days = state.State.Days;
+        ArgumentException.ThrowIfNullOrEmpty(changeKey);
         var key = KpiLedgerState.KeyOf(day);
-        days[key] = days.TryGetValue(key, out var counted) ? counted.Add(delta) : delta;
+        if (!state.State.Counted.TryGetValue(key, out var counted))
+        {
+            state.State.Counted[key] = counted = [];
+        }
+
+        if (!counted.Add(changeKey))
+        {
+            return;
+        }
+
+        var days = state.State.Days;
+        days[key] = days.TryGetValue(key, out var sum) ? sum.Add(delta) : delta;
         await state.WriteStateAsync();
     }
 
@@ -26,6 +37,9 @@ public sealed class KpiLedgerState
 {
     /// <summary>By ISO date (<c>2026-11-22</c>), which sorts as the days do and stores as plain text.</summary>
     [Id(0)] public Dictionary<string, EventKpiCounters> Days { get; set; } = [];
+
+    /// <summary>The changes counted on each day, by change key, so a change retried is counted once.</summary>
+    [Id(1)] public Dictionary<string, HashSet<string>> Counted { get; set; } = [];
 
     public static string KeyOf(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -11,22 +11,53 @@ namespace CityOps.Grains.Events;
 /// telemetry and must not lose an action. The audit trail lives in its own state and its anchor
 /// in a third, so a rewritten trail does not match the anchor kept beside it. The stage clock is
 /// stored as instants; a reminder wakes the case at its next escalation, also after a restart.
-/// After each change the case tells its district's index, its grid cell, the KPI ledgers and the situation feed.
+/// After each change the case tells its district's index, its grid cell, the KPI ledgers and the
+/// situation feed. These follow-ups are stored before the change itself (a fourth state, the case's
+/// outbox) and retried until applied; each applies idempotently by the case's version, so a retry or
+/// the start-up recovery (PendingWorkRecovery in the silo) never counts a change twice.
 /// </summary>
 public sealed class UrbanEventGrain(
     [PersistentState("urbanEvent", "Default")] IPersistentState<UrbanEventState> state,
     [PersistentState("auditTrail", "Default")] IPersistentState<AuditTrailState> trail,
     [PersistentState("auditAnchor", "Default")] IPersistentState<AuditAnchorState> anchor,
+    [PersistentState("caseFollowUps", "Default")] IPersistentState<CaseFollowUpState> followUps,
     EventServices services,
     ILogger<UrbanEventGrain> logger) : Grain, IUrbanEventGrain, IRemindable
 {
     private const string DeadlineReminder = "deadline";
+
+    private static readonly TimeSpan FollowUpRetry = TimeSpan.FromSeconds(5);
+
+    private IGrainTimer? _followUpRetry;
+    private DeferredWrite? _followUpsDone;
 
     private UrbanEventState Case => state.State;
 
     private string EventId => this.GetPrimaryKeyString();
 
     private DateTimeOffset Now => services.Clock.GetUtcNow();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Follow-ups of a change whose own write failed name a version the case never stored: drop them.
+        if (followUps.State.Pending.RemoveAll(f => f.Version > Case.Version) > 0)
+        {
+            await followUps.WriteStateAsync(cancellationToken);
+        }
+
+        if (followUps.State.Pending.Count > 0)
+        {
+            RetryFollowUpsSoon();
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_followUpsDone is { } done)
+        {
+            await done.FlushIfPendingAsync(cancellationToken);
+        }
+    }
 
     public async Task<UrbanEventView> Open(EventReport report)
     {
@@ -45,9 +76,14 @@ public sealed class UrbanEventGrain(
         var assignee = department is null ? null : await NearestOnDuty(department, report.Location);
         var now = Now;
         var kpis = new List<EventKpiCounters> { EventKpi.ForReport() };
-        await CommitAsync(() =>
+        await CommitAsync(now, () =>
         {
             Case.Report = report;
+            if (report.IdempotencyKey is { } key)
+            {
+                Case.CountedKeys.Add(key);
+            }
+
             Case.Urgency = urgency;
             Case.Status = LifecycleStatus.Reported;
             Case.Clock = StageClock.Start(EventStage.Register, Limits.LimitOf(EventStage.Register), now);
@@ -72,10 +108,9 @@ public sealed class UrbanEventGrain(
                 kpis.Add(Apply(EventActor.Engine, new EventActionRequest(EventAction.Dispatch, Department: department, Assignee: assignee, Origin: "responsibility list"), now));
             }
 
-            return EventKpiCounters.None;
+            return kpis.Aggregate(EventKpiCounters.None, (sum, delta) => sum.Add(delta));
         });
-        await CountAsync(now, kpis);
-        await PublishAsync();
+        await ApplyFollowUpsAsync();
         return View();
     }
 
@@ -83,23 +118,34 @@ public sealed class UrbanEventGrain(
     {
         ArgumentNullException.ThrowIfNull(report);
         var now = Now;
-        if (Case.Report is null)
+        if (report.IdempotencyKey is { } key && (Case.CountedKeys.Contains(key) || Case.EarlyDuplicates.Any(r => r.IdempotencyKey == key)))
         {
-            // Intake admitted this case and may still be opening it; the report waits here and is counted at the opening.
-            await CommitAsync(() =>
-            {
-                Case.EarlyDuplicates.Add(report);
-                return EventKpiCounters.None;
-            });
             return;
         }
 
-        await CommitAsync(() =>
+        if (Case.Report is null)
+        {
+            // Intake admitted this case and may still be opening it; the report waits here and is counted at the opening.
+            Case.EarlyDuplicates.Add(report);
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                DeactivateOnIdle();
+                throw;
+            }
+
+            return;
+        }
+
+        await CommitAsync(now, () =>
         {
             CountDuplicate(report, duplicateEventId, now);
             return EventKpiCounters.None;
         });
-        await PublishAsync();
+        await ApplyFollowUpsAsync();
     }
 
     public async Task<EventActionOutcome> Act(EventActor actor, EventActionRequest request)
@@ -134,14 +180,8 @@ public sealed class UrbanEventGrain(
         }
 
         var now = Now;
-        var kpi = await CommitAsync(() => Apply(actor, request, now));
-        await CountAsync(now, [kpi]);
-        await PublishAsync();
-        if (request.Action == EventAction.Merge)
-        {
-            await GrainFactory.GetGrain<IUrbanEventGrain>(request.PrimaryEventId!).AddDuplicate(Case.Report! with { Origin = request.Origin }, EventId);
-        }
-
+        await CommitAsync(now, () => Apply(actor, request, now), request.Action == EventAction.Merge ? request.PrimaryEventId : null);
+        await ApplyFollowUpsAsync();
         return new(View(actor), null);
     }
 
@@ -170,17 +210,19 @@ public sealed class UrbanEventGrain(
             var level = clock.Escalation(now);
             if (level > Case.Escalation)
             {
-                foreach (var step in EscalationRule.Steps.Where(s => s.Level > Case.Escalation && s.Level <= level))
+                await CommitAsync(now, () =>
                 {
-                    Case.Escalations.Add(new EscalationRecord(clock.Stage, step.Level, now, clock.Deadline(now)));
-                    logger.LogWarning("Case {EventId} escalated to level {Level} ({Stage} stage overdue)", EventId, step.Level, clock.Stage);
-                }
+                    foreach (var step in EscalationRule.Steps.Where(s => s.Level > Case.Escalation && s.Level <= level))
+                    {
+                        Case.Escalations.Add(new EscalationRecord(clock.Stage, step.Level, now, clock.Deadline(now)));
+                        logger.LogWarning("Case {EventId} escalated to level {Level} ({Stage} stage overdue)", EventId, step.Level, clock.Stage);
+                    }
 
-                Case.Escalation = level;
-                Case.UpdatedAt = now;
-                await ScheduleDeadlineAsync();
-                await state.WriteStateAsync();
-                await PublishAsync();
+                    Case.Escalation = level;
+                    Case.UpdatedAt = now;
+                    return EventKpiCounters.None;
+                });
+                await ApplyFollowUpsAsync();
                 return;
             }
         }
@@ -191,11 +233,18 @@ public sealed class UrbanEventGrain(
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => CheckDeadline();
 
+    public Task ApplyFollowUps() => Case.Report is null ? Task.CompletedTask : ApplyFollowUpsAsync(publishAnyway: true);
+
     /// <summary>Counts a duplicate report on the case and records it in the trail, the state unchanged.</summary>
     private void CountDuplicate(EventReport report, string? duplicateEventId, DateTimeOffset now)
     {
         Case.Reports++;
         Case.UpdatedAt = now;
+        if (report.IdempotencyKey is { } key)
+        {
+            Case.CountedKeys.Add(key);
+        }
+
         if (duplicateEventId is not null && !Case.Duplicates.Contains(duplicateEventId))
         {
             Case.Duplicates.Add(duplicateEventId);
@@ -288,7 +337,7 @@ public sealed class UrbanEventGrain(
         }
 
         var now = Now;
-        await CommitAsync(() =>
+        await CommitAsync(now, () =>
         {
             Case.PendingSuspension = new PendingSuspension(actor, request.Reason!, now);
             Case.UpdatedAt = now;
@@ -296,7 +345,7 @@ public sealed class UrbanEventGrain(
                 new Dictionary<string, string> { [AuditDetails.Approval] = "requested" }));
             return EventKpiCounters.None;
         });
-        await PublishAsync();
+        await ApplyFollowUpsAsync();
         return new(View(actor), null, AwaitingApproval: true);
     }
 
@@ -309,9 +358,8 @@ public sealed class UrbanEventGrain(
         }
 
         var now = Now;
-        var kpi = await CommitAsync(() => Apply(actor, request, now));
-        await CountAsync(now, [kpi]);
-        await PublishAsync();
+        await CommitAsync(now, () => Apply(actor, request, now), request.Action == EventAction.Merge ? request.PrimaryEventId : null);
+        await ApplyFollowUpsAsync();
         return new(View(actor), null);
     }
 
@@ -348,21 +396,96 @@ public sealed class UrbanEventGrain(
     private void Append(AuditRecord record) => trail.State.Entries.Add(AuditChain.Append(trail.State.Entries, record));
 
     /// <summary>
-    /// Makes a change in memory and writes it. Should the change or a write fail, the grain lets
-    /// go of its memory, so the next call reads what storage holds rather than a half-made change.
+    /// Makes a change in memory and writes it, its follow-ups first. Should the change or a write fail,
+    /// the grain lets go of its memory, so the next call reads what storage holds rather than a
+    /// half-made change (and drops the follow-ups of a version that was never stored).
     /// </summary>
-    private async Task<EventKpiCounters> CommitAsync(Func<EventKpiCounters> change)
+    private async Task CommitAsync(DateTimeOffset at, Func<EventKpiCounters> change, string? mergeInto = null)
     {
         try
         {
             var kpi = change();
+            Case.Version++;
+            var count = kpi == EventKpiCounters.None ? null : new KpiCount(CityDays.DayOf(at, services.Options.KpiUtcOffset), kpi, [.. KpiScopesOfCase()]);
+            followUps.State.Pending.Add(new CaseFollowUp(Case.Version, count, mergeInto));
+            followUps.State.EventId = EventId;
+            _followUpsDone?.Cancel();
+            await followUps.WriteStateAsync();
             await SaveAsync();
-            return kpi;
         }
         catch
         {
             DeactivateOnIdle();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Applies the stored follow-ups: KPI counts keyed by case and version, the merge announced to its
+    /// primary (keyed by this case), then the current summary to the index, cell and feed. Whatever
+    /// fails is tried again on a timer; the change itself is committed, so its caller is not failed.
+    /// </summary>
+    private async Task ApplyFollowUpsAsync(bool publishAnyway = false)
+    {
+        var pending = followUps.State.Pending;
+        if (pending.Count == 0 && !publishAnyway)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var followUp in pending.ToList())
+            {
+                if (followUp.Kpi is { } count)
+                {
+                    var changeKey = $"{EventId}@{followUp.Version}";
+                    await Task.WhenAll(count.Scopes.Select(scope => GrainFactory.GetGrain<IKpiLedgerGrain>(scope).Add(count.Day, count.Delta, changeKey)));
+                }
+
+                if (followUp.MergeInto is { } primary)
+                {
+                    var announcement = Case.Report! with { IdempotencyKey = "merge:" + EventId, Origin = "merge:" + EventId };
+                    await GrainFactory.GetGrain<IUrbanEventGrain>(primary).AddDuplicate(announcement, EventId);
+                }
+            }
+
+            await PublishAsync();
+            _followUpRetry?.Dispose();
+            _followUpRetry = null;
+            if (pending.Count > 0)
+            {
+                pending.Clear();
+                (_followUpsDone ??= new DeferredWrite(this, ClearFollowUpsAsync, FollowUpRetry)).Schedule();
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Case {EventId}: {Count} follow-ups not applied yet; retrying", EventId, pending.Count);
+            RetryFollowUpsSoon();
+        }
+    }
+
+    /// <summary>Keeps the case active and tries again every few seconds until its follow-ups are applied.</summary>
+    private void RetryFollowUpsSoon() =>
+        _followUpRetry ??= this.RegisterGrainTimer(
+            _ => ApplyFollowUpsAsync(),
+            new GrainTimerCreationOptions(FollowUpRetry, FollowUpRetry) { KeepAlive = true });
+
+    /// <summary>Empties the stored outbox once its follow-ups are applied, unless a newer change filled it meanwhile.</summary>
+    private Task ClearFollowUpsAsync(CancellationToken cancellationToken) =>
+        followUps.State.Pending.Count == 0 && followUps.RecordExists ? followUps.ClearStateAsync(cancellationToken) : Task.CompletedTask;
+
+    private IEnumerable<string> KpiScopesOfCase()
+    {
+        foreach (var region in GridCodes.ChainOf(Case.Report!.Location.CellCode).Skip(1))
+        {
+            yield return KpiScopes.Region(region);
+        }
+
+        if (Case.Department is { } department)
+        {
+            yield return KpiScopes.Department(department);
         }
     }
 
@@ -399,47 +522,14 @@ public sealed class UrbanEventGrain(
         Case.ScheduledEscalation = next;
     }
 
-    private async Task CountAsync(DateTimeOffset at, IEnumerable<EventKpiCounters> deltas)
-    {
-        var total = deltas.Aggregate(EventKpiCounters.None, (sum, delta) => sum.Add(delta));
-        if (total == EventKpiCounters.None)
-        {
-            return;
-        }
-
-        var day = CityDays.DayOf(at, services.Options.KpiUtcOffset);
-        var scopes = GridCodes.ChainOf(Case.Report!.Location.CellCode).Skip(1).Select(KpiScopes.Region).ToList();
-        if (Case.Department is { } department)
-        {
-            scopes.Add(KpiScopes.Department(department));
-        }
-
-        try
-        {
-            await Task.WhenAll(scopes.Select(scope => GrainFactory.GetGrain<IKpiLedgerGrain>(scope).Add(day, total)));
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // The action is committed; failing its caller now would invite a retry the lifecycle refuses.
-            logger.LogError(e, "Case {EventId}: KPI counts of {Day} could not be added", EventId, day);
-        }
-    }
-
+    /// <summary>Tells the index, the cell and the feed the case as it is now; each takes it idempotently.</summary>
     private async Task PublishAsync()
     {
-        try
-        {
-            var summary = Summary();
-            var cell = Case.Report!.Location.CellCode;
-            await GrainFactory.GetGrain<IEventIndexGrain>(GridCodes.DistrictOf(cell)).Update(summary);
-            await GrainFactory.GetGrain<IGridCellGrain>(cell).UpdateEvent(new EventCellStatus(EventId, summary.IsOpen, summary.IsOverdue(Now), Case.Urgency));
-            await GrainFactory.GetGrain<ISituationFeedGrain>(GridCodes.DistrictOf(cell)).EventChanged(summary);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // The index, cell and screens learn of the case again at its next change or escalation.
-            logger.LogError(e, "Case {EventId}: its change could not be published", EventId);
-        }
+        var summary = Summary();
+        var cell = Case.Report!.Location.CellCode;
+        await GrainFactory.GetGrain<IEventIndexGrain>(GridCodes.DistrictOf(cell)).Update(summary);
+        await GrainFactory.GetGrain<IGridCellGrain>(cell).UpdateEvent(new EventCellStatus(EventId, summary.IsOpen, summary.IsOverdue(Now), Case.Urgency));
+        await GrainFactory.GetGrain<ISituationFeedGrain>(GridCodes.DistrictOf(cell)).EventChanged(summary);
     }
 
     private EventTimeLimits Limits => EventTimeLimits.FromCategory(services.Catalogue.Require(Case.Report!.Category), Case.Urgency);
@@ -473,7 +563,7 @@ public sealed class UrbanEventGrain(
         var deadline = Case.Clock is { IsPaused: false } clock ? clock.Deadline(now) : (DateTimeOffset?)null;
         return new EventSummary(
             EventId, report.Category, Case.Urgency, Case.Status.State, report.Location, Case.Department, Case.Assignee, report.Channel,
-            report.At, Case.UpdatedAt, Case.Clock?.Stage ?? EventStage.None, deadline, Case.Escalation, Case.Reports, report.Description);
+            report.At, Case.UpdatedAt, Case.Clock?.Stage ?? EventStage.None, deadline, Case.Escalation, Case.Reports, report.Description, Case.Version);
     }
 
     /// <summary>The case; with a viewer, its allowed actions are those the viewer's roles and department may take.</summary>
@@ -517,7 +607,39 @@ public sealed class UrbanEventState
 
     /// <summary>Duplicates that reached the case before its opening did.</summary>
     [Id(17)] public List<EventReport> EarlyDuplicates { get; set; } = [];
+
+    /// <summary>Goes up by one with every stored change; follow-ups and the index are keyed by it.</summary>
+    [Id(18)] public int Version { get; set; }
+
+    /// <summary>The keys of the reports counted on the case, so a retried report is counted once.</summary>
+    [Id(19)] public HashSet<string> CountedKeys { get; set; } = [];
 }
+
+/// <summary>The case's outbox: follow-ups of stored changes not yet applied.</summary>
+[GenerateSerializer]
+public sealed class CaseFollowUpState
+{
+    [Id(0)] public List<CaseFollowUp> Pending { get; set; } = [];
+
+    /// <summary>The case's own id, so the start-up recovery finds the case from the stored row alone.</summary>
+    [Id(1)] public string? EventId { get; set; }
+}
+
+/// <summary>What one stored change still owes others: KPI counts and, for a merge, the primary's count.</summary>
+/// <param name="Version">The case's version the change stored.</param>
+/// <param name="MergeInto">The primary case to count this one on, for the change that merged it.</param>
+[GenerateSerializer, Immutable]
+public sealed record CaseFollowUp(
+    [property: Id(0)] int Version,
+    [property: Id(1)] KpiCount? Kpi,
+    [property: Id(2)] string? MergeInto);
+
+/// <summary>A change's KPI delta for one day and the scopes (regions, department) it counts in.</summary>
+[GenerateSerializer, Immutable]
+public sealed record KpiCount(
+    [property: Id(0)] DateOnly Day,
+    [property: Id(1)] EventKpiCounters Delta,
+    [property: Id(2)] string[] Scopes);
 
 [GenerateSerializer]
 public sealed class AuditTrailState

@@ -4,7 +4,10 @@ using CityOps.DeviceGateway;
 using CityOps.Grains;
 using CityOps.Samples.DeviceSimulator;
 using CityOps.Silo.City;
+using CityOps.Silo.Recovery;
 using CityOps.Silo.Storage;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 
@@ -57,10 +60,14 @@ public static class CityOpsHost
         builder.UseOrleans(silo => ConfigureSilo(silo, settings));
 
         // Hosted services start in this order: the silo, then the grid (an invalid one stops the
-        // start), then the devices' registration, then the broker that authenticates against it,
-        // then the simulated devices that connect to it.
+        // start), then the devices' registration, then the recovery of work a crash left half done,
+        // then the broker that authenticates against the registry, then the simulated devices that
+        // connect to it. They stop in the reverse order: devices and the broker first, the silo last.
         builder.Services.AddHostedService<GridStartup>();
         builder.Services.AddHostedService<DeviceSeeder>();
+        builder.Services.AddSingleton<GrainStateFormat>();
+        builder.Services.AddSingleton<StoredStates>();
+        builder.Services.AddHostedService<PendingWorkRecovery>();
         builder.Services.AddHostedService<DeadlineSweep>();
         builder.Services.AddDeviceGateway(builder.Configuration);
         builder.Services.AddDashboard(builder.Configuration);
@@ -98,24 +105,28 @@ public static class CityOpsHost
             });
         }
 
-        if (AdoNetInvariants.IsSqlite(settings.StorageInvariant))
+        // One state format for both profiles (GrainStateFormat); SQLite also gets one writer at a time.
+        void StateStorage(OptionsBuilder<AdoNetGrainStorageOptions> options)
         {
-            silo.AddAdoNetGrainStorage(SqliteStorage, o =>
+            options.Configure(o =>
             {
                 o.Invariant = settings.StorageInvariant;
                 o.ConnectionString = settings.StorageConnectionString;
             });
+            GrainStateFormat.Use(options);
+        }
+
+        if (AdoNetInvariants.IsSqlite(settings.StorageInvariant))
+        {
+            silo.AddAdoNetGrainStorage(SqliteStorage, StateStorage);
             silo.Services.AddGrainStorage("Default", (services, _) =>
                 new SerializedGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(SqliteStorage)));
         }
         else
         {
-            silo.AddAdoNetGrainStorage("Default", o =>
-            {
-                o.Invariant = settings.StorageInvariant;
-                o.ConnectionString = settings.StorageConnectionString;
-            });
+            silo.AddAdoNetGrainStorage("Default", StateStorage);
         }
+
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = settings.StorageInvariant;

@@ -9,8 +9,13 @@ namespace CityOps.Silo.Storage;
 /// runs each call on the thread pool and lets one write through at a time, so grains wait for
 /// storage asynchronously and everything else keeps moving.
 /// </summary>
-public sealed class SerializedGrainStorage(IGrainStorage inner) : IGrainStorage, IDisposable
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore is deliberately never disposed; see _writer.")]
+public sealed class SerializedGrainStorage(IGrainStorage inner) : IGrainStorage
 {
+    /// <summary>
+    /// Never disposed: the container disposes singletons while the last grains may still be writing
+    /// on their way out, and a semaphore without a wait handle holds nothing that needs disposing.
+    /// </summary>
     private readonly SemaphoreSlim _writer = new(1, 1);
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
@@ -21,8 +26,6 @@ public sealed class SerializedGrainStorage(IGrainStorage inner) : IGrainStorage,
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         OneWriterAsync(() => inner.ClearStateAsync(stateName, grainId, grainState));
-
-    public void Dispose() => _writer.Dispose();
 
     private async Task OneWriterAsync(Func<Task> write)
     {

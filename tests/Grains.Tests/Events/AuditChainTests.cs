@@ -63,7 +63,7 @@ public class AuditChainTests
         ["reason"] = e => e with { Reason = e.Reason is null ? "" : null },
         ["state before"] = e => e with { StateBefore = e.StateBefore is null ? EventState.Reported : null },
         ["state after"] = e => e with { StateAfter = e.StateAfter == EventState.Closed ? EventState.Merged : EventState.Closed },
-        ["attachments"] = e => e with { AttachmentSha256s = e.AttachmentSha256s.Count == 0 ? [OtherPhoto] : [] },
+        ["attachments"] = e => e with { AttachmentSha256s = e.AttachmentSha256s.Length == 0 ? [OtherPhoto] : [] },
         ["origin"] = e => e with { Origin = e.Origin + "1" },
         ["details"] = e => e with { Details = new Dictionary<string, string>(e.Details) { [AuditDetails.Department] = "gas" } },
         ["previous hash"] = e => e with { PreviousHash = new string('f', 64) },

@@ -15,14 +15,29 @@ public class KpiLedgerTests(EventClusterFixture fixture)
     {
         var ledger = fixture.Grains.GetGrain<IKpiLedgerGrain>("region:test-" + Guid.NewGuid().ToString("N"));
         var day = new DateOnly(2026, 3, 1);
-        await ledger.Add(day, EventKpiCounters.None with { Reported = 2, Closed = 1 });
-        await ledger.Add(day.AddDays(1), EventKpiCounters.None with { Reported = 3 });
-        await ledger.Add(day.AddDays(5), EventKpiCounters.None with { Reported = 7 });
+        await ledger.Add(day, EventKpiCounters.None with { Reported = 2, Closed = 1 }, "E1@1");
+        await ledger.Add(day.AddDays(1), EventKpiCounters.None with { Reported = 3 }, "E2@1");
+        await ledger.Add(day.AddDays(5), EventKpiCounters.None with { Reported = 7 }, "E3@1");
 
         var sum = await ledger.Sum(day, day.AddDays(1));
 
         sum.Reported.Should().Be(5);
         sum.Closed.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_change_counted_again_under_its_key_is_counted_once()
+    {
+        var ledger = fixture.Grains.GetGrain<IKpiLedgerGrain>("region:test-" + Guid.NewGuid().ToString("N"));
+        var day = new DateOnly(2026, 3, 1);
+
+        await ledger.Add(day, EventKpiCounters.None with { Reported = 1 }, "E20260301-000001@1");
+        await ledger.Add(day, EventKpiCounters.None with { Reported = 1 }, "E20260301-000001@1");
+        await ledger.Add(day, EventKpiCounters.None with { Registered = 1 }, "E20260301-000001@2");
+
+        var sum = await ledger.Sum(day, day);
+        sum.Reported.Should().Be(1);
+        sum.Registered.Should().Be(1);
     }
 
     [Fact]

@@ -1,0 +1,126 @@
+using CityOps.DashboardHost.Grid;
+using CityOps.Grains.Devices;
+using CityOps.Grains.Events;
+using CityOps.Grains.Interfaces.Devices;
+using CityOps.Grains.Interfaces.Events;
+using CityOps.Grains.Interfaces.Grid;
+using CityOps.Silo.Storage;
+
+namespace CityOps.Silo.Recovery;
+
+/// <summary>
+/// At start, before devices may connect, finishes what a crash or a failed stop left half done:
+/// reports admitted by a district's index whose case never opened are opened; alarms still in a
+/// twin's outbox are handed to intake; cases whose follow-ups were not all applied apply them; and
+/// every stored case the index does not list at its stored version is told to the index again, so
+/// the index always lists every open case. Each step is idempotent, so running it after a clean stop
+/// finds nothing to do. See docs/reliability.md.
+/// </summary>
+public sealed partial class PendingWorkRecovery(
+    GridRegistry grid, IGrainFactory grains, StoredStates stored, ILogger<PendingWorkRecovery> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var districts = grid.Current.DistrictsOf(grid.Current.City.Code);
+        var opened = await OpenAdmittedAsync(districts);
+        var alarms = await DeliverOutboxesAsync(cancellationToken);
+        var (checkedCases, repaired) = await RepairIndexAsync(districts, cancellationToken);
+        LogRecovered(opened, alarms, repaired, checkedCases, watch.Elapsed.TotalSeconds);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task<int> OpenAdmittedAsync(IReadOnlyList<string> districts)
+    {
+        var intake = grains.GetGrain<IEventIntakeGrain>(0);
+        var count = 0;
+        foreach (var district in districts)
+        {
+            foreach (var (eventId, report) in await grains.GetGrain<IEventIndexGrain>(district).Unopened())
+            {
+                // The report keeps its key, so intake finds its admission and opens that very case.
+                await Try(() => intake.Report(report), "case " + eventId);
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private async Task<int> DeliverOutboxesAsync(CancellationToken cancellationToken)
+    {
+        var count = 0;
+        await foreach (var (_, outbox) in stored.ReadAllAsync<AlarmOutboxState>("alarmOutbox", cancellationToken))
+        {
+            if (outbox is { DeviceId: { } deviceId, Reports.Count: > 0 })
+            {
+                await Try(() => DeviceTwins.Get(grains, outbox.Kind, deviceId).DeliverPendingAlarms(), "device " + deviceId);
+                count += outbox.Reports.Count;
+            }
+        }
+
+        await foreach (var (_, followUps) in stored.ReadAllAsync<CaseFollowUpState>("caseFollowUps", cancellationToken))
+        {
+            if (followUps is { EventId: { } eventId, Pending.Count: > 0 })
+            {
+                await Try(() => grains.GetGrain<IUrbanEventGrain>(eventId).ApplyFollowUps(), "case " + eventId);
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Compares every stored case with its district's index; a case the index lacks or holds at another version is told again.</summary>
+    private async Task<(int Checked, int Repaired)> RepairIndexAsync(IReadOnlyList<string> districts, CancellationToken cancellationToken)
+    {
+        var listed = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var district in districts)
+        {
+            foreach (var (id, version) in await grains.GetGrain<IEventIndexGrain>(district).Versions())
+            {
+                listed[id] = version;
+            }
+        }
+
+        var (checkedCases, repaired) = (0, 0);
+        await foreach (var (eventId, state) in stored.ReadAllAsync<UrbanEventState>("urbanEvent", cancellationToken))
+        {
+            if (eventId is null || state.Report is null)
+            {
+                continue;
+            }
+
+            checkedCases++;
+            var isOpen = EventLifecycle.IsOpen(state.Status.State);
+            var held = listed.TryGetValue(eventId, out var version);
+            // An ended case may have been trimmed from the index on purpose; an open one never is.
+            if ((isOpen && !held) || (held && version != state.Version))
+            {
+                await Try(() => grains.GetGrain<IUrbanEventGrain>(eventId).ApplyFollowUps(), "case " + eventId);
+                repaired++;
+            }
+        }
+
+        return (checkedCases, repaired);
+    }
+
+    private async Task Try(Func<Task> step, string what)
+    {
+        try
+        {
+            await step();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // One broken grain must not keep the engine from starting; its own retry goes on.
+            LogFailed(e, what);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Error, "Recovery at start: {What} could not be finished")]
+    private partial void LogFailed(Exception exception, string what);
+
+    [LoggerMessage(LogLevel.Information, "Recovery at start: {Opened} admitted reports opened, {Alarms} stored alarms handed to intake, {Repaired} of {Checked} cases told to the index again ({Seconds:F1} s)")]
+    private partial void LogRecovered(int opened, int alarms, int repaired, int @checked, double seconds);
+}
