@@ -11,7 +11,7 @@ public sealed class GatewayOptions
     /// <summary>The address the broker listens on; every interface by default, since devices are remote.</summary>
     public string BindAddress { get; set; } = "0.0.0.0";
 
-    /// <summary>The first topic level of every device topic (DESIGN §5).</summary>
+    /// <summary>The first topic level of every device topic (docs/devices.md).</summary>
     public string TopicRoot { get; set; } = "city";
 
     public int MaxPayloadBytes { get; set; } = Payloads.TelemetryParser.DefaultMaxPayloadBytes;

@@ -1,6 +1,6 @@
 namespace CityOps.DashboardHost.Auth;
 
-/// <summary>The roles of DESIGN §8.</summary>
+/// <summary>The roles of docs/architecture.md, Contracts.</summary>
 public static class Roles
 {
     public const string Admin = "admin";

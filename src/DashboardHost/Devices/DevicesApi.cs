@@ -14,7 +14,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace CityOps.DashboardHost.Devices;
 
-/// <summary>A device twin as the API shows it (DESIGN §8).</summary>
+/// <summary>A device twin as the API shows it (docs/architecture.md, Contracts).</summary>
 public sealed record DeviceResponse(
     string Id,
     DeviceKind Kind,

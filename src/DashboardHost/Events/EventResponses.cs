@@ -3,7 +3,7 @@ using CityOps.Grains.Interfaces.Events;
 
 namespace CityOps.DashboardHost.Events;
 
-/// <summary>A case in a list (DESIGN §8): what a table, a map marker and a countdown need.</summary>
+/// <summary>A case in a list (docs/architecture.md, Contracts): what a table, a map marker and a countdown need.</summary>
 public record EventSummaryResponse(
     string Id,
     string Category,

@@ -14,7 +14,7 @@ using Microsoft.AspNetCore.Routing;
 namespace CityOps.DashboardHost.Events;
 
 /// <summary>
-/// Cases over HTTP (DESIGN §8): reports, lists, actions, evidence and the audit trail. Every
+/// Cases over HTTP (docs/architecture.md, Contracts): reports, lists, actions, evidence and the audit trail. Every
 /// action is taken as the token's user; the lifecycle decides whether their role and department
 /// allow it, and the case must lie in one of their regions.
 /// </summary>

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace CityOps.DashboardHost.Situation;
 
 /// <summary>
-/// The live situation stream (<c>/hubs/situation</c>, DESIGN §8). A client calls
+/// The live situation stream (<c>/hubs/situation</c>, docs/architecture.md, Contracts). A client calls
 /// <see cref="Subscribe"/> with a region code inside its regions; it then receives
 /// <c>Snapshot</c> once and <c>Delta</c> frames (see <see cref="SituationFrame"/>). Subscribing
 /// again replaces the subscription; a new connection starts with a fresh snapshot.

@@ -1,6 +1,6 @@
 namespace CityOps.DeviceGateway.Mqtt;
 
-/// <summary>The channels a device uses under <c>{root}/{deviceId}/…</c> (DESIGN §5).</summary>
+/// <summary>The channels a device uses under <c>{root}/{deviceId}/…</c> (docs/devices.md).</summary>
 public enum DeviceChannel
 {
     Telemetry,

@@ -1,6 +1,6 @@
 namespace CityOps.Grains.Interfaces.Events;
 
-/// <summary>What someone does to a case (the <c>action</c> of <c>POST /api/events/{id}/actions</c>, DESIGN §8).</summary>
+/// <summary>What someone does to a case (the <c>action</c> of <c>POST /api/events/{id}/actions</c>, docs/architecture.md, Contracts).</summary>
 public enum EventAction
 {
     /// <summary>
@@ -36,7 +36,7 @@ public enum EventAction
 }
 
 /// <summary>
-/// The roles of DESIGN §8, plus <see cref="Engine"/> for what the engine does on its own
+/// The roles of docs/architecture.md, Contracts, plus <see cref="Engine"/> for what the engine does on its own
 /// (auto-registration, auto-dispatch and duplicate merging at intake).
 /// </summary>
 public enum EventRole

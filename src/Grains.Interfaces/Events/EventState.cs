@@ -1,6 +1,6 @@
 namespace CityOps.Grains.Interfaces.Events;
 
-/// <summary>Where a case is in its lifecycle (DESIGN §7); the API names are the camelCase member names.</summary>
+/// <summary>Where a case is in its lifecycle (docs/architecture.md, Domain rules); the API names are the camelCase member names.</summary>
 public enum EventState
 {
     /// <summary>上报: reported, waiting for an operator to register or reject it.</summary>

@@ -60,7 +60,7 @@ public sealed record LifecycleDecision(EventTransition? Transition, LifecycleSta
 }
 
 /// <summary>
-/// The urban event lifecycle (GB/T 30428.8 style, DESIGN §7) as tables, so that every allowed and
+/// The urban event lifecycle (GB/T 30428.8 style, docs/architecture.md, Domain rules) as tables, so that every allowed and
 /// every refused transition can be enumerated and no rule hides in a condition:
 /// <list type="bullet">
 /// <item><see cref="Transitions"/>: which action leads from which state to which. <c>rework</c> sends a

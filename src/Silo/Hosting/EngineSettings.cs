@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace CityOps.Silo.Hosting;
 
-/// <summary>The deployment profile (DESIGN §3).</summary>
+/// <summary>The deployment profile (docs/architecture.md, Processes).</summary>
 public enum Profile
 {
     /// <summary>One process, localhost clustering, SQLite under ./data, embedded broker.</summary>

@@ -10,7 +10,7 @@ public class EventLifecycleTableTests
 {
     private static readonly EventState[] Suspendable = [Registered, Returned, Dispatched, Accepted];
 
-    /// <summary>The lifecycle of DESIGN §7 as the specification states it; resume is handled per suspended-from state.</summary>
+    /// <summary>The lifecycle of docs/architecture.md, Domain rules as the specification states it; resume is handled per suspended-from state.</summary>
     private static readonly Dictionary<EventState, Dictionary<EventAction, EventState>> Spec = new()
     {
         [Reported] = new() { [Register] = Registered, [Reject] = Rejected, [Merge] = Merged },

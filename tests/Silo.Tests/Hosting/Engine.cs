@@ -64,15 +64,42 @@ public sealed class Engine : IAsyncDisposable
 
     /// <param name="settings">Configuration that overrides the test defaults, e.g. to turn the simulator on.</param>
     /// <param name="clock">A clock the test moves by hand in place of the system clock.</param>
-    public static async Task<Engine> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null)
+    /// <param name="prepareData">Puts files in the (new, empty) data folder before the first start, e.g. a database written earlier.</param>
+    public static async Task<Engine> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null, Action<string>? prepareData = null)
     {
         var engine = new Engine(Path.Combine(Path.GetTempPath(), "cityops-engine-tests", Guid.NewGuid().ToString("N")), settings) { Clock = clock };
+        if (prepareData is not null)
+        {
+            Directory.CreateDirectory(engine.DataPath);
+            prepareData(engine.DataPath);
+        }
+
         await engine.StartAgainAsync();
         return engine;
     }
 
-    /// <summary>Starts the engine (again) on the same data folder, on fresh ports.</summary>
+    /// <summary>
+    /// Starts the engine (again) on the same data folder, on fresh ports. A port found free can be
+    /// taken by another test process before the engine binds it; the start is then tried on others.
+    /// </summary>
     public async Task StartAgainAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartOnFreshPortsAsync();
+                return;
+            }
+            catch (IOException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                // What did start (the silo, the broker) stops before the ports are tried again.
+                await StopAsync();
+            }
+        }
+    }
+
+    private async Task StartOnFreshPortsAsync()
     {
         HttpPort = FreePort();
         MqttPort = FreePort();

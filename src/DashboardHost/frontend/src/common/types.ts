@@ -1,4 +1,4 @@
-// The engine's HTTP and hub contracts (DESIGN §8) as the pages use them.
+// The engine's HTTP and hub contracts (docs/architecture.md, Contracts) as the pages use them.
 export type Health = "normal" | "attention" | "warning" | "critical";
 export type Urgency = "normal" | "urgent" | "emergency";
 export type Severity = "minor" | "major" | "critical";
