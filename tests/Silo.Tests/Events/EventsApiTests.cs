@@ -99,6 +99,52 @@ public class EventsApiTests(EngineFixture fixture)
     }
 
     [Fact]
+    public async Task A_report_sent_again_with_its_idempotency_key_answers_the_same_case()
+    {
+        using var http = await _cases.AsAsync(CaseClient.Operator);
+        var key = Guid.NewGuid().ToString("N");
+        var body = new { category = "street_light_damaged", location = CaseClient.NewPlace(), description = "路灯不亮" };
+
+        var first = await PostWithKeyAsync(http, body, key);
+        var again = await PostWithKeyAsync(http, body, key);
+        var unkeyed = await http.PostAsJsonAsync("/api/events", body);
+
+        first.StatusCode.Should().Be(HttpStatusCode.Created);
+        again.StatusCode.Should().Be(HttpStatusCode.Created);
+        var id = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString().Should().Be(id);
+        (await unkeyed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("merged").GetBoolean().Should().BeTrue("a report without a key is another report of the same problem");
+        (await _cases.GetAsync(id!)).GetProperty("reports").GetInt32().Should().Be(2);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("has space")]
+    [InlineData("a\tb")]
+    [InlineData("kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk")]
+    public async Task A_malformed_idempotency_key_is_400_and_opens_nothing(string key)
+    {
+        using var http = await _cases.AsAsync(CaseClient.Operator);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/events")
+        {
+            Content = JsonContent.Create(new { category = "street_light_damaged", location = CaseClient.NewPlace() }),
+        };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+
+        var response = await http.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("Idempotency-Key");
+    }
+
+    private static async Task<HttpResponseMessage> PostWithKeyAsync(HttpClient http, object body, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/events") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        return await http.SendAsync(request);
+    }
+
+    [Fact]
     public async Task A_report_outside_the_grid_is_400_and_opens_nothing()
     {
         using var http = await _cases.AsAsync(CaseClient.Operator);
