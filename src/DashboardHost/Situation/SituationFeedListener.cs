@@ -42,9 +42,38 @@ public sealed partial class SituationFeedListener(
 
         if (_observer is not null)
         {
+            // The feeds forget this host before it goes, so none sends to an observer that no longer exists.
+            await UnregisterAsync(_observer, cancellationToken);
             grains.DeleteObjectReference<ISituationObserver>(_observer);
         }
     }
+
+    private async Task UnregisterAsync(ISituationObserver observer, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> districts;
+        try
+        {
+            districts = grid.Current.DistrictsOf(grid.Current.City.Code);
+        }
+        catch (InvalidOperationException)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.WhenAll(districts.Select(d => grains.GetGrain<ISituationFeedGrain>(d).Unsubscribe(observer)))
+                .WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A feed that did not hear it forgets this host when its registration lapses.
+            LogUnregisterFailed(e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not every situation feed could be told that this host stops")]
+    private partial void LogUnregisterFailed(Exception exception);
 
     public void Dispose() => _stop.Dispose();
 

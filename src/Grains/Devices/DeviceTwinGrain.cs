@@ -420,6 +420,11 @@ public abstract class DeviceTwinGrain(
     /// <summary>Hands the outbox's reports to intake, oldest first; what fails stays for the next tick.</summary>
     private async Task DeliverOutboxAsync()
     {
+        if (EngineStopping.Began(ServiceProvider))
+        {
+            return;
+        }
+
         var intake = GrainFactory.GetGrain<IEventIntakeGrain>(0);
         var reports = outbox.State.Reports;
         try

@@ -469,7 +469,7 @@ public sealed class UrbanEventGrain(
     /// <summary>Keeps the case active and tries again every few seconds until its follow-ups are applied.</summary>
     private void RetryFollowUpsSoon() =>
         _followUpRetry ??= this.RegisterGrainTimer(
-            _ => ApplyFollowUpsAsync(),
+            _ => EngineStopping.Began(ServiceProvider) ? Task.CompletedTask : ApplyFollowUpsAsync(),
             new GrainTimerCreationOptions(FollowUpRetry, FollowUpRetry) { KeepAlive = true });
 
     /// <summary>Empties the stored outbox once its follow-ups are applied, unless a newer change filled it meanwhile.</summary>

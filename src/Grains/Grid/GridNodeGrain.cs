@@ -49,7 +49,7 @@ public abstract class GridNodeGrain<TState>(IPersistentState<TState> state, Time
             // pending mark in storage, and report when this node is next activated.
             using var done = _pendingReport;
             _pendingReport = null;
-            if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown)
+            if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown || IsEngineStopping)
             {
                 await state.WriteStateAsync(cancellationToken);
             }
@@ -64,6 +64,7 @@ public abstract class GridNodeGrain<TState>(IPersistentState<TState> state, Time
 
     protected void Changed()
     {
+        Node.Code = Code;
         Node.UpdatedAt = clock.GetUtcNow();
         Node.PendingReport = true;
         ScheduleReport();
@@ -77,8 +78,17 @@ public abstract class GridNodeGrain<TState>(IPersistentState<TState> state, Time
         // Disposing a timer cancels the token it passed to its callback, so it goes after the work.
         using var done = _pendingReport;
         _pendingReport = null;
+        if (IsEngineStopping)
+        {
+            // Parents on a stopping silo cannot be reached: keep the mark, the start-up recovery reports.
+            await state.WriteStateAsync(cancellationToken);
+            return;
+        }
+
         await ReportAsync(retry: true, cancellationToken);
     }
+
+    private bool IsEngineStopping => EngineStopping.Began(ServiceProvider);
 
     /// <summary>Reports the counts to the parent, then writes the state, whether or not the report got through.</summary>
     private async Task ReportAsync(bool retry, CancellationToken cancellationToken)
@@ -112,4 +122,7 @@ public abstract class GridNodeState
 
     /// <summary>Changes not yet sent to the parent region.</summary>
     [Id(1)] public bool PendingReport { get; set; }
+
+    /// <summary>The node's own code, so the start-up recovery finds a node with a pending report from its stored row.</summary>
+    [Id(2)] public string? Code { get; set; }
 }

@@ -1,6 +1,7 @@
 using CityOps.DashboardHost.Grid;
 using CityOps.Grains.Devices;
 using CityOps.Grains.Events;
+using CityOps.Grains.Grid;
 using CityOps.Grains.Interfaces.Devices;
 using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Grid;
@@ -13,7 +14,8 @@ namespace CityOps.Silo.Recovery;
 /// reports admitted by a district's index whose case never opened are opened; alarms still in a
 /// twin's outbox are handed to intake; cases whose follow-ups were not all applied apply them; and
 /// every stored case the index does not list at its stored version is told to the index again, so
-/// the index always lists every open case. Each step is idempotent, so running it after a clean stop
+/// the index always lists every open case; grid nodes whose counts were not reported before a stop
+/// report them. Each step is idempotent, so running it after a clean stop
 /// finds nothing to do. See docs/reliability.md.
 /// </summary>
 public sealed partial class PendingWorkRecovery(
@@ -26,7 +28,8 @@ public sealed partial class PendingWorkRecovery(
         var opened = await OpenAdmittedAsync(districts);
         var alarms = await DeliverOutboxesAsync(cancellationToken);
         var (checkedCases, repaired) = await RepairIndexAsync(districts, cancellationToken);
-        LogRecovered(opened, alarms, repaired, checkedCases, watch.Elapsed.TotalSeconds);
+        var gridNodes = await ReportGridNodesAsync(cancellationToken);
+        LogRecovered(opened, alarms, repaired, checkedCases, gridNodes, watch.Elapsed.TotalSeconds);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -105,6 +108,31 @@ public sealed partial class PendingWorkRecovery(
         return (checkedCases, repaired);
     }
 
+    /// <summary>Wakes each grid cell and region whose counts changed but were not reported to its parent before the stop.</summary>
+    private async Task<int> ReportGridNodesAsync(CancellationToken cancellationToken)
+    {
+        var count = 0;
+        await foreach (var (_, cell) in stored.ReadAllAsync<GridCellState>("gridCell", cancellationToken))
+        {
+            if (cell is { PendingReport: true, Code: { } code })
+            {
+                await Try(async () => await grains.GetGrain<IGridCellGrain>(code).GetSituation(), "grid cell " + code);
+                count++;
+            }
+        }
+
+        await foreach (var (_, region) in stored.ReadAllAsync<RegionState>("region", cancellationToken))
+        {
+            if (region is { PendingReport: true, Code: { } code })
+            {
+                await Try(async () => await grains.GetGrain<IRegionGrain>(code).GetSituation(), "region " + code);
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     private async Task Try(Func<Task> step, string what)
     {
         try
@@ -121,6 +149,6 @@ public sealed partial class PendingWorkRecovery(
     [LoggerMessage(LogLevel.Error, "Recovery at start: {What} could not be finished")]
     private partial void LogFailed(Exception exception, string what);
 
-    [LoggerMessage(LogLevel.Information, "Recovery at start: {Opened} admitted reports opened, {Alarms} stored alarms handed to intake, {Repaired} of {Checked} cases told to the index again ({Seconds:F1} s)")]
-    private partial void LogRecovered(int opened, int alarms, int repaired, int @checked, double seconds);
+    [LoggerMessage(LogLevel.Information, "Recovery at start: {Opened} admitted reports opened, {Alarms} stored alarms handed to intake, {Repaired} of {Checked} cases told to the index again, {GridNodes} grid nodes' counts reported ({Seconds:F1} s)")]
+    private partial void LogRecovered(int opened, int alarms, int repaired, int @checked, int gridNodes, double seconds);
 }
