@@ -52,7 +52,8 @@ public sealed record GridCounts(
     [property: Id(3)] EventCounts Events,
     [property: Id(4)] HealthCounts Cells)
 {
-    public static GridCounts Empty { get; } = new(new Dictionary<DeviceKind, int>(), 0, AlarmCounts.None, EventCounts.None, HealthCounts.None);
+    /// <summary>A new empty count each time: its dictionary is never shared between holders.</summary>
+    public static GridCounts Empty => new([], 0, AlarmCounts.None, EventCounts.None, HealthCounts.None);
 
     public int Devices => DevicesByKind.Values.Sum();
 

@@ -146,8 +146,7 @@ public abstract class DeviceTwinGrain(
         var cameOnline = await MarkOnlineAsync();
         if (cameOnline || alarmsChanged)
         {
-            await StoreRaisedAlarmsAsync();
-            await WriteNowAsync();
+            await StoreChangeAsync();
         }
         else
         {
@@ -202,8 +201,7 @@ public abstract class DeviceTwinGrain(
 
         if (isNew || cameOnline)
         {
-            await StoreRaisedAlarmsAsync();
-            await WriteNowAsync();
+            await StoreChangeAsync();
         }
         else
         {
@@ -409,6 +407,25 @@ public abstract class DeviceTwinGrain(
             outbox.State.Kind = profile.Kind;
             await outbox.WriteStateAsync();
             DeliverOutboxSoon();
+        }
+    }
+
+    /// <summary>
+    /// Stores a significant change, the outbox first. Should a write fail, the twin lets go of its
+    /// memory: the device, not acknowledged, sends the message again, and the alarm is raised again
+    /// from what storage holds instead of standing in memory with no case behind it.
+    /// </summary>
+    private async Task StoreChangeAsync()
+    {
+        try
+        {
+            await StoreRaisedAlarmsAsync();
+            await WriteNowAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
         }
     }
 
