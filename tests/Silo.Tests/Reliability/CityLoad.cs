@@ -66,10 +66,14 @@ public sealed class CityLoad
     }
 
     /// <summary>The next smart pole never pressed before by this load.</summary>
-    public DeviceRecord NextPole()
+    public DeviceRecord NextPole() =>
+        TryNextPole() ?? throw new InvalidOperationException("Every smart pole with an SOS button has been used.");
+
+    /// <summary>The next smart pole never pressed before by this load; null when all have been.</summary>
+    public DeviceRecord? TryNextPole()
     {
         var n = Interlocked.Increment(ref _poles);
-        return n < SosPoles.Count ? SosPoles[n] : throw new InvalidOperationException("Every smart pole with an SOS button has been used.");
+        return n < SosPoles.Count ? SosPoles[n] : null;
     }
 
     /// <summary>Posts the report with its idempotency key; a dropped connection throws.</summary>
