@@ -6,6 +6,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using CityOps.Grains.Interfaces.City;
 using CityOps.Silo.Tests.Hosting;
 using MQTTnet;
 using MQTTnet.Formatter;
@@ -176,9 +177,9 @@ public sealed class EngineProcess : IAsyncDisposable
     public async Task<TimeSpan> KillAsync()
     {
         var watch = Stopwatch.StartNew();
-        if (_process is { HasExited: false } process)
+        if (_process is { } process)
         {
-            process.Kill(entireProcessTree: true);
+            KillNow();
             await process.WaitForExitAsync();
         }
 
@@ -246,6 +247,10 @@ public sealed class EngineProcess : IAsyncDisposable
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return body.GetProperty("access_token").GetString()!;
     }
+
+    /// <summary>A real MQTT 5 client logged in as the device.</summary>
+    public Task<IMqttClient> ConnectDeviceAsync(DeviceRecord device, CancellationToken cancellationToken = default) =>
+        ConnectAsync(device.Id, device.Secret, cancellationToken);
 
     /// <summary>A real MQTT 5 client logged in with these credentials (a device's id and secret).</summary>
     public async Task<IMqttClient> ConnectAsync(string username, string password, CancellationToken cancellationToken = default)

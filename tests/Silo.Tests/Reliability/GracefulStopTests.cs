@@ -56,7 +56,7 @@ public class GracefulStopTests(ITestOutputHelper output)
                     var pole = load.NextPole();
                     try
                     {
-                        using var client = await engine.ConnectAsync(pole.Id, pole.Secret, CancellationToken.None);
+                        using var client = await engine.ConnectDeviceAsync(pole, CancellationToken.None);
                         if (await CityLoad.PublishSosAsync(client, pole, CancellationToken.None))
                         {
                             Interlocked.Increment(ref alarms);
@@ -93,8 +93,9 @@ public class GracefulStopTests(ITestOutputHelper output)
         Print("while starting again", startErrors);
         using var all = new AssertionScope();
         stopped.ExitCode.Should().Be(0, $"SIGTERM stops the engine cleanly within {StopTimeout.TotalSeconds:0} s (it took {stopped.Elapsed.TotalSeconds:0.0} s)");
-        stopErrors.Should().BeEmpty($"a graceful stop logs no fail/crit line and no exception; {Summary(stopErrors)}");
-        startErrors.Should().BeEmpty($"the start on the stopped engine's data logs no fail/crit line; {Summary(startErrors)}");
+        // Counts, not the lines themselves: a failing run has hundreds, and the log file keeps them.
+        stopErrors.Count.Should().Be(0, $"a graceful stop logs no fail/crit line and no exception; {Summary(stopErrors)}");
+        startErrors.Count.Should().Be(0, $"the start on the stopped engine's data logs no fail/crit line; {Summary(startErrors)}");
     }
 
     /// <summary>Lines the console logger wrote at level Error (<c>fail:</c>) or Critical (<c>crit:</c>), and optionally any naming an exception.</summary>
@@ -132,7 +133,7 @@ public class GracefulStopTests(ITestOutputHelper output)
 
     /// <summary>The count and the first few kinds of line, without braces, which FluentAssertions reads as format items.</summary>
     private static string Summary(List<string> errors) =>
-        $"{errors.Count} lines, by source: {string.Join(" | ", errors.GroupBy(Source).OrderByDescending(g => g.Count()).Take(6).Select(g => $"{g.Count()}× {Shorten(g.First(), 300)}"))}"
+        $"by source: {string.Join(" | ", errors.GroupBy(Source).OrderByDescending(g => g.Count()).Take(6).Select(g => $"{g.Count()}× {Shorten(g.First(), 300)}"))}"
             .Replace('{', '(').Replace('}', ')');
 
     private static string Shorten(string line, int max) => line.Length <= max ? line : line[..max] + "…";

@@ -33,11 +33,11 @@ public class RestartTests(ITestOutputHelper output)
         var devices = pressed.Append(sensor).ToList();
         foreach (var pole in pressed)
         {
-            using var client = await engine.ConnectAsync(pole.Id, pole.Secret);
+            using var client = await engine.ConnectDeviceAsync(pole);
             (await CityLoad.PublishSosAsync(client, pole)).Should().BeTrue($"{pole.Id}'s SOS is acknowledged");
         }
 
-        using (var client = await engine.ConnectAsync(sensor.Id, sensor.Secret))
+        using (var client = await engine.ConnectDeviceAsync(sensor))
         {
             var breach = await client.PublishAsync(new MqttApplicationMessageBuilder()
                 .WithTopic($"city/{sensor.Id}/telemetry")
