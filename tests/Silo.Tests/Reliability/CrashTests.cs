@@ -77,6 +77,11 @@ public class CrashTests(ITestOutputHelper output)
             using (var http = engine.Http(token))
             {
                 await ResendAsync(http, round);
+                foreach (var item in round.Reports.Where(r => r.ResendProblem is not null))
+                {
+                    findings.Add(Findings.ResendRefused, $"{item.Report.Key} ({item.Report.Category}): re-sent after the restart, {item.ResendProblem}");
+                }
+
                 reports.AddRange(round.Reports);
                 alarms.AddRange(round.Alarms);
                 var found = await VerifyReportsAsync(http, round.Reports.Where(r => r.Id is not null).ToList(), round.Registered, findings);
@@ -227,14 +232,21 @@ public class CrashTests(ITestOutputHelper output)
             async (item, ct) =>
             {
                 item.Resent = true;
-                var answer = await CityLoad.SendAsync(http, item.Report, ct);
-                if (answer.Status == HttpStatusCode.Created)
+                try
                 {
-                    item.Acknowledge(answer);
+                    var answer = await CityLoad.SendAsync(http, item.Report, ct);
+                    if (answer.Status == HttpStatusCode.Created)
+                    {
+                        item.Acknowledge(answer);
+                    }
+                    else
+                    {
+                        item.ResendProblem = $"answered {(int)answer.Status}";
+                    }
                 }
-                else
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
                 {
-                    item.ResendRefused = answer.Status;
+                    item.ResendProblem = $"{e.GetType().Name}: {e.Message}";
                 }
             });
     }
@@ -250,10 +262,6 @@ public class CrashTests(ITestOutputHelper output)
         await Parallel.ForEachAsync(acked, new ParallelOptions { MaxDegreeOfParallelism = VerifyParallelism }, async (item, ct) =>
         {
             var what = $"{item.Report.Key} ({item.Report.Category}) → {item.Id}";
-            if (item.Resent && item.ResendRefused is { } refused)
-            {
-                findings.Add(Findings.ResendRefused, $"{what}: re-sent after the restart, answered {(int)refused}");
-            }
 
             var before = await GetCaseAsync(http, item.Id!);
             if (before is null)
@@ -401,7 +409,8 @@ public class CrashTests(ITestOutputHelper output)
 
         public bool Resent { get; set; }
 
-        public HttpStatusCode? ResendRefused { get; set; }
+        /// <summary>Why re-sending it after the restart did not get it acknowledged.</summary>
+        public string? ResendProblem { get; set; }
 
         /// <summary>The case's state as read back after the restart.</summary>
         public string? State { get; set; }
