@@ -21,6 +21,9 @@ public sealed partial class SituationFeedListener(
     IOptions<SituationOptions> options,
     ILogger<SituationFeedListener> logger) : IHostedService, IDisposable
 {
+    /// <summary>Longer than a feed's flush interval (SituationFeedGrain.FlushInterval, 100 ms) and a message's trip.</summary>
+    private static readonly TimeSpan InFlightBatches = TimeSpan.FromMilliseconds(500);
+
     private readonly CancellationTokenSource _stop = new();
     private ISituationObserver? _observer;
     private Task? _renewals;
@@ -42,8 +45,10 @@ public sealed partial class SituationFeedListener(
 
         if (_observer is not null)
         {
-            // The feeds forget this host before it goes, so none sends to an observer that no longer exists.
+            // The feeds forget this host before it goes, so none sends to an observer that no longer
+            // exists; a batch a feed sent just before (feeds send every 100 ms) is let arrive first.
             await UnregisterAsync(_observer, cancellationToken);
+            await Task.Delay(InFlightBatches, CancellationToken.None);
             grains.DeleteObjectReference<ISituationObserver>(_observer);
         }
     }

@@ -45,8 +45,11 @@ public interface IDeviceTwinGrain : IGrainWithStringKey
     /// <summary>The twin's live state, or null when the device was never provisioned.</summary>
     ValueTask<DeviceSnapshot?> GetSnapshot();
 
-    /// <summary>Hands the alarms stored in the twin's outbox to case intake; the start-up recovery calls it.</summary>
+    /// <summary>Sends the alarms stored in the twin's outbox to case intake again; the start-up recovery calls it.</summary>
     Task DeliverPendingAlarms();
+
+    /// <summary>Intake has the report of this key: it leaves the outbox.</summary>
+    Task AlarmTaken(string idempotencyKey);
 }
 
 /// <summary>A single-purpose sensor: water level, manhole cover, gas, hydrant, air quality, noise, rain gauge.</summary>

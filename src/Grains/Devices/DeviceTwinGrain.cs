@@ -28,8 +28,10 @@ public abstract class DeviceTwinGrain(
     private const string SilenceReminder = "silence";
     private const int CommandsKept = 50;
 
-    /// <summary>How often an alarm intake did not take is offered again.</summary>
+    /// <summary>An alarm intake has not confirmed is sent again after this, doubling each time up to <see cref="OutboxRetryMax"/>.</summary>
     private static readonly TimeSpan OutboxRetry = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan OutboxRetryMax = TimeSpan.FromMinutes(2);
 
     /// <summary>Bounds the alarms a device raises by itself (SOS, detections), whose kinds it names.</summary>
     private const int MaxEventAlarms = 16;
@@ -43,6 +45,7 @@ public abstract class DeviceTwinGrain(
     private IGrainTimer? _silenceTimer;
     private IGrainTimer? _commandTimer;
     private IGrainTimer? _outboxTimer;
+    private int _outboxSends;
     private bool _historyDirty;
     private HashSet<long>? _recentSeqSet;
     private List<DeviceAlarm>? _raised;
@@ -361,19 +364,40 @@ public abstract class DeviceTwinGrain(
         return changed;
     }
 
-    public async Task DeliverPendingAlarms()
+    public Task DeliverPendingAlarms()
     {
         if (outbox.State.Reports.Count > 0)
         {
-            await DeliverOutboxAsync();
+            DeliverOutboxSoon();
         }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task AlarmTaken(string idempotencyKey)
+    {
+        if (outbox.State.Reports.RemoveAll(r => r.IdempotencyKey == idempotencyKey) == 0)
+        {
+            return;
+        }
+
+        if (outbox.State.Reports.Count > 0)
+        {
+            await outbox.WriteStateAsync();
+            return;
+        }
+
+        _outboxTimer?.Dispose();
+        _outboxTimer = null;
+        _outboxSends = 0;
+        await outbox.ClearStateAsync();
     }
 
     /// <summary>
     /// Puts each alarm just raised whose kind the catalogue ties to a category in the outbox and
     /// stores it, before the twin's own write and before the device's acknowledgement; a timer then
-    /// hands it to intake, so a device's readings never wait on case work. The alarm's id is the
-    /// report's key: a report intake already took is taken again as the same one.
+    /// sends it to intake through the alarm courier, so a device's readings never wait on case work.
+    /// The alarm's id is the report's key: a report intake already took is taken again as the same one.
     /// </summary>
     private async Task StoreRaisedAlarmsAsync()
     {
@@ -429,38 +453,42 @@ public abstract class DeviceTwinGrain(
         }
     }
 
-    private void DeliverOutboxSoon() =>
-        _outboxTimer ??= this.RegisterGrainTimer(
-            _ => DeliverOutboxAsync(),
-            new GrainTimerCreationOptions(TimeSpan.Zero, OutboxRetry) { KeepAlive = true });
-
-    /// <summary>Hands the outbox's reports to intake, oldest first; what fails stays for the next tick.</summary>
-    private async Task DeliverOutboxAsync()
+    /// <summary>Sends the outbox now (a new alarm, an activation, the recovery), whatever back-off was running.</summary>
+    private void DeliverOutboxSoon()
     {
-        if (EngineStopping.Began(ServiceProvider))
+        _outboxSends = 0;
+        if (_outboxTimer is { } timer)
+        {
+            timer.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        _outboxTimer = this.RegisterGrainTimer(
+            _ => SendOutboxAsync(),
+            new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    /// <summary>
+    /// Sends every report in the outbox to the courier (one-way) and looks again after a back-off
+    /// (5 s doubling to 2 min, with jitter), so a storm of alarms does not flood a busy intake with
+    /// repeats. <see cref="AlarmTaken"/> empties the outbox as intake confirms.
+    /// </summary>
+    private async Task SendOutboxAsync()
+    {
+        if (EngineStopping.Began(ServiceProvider) || outbox.State.Reports.Count == 0)
         {
             return;
         }
 
-        var intake = GrainFactory.GetGrain<IEventIntakeGrain>(0);
-        var reports = outbox.State.Reports;
-        try
+        var courier = GrainFactory.GetGrain<IAlarmCourierGrain>(0);
+        foreach (var report in outbox.State.Reports.ToList())
         {
-            while (reports.Count > 0)
-            {
-                var result = await intake.Report(reports[0]);
-                services.Logger.LogInformation("Alarm {Category} from {Device} {Outcome} case {EventId}", reports[0].Category, DeviceId, result.Merged ? "counted on" : "opened", result.EventId);
-                reports.RemoveAt(0);
-            }
+            await courier.Deliver(outbox.State.Kind, DeviceId, report);
+        }
 
-            _outboxTimer?.Dispose();
-            _outboxTimer = null;
-            await outbox.ClearStateAsync();
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            services.Logger.LogWarning(e, "Device {Device}: {Count} alarms not taken by case intake yet; retrying", DeviceId, reports.Count);
-        }
+        var backoff = OutboxRetry * Math.Pow(2, Math.Min(_outboxSends++, 8));
+        var delay = (backoff < OutboxRetryMax ? backoff : OutboxRetryMax) * (1 + (Random.Shared.NextDouble() / 5));
+        _outboxTimer?.Change(delay, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>
