@@ -6,8 +6,6 @@ using CityOps.Samples.DeviceSimulator;
 using CityOps.Silo.City;
 using CityOps.Silo.Recovery;
 using CityOps.Silo.Storage;
-using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 
@@ -65,7 +63,6 @@ public static class CityOpsHost
         // connect to it. They stop in the reverse order: devices and the broker first, the silo last.
         builder.Services.AddHostedService<GridStartup>();
         builder.Services.AddHostedService<DeviceSeeder>();
-        builder.Services.AddSingleton<GrainStateFormat>();
         builder.Services.AddSingleton<StoredStates>();
         builder.Services.AddHostedService<PendingWorkRecovery>();
         builder.Services.AddHostedService<DeadlineSweep>();
@@ -106,25 +103,15 @@ public static class CityOpsHost
         }
 
         // One state format for both profiles (GrainStateFormat); SQLite also gets one writer at a time.
-        void StateStorage(OptionsBuilder<AdoNetGrainStorageOptions> options)
-        {
-            options.Configure(o =>
-            {
-                o.Invariant = settings.StorageInvariant;
-                o.ConnectionString = settings.StorageConnectionString;
-            });
-            GrainStateFormat.Use(options);
-        }
-
         if (AdoNetInvariants.IsSqlite(settings.StorageInvariant))
         {
-            silo.AddAdoNetGrainStorage(SqliteStorage, StateStorage);
+            silo.AddCityGrainStorage(SqliteStorage, settings.StorageInvariant, settings.StorageConnectionString);
             silo.Services.AddGrainStorage("Default", (services, _) =>
                 new SerializedGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(SqliteStorage)));
         }
         else
         {
-            silo.AddAdoNetGrainStorage("Default", StateStorage);
+            silo.AddCityGrainStorage("Default", settings.StorageInvariant, settings.StorageConnectionString);
         }
 
         silo.UseAdoNetReminderService(o =>

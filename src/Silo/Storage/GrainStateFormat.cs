@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Options;
 using Newtonsoft.Json;
-using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 
@@ -67,8 +65,4 @@ public sealed class GrainStateFormat(Serializer serializer) : IGrainStorageSeria
         var start = payload.StartsWith("\uFEFF"u8) ? payload[3..] : payload;
         return start.Length > 0 && start[0] == (byte)'{';
     }
-
-    /// <summary>Points an ADO.NET grain storage (SQLite or PostgreSQL) at this format (a singleton of the silo's services).</summary>
-    public static void Use(OptionsBuilder<AdoNetGrainStorageOptions> options) =>
-        options.Configure<GrainStateFormat>((o, format) => o.GrainStorageSerializer = format);
 }

@@ -1,3 +1,4 @@
+using CityOps.Silo.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
@@ -73,11 +74,8 @@ public sealed class AdoNetSiloConfigurator : ISiloConfigurator
         var invariant = AdoNetTestCluster.GetRequired(configuration, AdoNetTestCluster.InvariantKey);
         var connectionString = AdoNetTestCluster.GetRequired(configuration, AdoNetTestCluster.ConnectionStringKey);
 
-        siloBuilder.AddAdoNetGrainStorage(StorageProbeGrain.StorageName, options =>
-        {
-            options.Invariant = invariant;
-            options.ConnectionString = connectionString;
-        });
+        // The engine's own storage configuration, state format included.
+        siloBuilder.AddCityGrainStorage(StorageProbeGrain.StorageName, invariant, connectionString);
 
         if (AdoNetTestCluster.GetFlag(configuration, AdoNetTestCluster.RemindersKey))
         {
