@@ -164,6 +164,12 @@ public sealed class Engine : IAsyncDisposable
     public async Task<string> TokenAsync(string username, string password)
     {
         using var http = Http();
+        return await SignInAsync(http, username, password);
+    }
+
+    /// <summary>Signs in over <c>POST /api/auth/token</c> and returns the access token.</summary>
+    internal static async Task<string> SignInAsync(HttpClient http, string username, string password)
+    {
         var response = await http.PostAsJsonAsync("/api/auth/token", new { username, password });
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -226,7 +232,8 @@ public sealed class Engine : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port free at this moment (another process may still take it before it is bound).</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -242,10 +242,7 @@ public sealed class EngineProcess : IAsyncDisposable
     public async Task<string> TokenAsync(string username, string password)
     {
         using var http = Http();
-        var response = await http.PostAsJsonAsync("/api/auth/token", new { username, password });
-        response.StatusCode.Should().Be(HttpStatusCode.OK);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return body.GetProperty("access_token").GetString()!;
+        return await Engine.SignInAsync(http, username, password);
     }
 
     /// <summary>A real MQTT 5 client logged in as the device.</summary>
@@ -428,12 +425,7 @@ public sealed class EngineProcess : IAsyncDisposable
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => Engine.FreePort();
 }
 
 /// <summary>
