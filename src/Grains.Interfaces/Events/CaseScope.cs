@@ -16,7 +16,18 @@ public sealed record CaseViewer(
     /// <summary>Operators and administrators: without a department they see every department's cases in their regions.</summary>
     public bool IsCentre => Roles.Contains(EventRole.Operator) || Roles.Contains(EventRole.Admin);
 
-    public bool Covers(string code) => Regions.Any(r => r.Length > 0 && GridCodes.IsWithin(code, r));
+    public bool Covers(string code)
+    {
+        foreach (var region in Regions)
+        {
+            if (region.Length > 0 && GridCodes.IsWithin(code, region))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>
@@ -51,46 +62,20 @@ public sealed class CaseScope
 
     public string InspectionDepartment { get; }
 
-    public bool Allows(CaseViewer viewer, EventSummary summary) => Refusal(viewer, summary) is null;
+    /// <summary>Whether the viewer may see and act on the case; cheap enough for every case of a list or a hub batch.</summary>
+    public bool Allows(CaseViewer viewer, EventSummary summary) => Judge(viewer, summary, out _) == Denial.None;
 
     /// <summary>Why the viewer may not see or act on the case, or null when they may.</summary>
-    public string? Refusal(CaseViewer viewer, EventSummary summary)
+    public string? Refusal(CaseViewer viewer, EventSummary summary) => Judge(viewer, summary, out var responsible) switch
     {
-        ArgumentNullException.ThrowIfNull(viewer);
-        ArgumentNullException.ThrowIfNull(summary);
-        var cell = summary.Location.CellCode;
-        if (!viewer.Covers(cell))
-        {
-            return $"Case {summary.Id} lies in cell {cell}, outside your regions.";
-        }
-
-        if (viewer.Department is not { } own)
-        {
-            return viewer.IsCentre
-                ? null
-                : $"Case {summary.Id} belongs to a department and your token names none; only operators and administrators see every department's cases.";
-        }
-
-        if (summary.Department is { } assigned)
-        {
-            if (assigned == own || IsInspection(viewer, summary))
-            {
-                return null;
-            }
-
-            return $"Case {summary.Id} is dispatched to {assigned}, not to your department {own}.";
-        }
-
-        var responsible = _catalogue.ResponsibleDepartment(summary.Category, cell);
-        if (responsible == own)
-        {
-            return viewer.Roles.Contains(EventRole.Dispatcher)
-                ? null
-                : $"Case {summary.Id} is not dispatched yet; until it is, only dispatchers of {own} see it.";
-        }
-
-        return $"Case {summary.Id} is not dispatched yet and the responsibility list gives it to {responsible ?? "no department"}, not to your department {own}.";
-    }
+        Denial.None => null,
+        Denial.OutsideRegions => $"Case {summary.Id} lies in cell {summary.Location.CellCode}, outside your regions.",
+        Denial.NoDepartment => $"Case {summary.Id} belongs to a department and your token names none; only operators and administrators see every department's cases.",
+        Denial.OtherDepartment => $"Case {summary.Id} is dispatched to {summary.Department}, not to your department {viewer.Department}.",
+        Denial.NotYetDispatched => $"Case {summary.Id} is not dispatched yet; until it is, only dispatchers of {viewer.Department} see it.",
+        Denial.OtherResponsible => $"Case {summary.Id} is not dispatched yet and the responsibility list gives it to {responsible ?? "no department"}, not to your department {viewer.Department}.",
+        var other => throw new InvalidOperationException($"Unknown denial {other}."),
+    };
 
     /// <summary>
     /// Why the viewer may not read a department's figures, or null when they may. The figures count the
@@ -114,7 +99,47 @@ public sealed class CaseScope
             : $"A department's figures count the whole city ({cityCode}), beyond your regions; ask for those of a region (?region=).";
     }
 
+    private Denial Judge(CaseViewer viewer, EventSummary summary, out string? responsible)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        ArgumentNullException.ThrowIfNull(summary);
+        responsible = null;
+        var cell = summary.Location.CellCode;
+        if (!viewer.Covers(cell))
+        {
+            return Denial.OutsideRegions;
+        }
+
+        if (viewer.Department is not { } own)
+        {
+            return viewer.IsCentre ? Denial.None : Denial.NoDepartment;
+        }
+
+        if (summary.Department is { } assigned)
+        {
+            return assigned == own || IsInspection(viewer, summary) ? Denial.None : Denial.OtherDepartment;
+        }
+
+        responsible = _catalogue.ResponsibleDepartment(summary.Category, cell);
+        if (responsible != own)
+        {
+            return Denial.OtherResponsible;
+        }
+
+        return viewer.Roles.Contains(EventRole.Dispatcher) ? Denial.None : Denial.NotYetDispatched;
+    }
+
     /// <summary>An inspector (监督员) of the inspection department looking at a case that waits for verification.</summary>
     private bool IsInspection(CaseViewer viewer, EventSummary summary) =>
         summary.State == EventState.Handled && viewer.Department == InspectionDepartment && viewer.Roles.Contains(EventRole.Responder);
+
+    private enum Denial
+    {
+        None,
+        OutsideRegions,
+        NoDepartment,
+        OtherDepartment,
+        NotYetDispatched,
+        OtherResponsible,
+    }
 }
