@@ -18,8 +18,8 @@ public class SituationBufferBenchmarks
     private const string District = "990101";
     private const string Street = "990101001";
 
-    private readonly SituationBuffer _street = new(Street, allDevices: true, maxAlarms: 200);
-    private readonly SituationBuffer _district = new(District, allDevices: false, maxAlarms: 200);
+    private readonly SituationBuffer _street = new(Street, allDevices: true, maxAlarms: 200, showsEvent: _ => true);
+    private readonly SituationBuffer _district = new(District, allDevices: false, maxAlarms: 200, showsEvent: _ => true);
     private SituationChanges _changes = null!;
     private long _seq;
 

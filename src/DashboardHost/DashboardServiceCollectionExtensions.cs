@@ -11,6 +11,7 @@ using CityOps.DashboardHost.Map;
 using CityOps.DashboardHost.Open311;
 using CityOps.DashboardHost.Situation;
 using CityOps.Grains.Interfaces.City;
+using CityOps.Grains.Interfaces.Events;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -45,6 +46,7 @@ public static class DashboardServiceCollectionExtensions
         services.AddSingleton<TokenIssuer>();
         services.TryAddSingleton(_ => CityCatalogue.Load(configuration["City:Path"] ?? throw new InvalidOperationException("City:Path is not configured.")));
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new CaseScope(sp.GetRequiredService<CityCatalogue>(), configuration[CaseScope.InspectionDepartmentSetting]));
         services.AddSingleton<IEvidenceStore>(_ => configuration["Evidence:BlobConnectionString"] is { Length: > 0 } blobs
             ? new BlobEvidenceStore(new BlobContainerClient(blobs, configuration["Evidence:Container"] ?? "evidence"))
             : new FileEvidenceStore(Path.Combine(dataPath, "evidence")));

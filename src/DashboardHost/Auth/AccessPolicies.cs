@@ -6,7 +6,8 @@ namespace CityOps.DashboardHost.Auth;
 /// <summary>
 /// The one mechanism every route and the hub use to decide who may do what, and where.
 /// An endpoint names a policy (which roles); a handler that touches a thing in the city then asks
-/// <see cref="AccessExtensions.CanAccessAsync"/> whether that thing lies in the user's scope.
+/// <see cref="AccessExtensions.CanAccessAsync"/> whether that thing lies in the user's regions.
+/// Cases have a rule of their own, <see cref="Grains.Interfaces.Events.CaseScope"/> (regions and department).
 /// </summary>
 public static class AccessPolicies
 {

@@ -15,8 +15,8 @@ namespace CityOps.DashboardHost.Events;
 
 /// <summary>
 /// Cases over HTTP (docs/architecture.md, Contracts): reports, lists, actions, evidence and the audit trail. Every
-/// action is taken as the token's user; the lifecycle decides whether their role and department
-/// allow it, and the case must lie in one of their regions.
+/// action is taken as the token's user; <see cref="CaseScope"/> decides which cases they may read, list
+/// and act on (their regions and department), and the lifecycle which actions their role allows.
 /// </summary>
 public static class EventsApi
 {
@@ -42,7 +42,7 @@ public static class EventsApi
         app.MapPost("/api/evidence", UploadEvidence).WithTags("Events").RequireAuthorization(AccessPolicies.Responder).DisableAntiforgery()
             .WithSummary("Upload a photo before reporting; name its SHA-256 in the report's photos");
         app.MapGet("/api/evidence/{sha256}", DownloadEvidence).WithTags("Events").RequireAuthorization(AccessPolicies.Viewer)
-            .WithSummary("An evidence file by its SHA-256");
+            .WithSummary("An evidence file by its SHA-256, read through a case that names it (?case=E…) and that the caller may read");
         app.MapGet("/api/catalogue", GetCatalogue).WithTags("Events").RequireAuthorization(AccessPolicies.Viewer)
             .WithSummary("Event categories with their urgency and time limits, and the departments");
         return app;
@@ -94,7 +94,7 @@ public static class EventsApi
         }
 
         var now = clock.GetUtcNow();
-        var query = new EventQuery(null, states, department, overdue, category, now, limit ?? DefaultLimit);
+        var query = new EventQuery(null, states, department, overdue, category, now, limit ?? DefaultLimit, CaseViewers.From(http.User));
         var found = await Task.WhenAll(regions
             .SelectMany(r => model.DistrictsOf(r).Select(d => (District: d, Prefix: r)))
             .Select(p => grains.GetGrain<IEventIndexGrain>(p.District).Query(query with { RegionPrefix = p.Prefix })));
@@ -111,9 +111,9 @@ public static class EventsApi
     }
 
     private static async Task<Results<Ok<EventDetailResponse>, ProblemHttpResult>> GetEvent(
-        string id, HttpContext http, IGrainFactory grains, IAuthorizationService authorization, CityCatalogue catalogue, TimeProvider clock)
+        string id, HttpContext http, IGrainFactory grains, CaseScope scope, CityCatalogue catalogue, TimeProvider clock)
     {
-        var (view, problem) = await FindAsync(id, http, grains, authorization);
+        var (view, problem) = await FindAsync(id, http, grains, scope);
         return problem ?? (Results<Ok<EventDetailResponse>, ProblemHttpResult>)TypedResults.Ok(EventDetailResponse.From(view!, catalogue, clock.GetUtcNow()));
     }
 
@@ -158,7 +158,7 @@ public static class EventsApi
     }
 
     private static async Task<Results<Ok<EventDetailResponse>, Accepted<AwaitingApprovalResponse>, ProblemHttpResult>> Act(
-        string id, ActionRequest request, HttpContext http, IGrainFactory grains, IAuthorizationService authorization,
+        string id, ActionRequest request, HttpContext http, IGrainFactory grains, CaseScope scope,
         CityCatalogue catalogue, IEvidenceStore evidence, TimeProvider clock)
     {
         if (!TryParse<EventAction>(request.Action, out var action) || action == EventAction.Report)
@@ -166,10 +166,18 @@ public static class EventsApi
             return Problem(StatusCodes.Status400BadRequest, $"action must be one of {Names<EventAction>(EventAction.Report)}");
         }
 
-        var (view, problem) = await FindAsync(id, http, grains, authorization);
+        var (view, problem) = await FindAsync(id, http, grains, scope);
         if (problem is not null)
         {
             return problem;
+        }
+
+        // Merging counts this case on the primary and shows it there: the primary must be the user's too.
+        if (action == EventAction.Merge && request.PrimaryEventId is { } primaryId && IsEventId(primaryId)
+            && await grains.GetGrain<IUrbanEventGrain>(primaryId).Get() is { } primary
+            && scope.Refusal(CaseViewers.From(http.User), primary.Summary) is { } outside)
+        {
+            return Problem(StatusCodes.Status403Forbidden, $"The primary case is out of your scope: {outside}");
         }
 
         if (await MissingEvidenceAsync(request.Attachments, evidence, http.RequestAborted) is { } missing)
@@ -225,20 +233,41 @@ public static class EventsApi
     }
 
     private static async Task<Results<Ok<EvidenceFile>, ProblemHttpResult>> AttachEvidence(
-        string id, IFormFile? file, HttpContext http, IGrainFactory grains, IAuthorizationService authorization, IEvidenceStore evidence)
+        string id, IFormFile? file, HttpContext http, IGrainFactory grains, CaseScope scope, IEvidenceStore evidence)
     {
-        var (_, problem) = await FindAsync(id, http, grains, authorization);
+        var (_, problem) = await FindAsync(id, http, grains, scope);
         return problem ?? await StoreAsync(file, evidence, http.RequestAborted);
     }
 
     private static Task<Results<Ok<EvidenceFile>, ProblemHttpResult>> UploadEvidence(IFormFile? file, HttpContext http, IEvidenceStore evidence) =>
         StoreAsync(file, evidence, http.RequestAborted);
 
-    private static async Task<IResult> DownloadEvidence(string sha256, IEvidenceStore evidence, HttpContext http)
+    /// <summary>
+    /// A file is read through a case that names it (its report's photos or an action's attachments) and that the
+    /// caller may read; the store is content-addressed and keeps no owner, so nothing else could vouch for a reader.
+    /// </summary>
+    /// <param name="case">The case the file belongs to.</param>
+    private static async Task<IResult> DownloadEvidence(string sha256, string? @case, IEvidenceStore evidence, HttpContext http, IGrainFactory grains, CaseScope scope)
     {
         if (!Evidence.IsSha256(sha256))
         {
             return Problem(StatusCodes.Status400BadRequest, "An evidence file is named by its SHA-256 in lowercase hex.");
+        }
+
+        if (string.IsNullOrEmpty(@case))
+        {
+            return Problem(StatusCodes.Status403Forbidden, "Evidence is read through the case that names it: add ?case=E… of a case you may read.");
+        }
+
+        var (view, problem) = await FindAsync(@case, http, grains, scope);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!view!.PhotoSha256s.Contains(sha256, StringComparer.Ordinal))
+        {
+            return Problem(StatusCodes.Status403Forbidden, $"Case {@case} names no evidence {sha256}.");
         }
 
         return await evidence.OpenAsync(sha256, http.RequestAborted) is { } found
@@ -247,9 +276,9 @@ public static class EventsApi
     }
 
     private static async Task<Results<Ok<AuditResponse>, ProblemHttpResult>> GetAudit(
-        string id, HttpContext http, IGrainFactory grains, IAuthorizationService authorization)
+        string id, HttpContext http, IGrainFactory grains, CaseScope scope)
     {
-        var (_, problem) = await FindAsync(id, http, grains, authorization);
+        var (_, problem) = await FindAsync(id, http, grains, scope);
         if (problem is not null)
         {
             return problem;
@@ -260,9 +289,9 @@ public static class EventsApi
     }
 
     private static async Task<Results<Ok<AuditVerification>, ProblemHttpResult>> VerifyAudit(
-        string id, HttpContext http, IGrainFactory grains, IAuthorizationService authorization)
+        string id, HttpContext http, IGrainFactory grains, CaseScope scope)
     {
-        var (_, problem) = await FindAsync(id, http, grains, authorization);
+        var (_, problem) = await FindAsync(id, http, grains, scope);
         return problem ?? (Results<Ok<AuditVerification>, ProblemHttpResult>)TypedResults.Ok(await grains.GetGrain<IUrbanEventGrain>(id).VerifyAudit());
     }
 
@@ -270,9 +299,9 @@ public static class EventsApi
         [.. catalogue.Categories.Select(c => new CategoryResponse(c.Code, c.Name, c.NameEn, c.Family, c.Group, c.Urgency, c.Limits, c.AutoRegister, c.AutoDispatch))],
         [.. catalogue.Departments]));
 
-    /// <summary>The case and whether the user may see it; a case outside their regions is as good as missing to them, but says so.</summary>
+    /// <summary>The case and whether the user may see it; a case out of their scope is as good as missing to them, but says why.</summary>
     private static async Task<(UrbanEventView? View, ProblemHttpResult? Problem)> FindAsync(
-        string id, HttpContext http, IGrainFactory grains, IAuthorizationService authorization)
+        string id, HttpContext http, IGrainFactory grains, CaseScope scope)
     {
         if (!IsEventId(id))
         {
@@ -285,9 +314,9 @@ public static class EventsApi
             return (null, Problem(StatusCodes.Status404NotFound, $"No case '{id}'."));
         }
 
-        return await authorization.CanAccessAsync(http.User, new ScopedResource(view.Summary.Location.CellCode))
-            ? (view, null)
-            : (null, Problem(StatusCodes.Status403Forbidden, $"Case {id} is outside your regions."));
+        return scope.Refusal(CaseViewers.From(http.User), view.Summary) is { } refusal
+            ? (null, Problem(StatusCodes.Status403Forbidden, refusal))
+            : (view, null);
     }
 
     private static async Task<Results<Ok<EvidenceFile>, ProblemHttpResult>> StoreAsync(IFormFile? file, IEvidenceStore evidence, CancellationToken cancellationToken)

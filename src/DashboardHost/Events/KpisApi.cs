@@ -1,5 +1,6 @@
 using System.Globalization;
 using CityOps.DashboardHost.Auth;
+using CityOps.DashboardHost.Grid;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Grid;
@@ -61,7 +62,7 @@ public static class KpisApi
 
     private static async Task<Results<Ok<KpiResponse>, ProblemHttpResult>> GetKpis(
         string? region, string? department, string? from, string? to, HttpContext http, IGrainFactory grains,
-        IAuthorizationService authorization, CityCatalogue catalogue, TimeProvider clock, IConfiguration configuration)
+        IAuthorizationService authorization, CityCatalogue catalogue, GridRegistry grid, TimeProvider clock, IConfiguration configuration)
     {
         if ((region is null) == (department is null))
         {
@@ -101,10 +102,9 @@ public static class KpisApi
                 return Problem(StatusCodes.Status404NotFound, $"No department '{department}'.");
             }
 
-            // A departmental user sees their own department's figures; the centre sees every department's.
-            if (http.User.FindFirst(CityClaims.Department)?.Value is { } own && own != department)
+            if (CaseScope.DepartmentFiguresRefusal(CaseViewers.From(http.User), department!, grid.Current.City.Code) is { } refusal)
             {
-                return Problem(StatusCodes.Status403Forbidden, $"You see the figures of {own}, not of {department}.");
+                return Problem(StatusCodes.Status403Forbidden, refusal);
             }
 
             scope = KpiScopes.Department(department!);

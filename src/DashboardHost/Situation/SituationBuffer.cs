@@ -9,7 +9,8 @@ namespace CityOps.DashboardHost.Situation;
 /// One client's changes waiting for its next frame: the latest state per device, cell and case
 /// (a later change replaces an earlier one, so the buffer never holds more entries than the
 /// region has things) and the alarms raised since the last frame, bounded with the oldest dropped
-/// and counted. It takes only what lies in the client's region; in a region wider than a street
+/// and counted. It takes only what lies in the client's region, and only the cases the client's user
+/// may see (<see cref="CaseScope"/>, passed in as <c>showsEvent</c>); in a region wider than a street
 /// it takes only devices that have alarms or just raised or cleared one (see <see cref="ShowsAllDevices"/>),
 /// and later states of a device it already holds, so a cleared alarm is not overtaken by an older entry.
 /// Thread-safe: the feed adds from its threads while the client's send loop takes frames.
@@ -26,11 +27,15 @@ public sealed class SituationBuffer
     private KpiResponse? _kpis;
     private KpiResponse? _kpisSent;
     private bool _eventsSeen;
+    private readonly Func<EventSummary, bool> _showsEvent;
 
-    public SituationBuffer(string region, bool allDevices, int maxAlarms)
+    /// <param name="showsEvent">Whether the client's user may see a case; a case they may not is never buffered.</param>
+    public SituationBuffer(string region, bool allDevices, int maxAlarms, Func<EventSummary, bool> showsEvent)
     {
         ArgumentNullException.ThrowIfNull(region);
+        ArgumentNullException.ThrowIfNull(showsEvent);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxAlarms);
+        _showsEvent = showsEvent;
         Region = region;
         AllDevices = allDevices;
         _maxAlarms = maxAlarms;
@@ -92,7 +97,7 @@ public sealed class SituationBuffer
                 took = true;
             }
 
-            foreach (var summary in changes.Events.Where(e => InRegion(e.Location.CellCode)))
+            foreach (var summary in changes.Events.Where(e => InRegion(e.Location.CellCode) && _showsEvent(e)))
             {
                 _events[summary.Id] = summary;
                 _eventsSeen = true;

@@ -1,5 +1,6 @@
 using CityOps.DashboardHost.Auth;
 using CityOps.DashboardHost.Grid;
+using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Grid;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -10,7 +11,8 @@ namespace CityOps.DashboardHost.Situation;
 /// <summary>
 /// The live situation stream (<c>/hubs/situation</c>, docs/architecture.md, Contracts). A client calls
 /// <see cref="Subscribe"/> with a region code inside its regions; it then receives
-/// <c>Snapshot</c> once and <c>Delta</c> frames (see <see cref="SituationFrame"/>). Subscribing
+/// <c>Snapshot</c> once and <c>Delta</c> frames (see <see cref="SituationFrame"/>), whose cases are
+/// only those its user may see (<see cref="CaseScope"/>). Subscribing
 /// again replaces the subscription; a new connection starts with a fresh snapshot.
 /// </summary>
 [Authorize(Policy = AccessPolicies.Viewer)]
@@ -19,6 +21,7 @@ public sealed partial class SituationHub(
     SituationSnapshots snapshots,
     GridRegistry grid,
     IAuthorizationService authorization,
+    CaseScope scope,
     ILogger<SituationHub> logger) : Hub
 {
     public const string Path = "/hubs/situation";
@@ -40,11 +43,13 @@ public sealed partial class SituationHub(
             throw new HubException($"Region '{regionCode}' is outside your regions.");
         }
 
+        // The token's claims hold for the whole connection, so the viewer is judged once per subscription.
+        var viewer = CaseViewers.From(Context.User!);
         var session = sessions.Open(Context.ConnectionId, Context.Abort);
-        session.Start(regionCode, SituationBuffer.ShowsAllDevices(level));
+        session.Start(regionCode, SituationBuffer.ShowsAllDevices(level), summary => scope.Allows(viewer, summary));
         try
         {
-            session.SetSnapshot(await snapshots.BuildAsync(regionCode, Context.ConnectionAborted));
+            session.SetSnapshot(await snapshots.BuildAsync(regionCode, viewer, Context.ConnectionAborted));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using CityOps.DashboardHost.Events;
+using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Situation;
 using Microsoft.Extensions.Logging;
 
@@ -70,11 +71,12 @@ public sealed partial class SituationSession : IAsyncDisposable
     }
 
     /// <summary>Starts (or replaces) the subscription: changes are buffered from now on, and nothing is sent until its snapshot is ready.</summary>
-    public void Start(string region, bool allDevices)
+    /// <param name="showsEvent">Whether the client's user may see a case (<see cref="SituationBuffer"/>).</param>
+    public void Start(string region, bool allDevices, Func<EventSummary, bool> showsEvent)
     {
         lock (_gate)
         {
-            _buffer = new SituationBuffer(region, allDevices, _options.MaxBufferedAlarms);
+            _buffer = new SituationBuffer(region, allDevices, _options.MaxBufferedAlarms, showsEvent);
             _snapshot = null;
             _awaitingSnapshot = true;
         }

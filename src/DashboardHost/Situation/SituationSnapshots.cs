@@ -25,12 +25,14 @@ public sealed class SituationSnapshots(IGrainFactory grains, GridRegistry grid, 
     /// <summary>The city's time zone, which decides the KPIs' day; the same setting the case grains count by.</summary>
     private readonly TimeSpan _kpiUtcOffset = configuration.GetValue(CityDays.UtcOffsetSetting, CityDays.DefaultUtcOffset);
 
-    public async Task<SituationFrame> BuildAsync(string region, CancellationToken cancellationToken)
+    /// <param name="viewer">The subscriber: the snapshot holds only the cases they may see.</param>
+    public async Task<SituationFrame> BuildAsync(string region, CaseViewer viewer, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(viewer);
         var model = grid.Current;
         var level = model.Region(region)?.Level ?? throw new ArgumentException($"No region '{region}'.", nameof(region));
         var cellsTask = ReadCellsAsync(model, region, level, cancellationToken);
-        var eventsTask = ReadEventsAsync(model, region);
+        var eventsTask = ReadEventsAsync(model, region, viewer);
         var kpisTask = ReadKpisAsync(region, cancellationToken);
         var cells = await cellsTask;
         var devices = await ReadDevicesAsync(cells, SituationBuffer.ShowsAllDevices(level), cancellationToken);
@@ -98,11 +100,11 @@ public sealed class SituationSnapshots(IGrainFactory grains, GridRegistry grid, 
         return [.. devices.OrderBy(d => d.Id, StringComparer.Ordinal)];
     }
 
-    /// <summary>The region's open cases from its district's index, or from every district's for the city.</summary>
-    private async Task<IReadOnlyList<EventEntry>> ReadEventsAsync(GridModel model, string region)
+    /// <summary>The region's open cases the viewer may see, from its district's index, or from every district's for the city.</summary>
+    private async Task<IReadOnlyList<EventEntry>> ReadEventsAsync(GridModel model, string region, CaseViewer viewer)
     {
         var districts = model.DistrictsOf(region);
-        var query = new EventQuery(region, OpenStates, null, null, null, clock.GetUtcNow(), options.Value.MaxSnapshotEvents);
+        var query = new EventQuery(region, OpenStates, null, null, null, clock.GetUtcNow(), options.Value.MaxSnapshotEvents, viewer);
         var found = await Task.WhenAll(districts.Select(d => grains.GetGrain<IEventIndexGrain>(d).Query(query)));
         return
         [

@@ -17,6 +17,7 @@ public sealed record Admission(
 /// <summary>A filter over a district's cases; null members do not filter.</summary>
 /// <param name="RegionPrefix">A region or cell code; a case matches when its cell code starts with it.</param>
 /// <param name="Overdue">True for cases past their deadline at <paramref name="Now"/>, false for the others.</param>
+/// <param name="Viewer">Only the cases this user may see (<see cref="CaseScope"/>), left out before the limit is applied.</param>
 [GenerateSerializer, Immutable]
 public sealed record EventQuery(
     [property: Id(0)] string? RegionPrefix,
@@ -25,7 +26,8 @@ public sealed record EventQuery(
     [property: Id(3)] bool? Overdue,
     [property: Id(4)] string? Category,
     [property: Id(5)] DateTimeOffset Now,
-    [property: Id(6)] int Limit);
+    [property: Id(6)] int Limit,
+    [property: Id(7)] CaseViewer? Viewer = null);
 
 /// <summary>
 /// The cases of one district (keyed by its 6-digit code): intake's single point of decision on

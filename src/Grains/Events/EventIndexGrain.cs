@@ -126,6 +126,7 @@ public sealed class EventIndexGrain(
                 .Where(s => query.Department is null || s.Department == query.Department)
                 .Where(s => query.Category is null || s.Category == query.Category)
                 .Where(s => query.Overdue is null || s.IsOverdue(query.Now) == query.Overdue)
+                .Where(s => query.Viewer is null || services.Scope.Allows(query.Viewer, s))
                 .OrderByDescending(s => s.UpdatedAt)
                 .ThenBy(s => s.Id, StringComparer.Ordinal)
                 .Take(query.Limit),

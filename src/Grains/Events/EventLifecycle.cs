@@ -83,7 +83,7 @@ public sealed record LifecycleDecision(EventTransition? Transition, LifecycleSta
 public static class EventLifecycle
 {
     /// <summary>The sample city's urban management bureau, whose inspectors verify cases.</summary>
-    public const string DefaultInspectionDepartment = "urban";
+    public const string DefaultInspectionDepartment = CaseScope.DefaultInspectionDepartment;
 
     /// <summary>The states a case can be suspended from, and so resumed to.</summary>
     public static IReadOnlyList<EventState> SuspendableStates { get; } = [Registered, Returned, Dispatched, Accepted];

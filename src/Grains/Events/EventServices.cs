@@ -1,4 +1,5 @@
 using CityOps.Grains.Interfaces.City;
+using CityOps.Grains.Interfaces.Events;
 using Microsoft.Extensions.Options;
 
 namespace CityOps.Grains.Events;
@@ -11,4 +12,7 @@ public sealed class EventServices(CityCatalogue catalogue, IOptions<EventOptions
     public EventOptions Options { get; } = options.Value;
 
     public TimeProvider Clock { get; } = clock;
+
+    /// <summary>Which cases a user may see; the index applies it to lists before their limit.</summary>
+    public CaseScope Scope { get; } = new(catalogue, options.Value.InspectionDepartment);
 }

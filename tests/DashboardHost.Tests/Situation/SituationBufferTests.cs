@@ -7,9 +7,11 @@ namespace CityOps.DashboardHost.Tests.Situation;
 
 public class SituationBufferTests
 {
-    private static SituationBuffer Street(int maxAlarms = 10) => new("990101001", allDevices: true, maxAlarms);
+    private static readonly Func<EventSummary, bool> Everyone = _ => true;
 
-    private static SituationBuffer District(int maxAlarms = 10) => new(Changes.District, allDevices: false, maxAlarms);
+    private static SituationBuffer Street(int maxAlarms = 10) => new("990101001", allDevices: true, maxAlarms, Everyone);
+
+    private static SituationBuffer District(int maxAlarms = 10) => new(Changes.District, allDevices: false, maxAlarms, Everyone);
 
     [Fact]
     public void The_latest_state_of_a_device_wins_within_one_frame()
@@ -60,7 +62,7 @@ public class SituationBufferTests
     [Fact]
     public void A_city_view_takes_the_changes_of_every_district()
     {
-        var buffer = new SituationBuffer("9901", allDevices: false, maxAlarms: 10);
+        var buffer = new SituationBuffer("9901", allDevices: false, maxAlarms: 10, Everyone);
 
         buffer.Offer(Changes.Of(cells: [Changes.CellSituation(Changes.OtherDistrictCell)], district: "990102")).Should().BeTrue();
     }
@@ -152,4 +154,18 @@ public class SituationBufferTests
     [InlineData(GridLevel.Community, true)]
     public void Streets_and_smaller_regions_show_all_their_devices(GridLevel level, bool all) =>
         SituationBuffer.ShowsAllDevices(level).Should().Be(all);
+
+    [Fact]
+    public void A_case_the_user_may_not_see_is_never_buffered_and_does_not_mark_the_KPIs()
+    {
+        var buffer = new SituationBuffer("990101001", allDevices: true, maxAlarms: 10, e => e.Department == "gas");
+        buffer.Offer(Changes.Of(events: [Changes.Event("E-water") with { Department = "water" }]));
+
+        buffer.HasChanges.Should().BeFalse();
+        buffer.TakeEventsSeen().Should().BeFalse();
+
+        buffer.Offer(Changes.Of(events: [Changes.Event("E-gas") with { Department = "gas" }, Changes.Event("E-water2") with { Department = "water" }]));
+
+        buffer.TakeDelta(1)!.Events.Select(e => e.Id).Should().Equal("E-gas");
+    }
 }

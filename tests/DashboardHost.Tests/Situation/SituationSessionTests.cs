@@ -27,7 +27,7 @@ public class SituationSessionTests
     {
         var sent = new BlockingCollection<(string Method, SituationFrame Frame)>();
         await using var session = new SituationSession("c1", (m, f, _) => { sent.Add((m, f), CancellationToken.None); return Task.CompletedTask; }, () => { }, NoKpis, Fast, TimeProvider.System, NullLogger.Instance);
-        session.Start("990101001", allDevices: true);
+        session.Start("990101001", allDevices: true, _ => true);
         session.Offer(Changes.Of(devices: [Changes.Device("WL-1")]));
         session.SetSnapshot(Snapshot("990101001"));
 
@@ -61,7 +61,7 @@ public class SituationSessionTests
             Options(TimeSpan.FromMinutes(1)),
             TimeProvider.System,
             NullLogger.Instance);
-        session.Start("990101001", allDevices: true);
+        session.Start("990101001", allDevices: true, _ => true);
         session.SetSnapshot(Snapshot("990101001"));
         Take(sent);
         session.Offer(Changes.Of(devices: [Changes.Device("WL-0")]));
@@ -89,7 +89,7 @@ public class SituationSessionTests
             "c1", (m, f, _) => new TaskCompletionSource().Task, () => aborted.TrySetResult(), NoKpis, Fast, TimeProvider.System, NullLogger.Instance);
         var abandoned = false;
         session.Abandoned += () => abandoned = true;
-        session.Start("990101001", allDevices: true);
+        session.Start("990101001", allDevices: true, _ => true);
         session.SetSnapshot(Snapshot("990101001"));
 
         await aborted.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -102,11 +102,11 @@ public class SituationSessionTests
     {
         var sent = new BlockingCollection<SituationFrame>();
         await using var session = new SituationSession("c1", (m, f, _) => { sent.Add(f, CancellationToken.None); return Task.CompletedTask; }, () => { }, NoKpis, Fast, TimeProvider.System, NullLogger.Instance);
-        session.Start("990101001", allDevices: true);
+        session.Start("990101001", allDevices: true, _ => true);
         session.SetSnapshot(Snapshot("990101001"));
         Take(sent);
 
-        session.Start("990101002", allDevices: true);
+        session.Start("990101002", allDevices: true, _ => true);
         session.Offer(Changes.Of(devices: [Changes.Device("old", cell: "9901010010010001"), Changes.Device("new", cell: "9901010020010001")]));
         session.SetSnapshot(Snapshot("990101002"));
 

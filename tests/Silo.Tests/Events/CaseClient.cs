@@ -15,6 +15,9 @@ public sealed class CaseClient(Engine engine)
 
     public static readonly (string User, string Password) Operator = ("operator", "Operator#2026");
     public static readonly (string User, string Password) WaterDispatcher = ("dispatcher.water", "Dispatch#2026");
+    public static readonly (string User, string Password) UrbanDispatcher = ("dispatcher.urban", "Dispatch#2026");
+    public static readonly (string User, string Password) GasDispatcher = ("dispatcher.gas", "Dispatch#2026");
+    public static readonly (string User, string Password) GasResponder = ("responder.gas.1", "Respond#2026");
     public static readonly (string User, string Password) WaterResponder = ("responder.water.1", "Respond#2026");
     public static readonly (string User, string Password) TrafficResponder = ("responder.traffic.1", "Respond#2026");
     public static readonly (string User, string Password) Inspector = ("inspector.1", "Respond#2026");
@@ -65,11 +68,14 @@ public sealed class CaseClient(Engine engine)
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    /// <summary>Registers, dispatches to water, accepts, handles, verifies and closes a reported case.</summary>
+    /// <summary>
+    /// Registers, dispatches to water, accepts, handles, verifies and closes a case reported as a street light
+    /// (the urban dispatcher's by the responsibility list until dispatched).
+    /// </summary>
     public async Task CloseAsync(string id)
     {
         await MustActAsync(Operator, id, new { action = "register" });
-        await MustActAsync(WaterDispatcher, id, new { action = "dispatch", department = "water" });
+        await MustActAsync(UrbanDispatcher, id, new { action = "dispatch", department = "water" });
         await MustActAsync(WaterResponder, id, new { action = "accept" });
         await MustActAsync(WaterResponder, id, new { action = "handle" });
         await MustActAsync(Inspector, id, new { action = "verify" });

@@ -3,7 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using CityOps.DashboardHost.Events;
 using CityOps.Silo.Tests.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CityOps.Silo.Tests.Events;
 
@@ -39,7 +41,7 @@ public class EventsApiTests(EngineFixture fixture)
         var detail = await _cases.GetAsync(id);
         detail.GetProperty("state").GetString().Should().Be("closed");
         detail.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("actor").GetString()).Should().Equal(
-            "operator", "operator", "dispatcher.water", "responder.water.1", "responder.water.1", "inspector.1", "operator");
+            "operator", "operator", "dispatcher.urban", "responder.water.1", "responder.water.1", "inspector.1", "operator");
     }
 
     [Fact]
@@ -59,7 +61,7 @@ public class EventsApiTests(EngineFixture fixture)
     {
         var id = await _cases.ReportAsync();
         await _cases.MustActAsync(CaseClient.Operator, id, new { action = "register" });
-        await _cases.MustActAsync(CaseClient.WaterDispatcher, id, new { action = "dispatch", department = "water" });
+        await _cases.MustActAsync(CaseClient.UrbanDispatcher, id, new { action = "dispatch", department = "water" });
 
         var response = await _cases.ActAsync(CaseClient.TrafficResponder, id, new { action = "accept" });
 
@@ -181,7 +183,7 @@ public class EventsApiTests(EngineFixture fixture)
     {
         var id = await _cases.ReportAsync();
         await _cases.MustActAsync(CaseClient.Operator, id, new { action = "register" });
-        await _cases.MustActAsync(CaseClient.WaterDispatcher, id, new { action = "dispatch", department = "water" });
+        await _cases.MustActAsync(CaseClient.UrbanDispatcher, id, new { action = "dispatch", department = "water" });
         await _cases.MustActAsync(CaseClient.WaterResponder, id, new { action = "accept" });
 
         var asked = await _cases.ActAsync(CaseClient.WaterResponder, id, new { action = "suspend", reason = "待汛期结束后施工" });
@@ -215,7 +217,7 @@ public class EventsApiTests(EngineFixture fixture)
 
         sha.Should().Be(Convert.ToHexStringLower(SHA256.HashData(photo)));
         detail.GetProperty("timeline")[1].GetProperty("attachmentSha256s")[0].GetString().Should().Be(sha);
-        (await http.GetByteArrayAsync(new Uri($"/api/evidence/{sha}", UriKind.Relative))).Should().Equal(photo);
+        (await http.GetByteArrayAsync(new Uri($"/api/evidence/{sha}?case={id}", UriKind.Relative))).Should().Equal(photo);
     }
 
     [Fact]
@@ -288,7 +290,7 @@ public class EventsApiTests(EngineFixture fixture)
 
         response.StatusCode.Should().Be(HttpStatusCode.UnsupportedMediaType);
         var sha = Convert.ToHexStringLower(SHA256.HashData("#!/bin/sh"u8.ToArray()));
-        (await http.GetAsync(new Uri($"/api/evidence/{sha}", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await Engine.Services.GetRequiredService<IEvidenceStore>().ExistsAsync(sha, CancellationToken.None)).Should().BeFalse();
     }
 
     [Fact]
