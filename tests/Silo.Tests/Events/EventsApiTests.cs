@@ -88,6 +88,21 @@ public class EventsApiTests(EngineFixture fixture)
     }
 
     [Fact]
+    public async Task A_merge_back_into_a_case_merged_into_this_one_is_409()
+    {
+        var a = await _cases.ReportAsync();
+        var b = await _cases.ReportAsync();
+        await _cases.MustActAsync(CaseClient.Operator, a, new { action = "merge", primaryEventId = b });
+
+        var response = await _cases.ActAsync(CaseClient.Operator, b, new { action = "merge", primaryEventId = a });
+
+        response.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("refusal").GetString().Should().Be("primaryUnavailable");
+        problem.GetProperty("title").GetString().Should().Contain("cycle");
+    }
+
+    [Fact]
     public async Task An_unknown_action_is_400_naming_the_actions()
     {
         var id = await _cases.ReportAsync();
