@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -288,6 +289,24 @@ public class EventsApiTests(EngineFixture fixture)
 
         after.GetProperty("rates").GetProperty("onTimeHandling").GetProperty("denominator").GetInt64()
             .Should().Be(after.GetProperty("handled").GetInt64());
+    }
+
+    [Fact]
+    public async Task Kpis_tell_the_earliest_day_kept_and_a_period_starting_before_it_is_400_naming_it()
+    {
+        using var http = await _cases.AsAsync(CaseClient.Operator);
+        var today = await http.GetFromJsonAsync<JsonElement>($"/api/kpis?region={CaseClient.Street}");
+        var keptFrom = DateOnly.ParseExact(today.GetProperty("keptFrom").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        DateOnly.ParseExact(today.GetProperty("to").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(-399).Should().Be(keptFrom, "400 days are kept, today included");
+
+        var before = await http.GetAsync(new Uri($"/api/kpis?region={CaseClient.Street}&from={Day(keptFrom.AddDays(-1))}&to={Day(keptFrom.AddDays(30))}", UriKind.Relative));
+        var from = await http.GetAsync(new Uri($"/api/kpis?region={CaseClient.Street}&from={Day(keptFrom)}&to={Day(keptFrom.AddDays(30))}", UriKind.Relative));
+
+        before.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await before.Content.ReadAsStringAsync()).Should().Contain(Day(keptFrom));
+        from.StatusCode.Should().Be(HttpStatusCode.OK);
+
+        static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
     }
 
     [Fact]
