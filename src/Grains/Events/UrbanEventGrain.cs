@@ -28,12 +28,12 @@ public sealed class UrbanEventGrain(
 
     private static readonly TimeSpan FollowUpRetry = TimeSpan.FromSeconds(5);
 
-    private IGrainTimer? _followUpRetry;
-
-    // Merges in flight, kept in memory only: the case this one is being merged into, and the cases being merged into this one.
+    // Merges in flight, kept in memory only: the cases being merged into this one, and the case this one is being merged into.
     private readonly HashSet<string> _claimedBy = [];
-    private string? _mergingInto;
+
+    private IGrainTimer? _followUpRetry;
     private DeferredWrite? _followUpsDone;
+    private string? _mergingInto;
 
     private UrbanEventState Case => state.State;
 
@@ -412,7 +412,7 @@ public sealed class UrbanEventGrain(
             if (!refused)
             {
                 // Stored or failed, the claim has served: once stored, this case's end state refuses a merge back.
-                await primary.ReleaseClaim(EventId);
+                primary.ReleaseClaim(EventId).Ignore();
             }
         }
 
