@@ -3,6 +3,7 @@ using CityOps.Grains.Events;
 using CityOps.Grains.Rules;
 using Microsoft.Extensions.Configuration;
 using CityOps.Grains.Interfaces.City;
+using CityOps.Grains.Interfaces.Events;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -28,7 +29,8 @@ public static class GrainsServiceCollectionExtensions
         services.Configure<DeviceTwinOptions>(configuration.GetSection(DeviceTwinOptions.Section));
         services.AddSingleton<DeviceTwinServices>();
         services.TryAddSingleton(_ => CityCatalogue.Load(configuration["City:Path"] ?? throw new InvalidOperationException("City:Path is not configured.")));
-        services.Configure<EventOptions>(configuration.GetSection(EventOptions.Section));
+        services.AddOptions<EventOptions>().Bind(configuration.GetSection(EventOptions.Section))
+            .Validate(o => o.KpiRetentionDays >= 1, $"{CityDays.KpiRetentionSetting} must be at least 1.").ValidateOnStart();
         services.AddSingleton<EventServices>();
         services.AddSingleton(TimeProvider.System);
         return services;

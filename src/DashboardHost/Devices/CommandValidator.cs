@@ -1,33 +1,42 @@
 using System.Text.Json;
 using CityOps.Grains.Interfaces.City;
+using CityOps.Grains.Interfaces.Devices;
 
 namespace CityOps.DashboardHost.Devices;
 
 /// <summary>
-/// The downlink commands the engine knows, which device kinds take them and what their arguments
-/// must be, so that a device never receives a command it cannot act on.
+/// Whether a device may be sent a downlink command: the device must take it (<see cref="DeviceCommands"/>:
+/// its kind, a pole's module, a camera's presets) and the arguments must be what the command reads.
 /// </summary>
 public static class CommandValidator
 {
     public const int MaxBroadcastChars = 200;
 
-    /// <summary>Null when the command is valid for the kind; otherwise what is wrong with it.</summary>
-    public static string? Problem(DeviceKind kind, string? name, JsonElement args)
+    /// <summary>Null when the device takes the command as given; otherwise what is wrong with it, or what the device lacks.</summary>
+    public static string? Problem(DeviceSnapshot device, string? name, JsonElement args)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return Problem(device.Kind, device.Modules, device.Video, name, args);
+    }
+
+    /// <summary>Null when a device of this kind, modules and video record takes the command as given; otherwise why not.</summary>
+    public static string? Problem(DeviceKind kind, IReadOnlyCollection<string>? modules, VideoRecord? video, string? name, JsonElement args)
     {
         if (args.ValueKind != JsonValueKind.Object)
         {
             return "args must be a JSON object";
         }
 
-        return name switch
+        if (name is null || !DeviceCommands.Names.Contains(name))
         {
-            "setLight" when kind != DeviceKind.SmartPole => "setLight is for smart poles",
-            "setLight" => SetLightProblem(args),
-            "broadcast" when kind != DeviceKind.SmartPole => "broadcast is for smart poles (PA and information screen)",
-            "broadcast" => BroadcastProblem(args),
-            "cameraPreset" when kind is not (DeviceKind.Camera or DeviceKind.SmartPole) => "cameraPreset is for cameras and poles with a camera",
-            "cameraPreset" => PresetProblem(args),
-            _ => "name must be one of setLight, broadcast, cameraPreset",
+            return $"name must be one of {string.Join(", ", DeviceCommands.Names)}";
+        }
+
+        return DeviceCommands.Lacks(kind, modules, video, name) ?? name switch
+        {
+            DeviceCommands.SetLight => SetLightProblem(args),
+            DeviceCommands.Broadcast => BroadcastProblem(args),
+            _ => PresetProblem(kind, video, args),
         };
     }
 
@@ -71,8 +80,13 @@ public static class CommandValidator
         return args.EnumerateObject().Any(p => p.Name is not ("text" or "target")) ? "broadcast takes text and target" : null;
     }
 
-    private static string? PresetProblem(JsonElement args) =>
-        args.TryGetProperty("preset", out var preset) && preset.ValueKind == JsonValueKind.Number && preset.TryGetInt32(out var n) && n is >= 1 and <= 255 && args.EnumerateObject().Count() == 1
-            ? null
-            : "cameraPreset needs preset, a whole number from 1 to 255";
+    private static string? PresetProblem(DeviceKind kind, VideoRecord? video, JsonElement args)
+    {
+        if (!(args.TryGetProperty("preset", out var preset) && preset.ValueKind == JsonValueKind.Number && preset.TryGetInt32(out var n) && n is >= 1 and <= 255 && args.EnumerateObject().Count() == 1))
+        {
+            return "cameraPreset needs preset, a whole number from 1 to 255";
+        }
+
+        return DeviceCommands.LacksPreset(kind, video, n);
+    }
 }

@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.Routing;
 namespace CityOps.DashboardHost.Devices;
 
 /// <summary>A device twin as the API shows it (docs/architecture.md, Contracts).</summary>
+/// <param name="Commands">The downlink commands this device accepts (<see cref="DeviceCommands"/>).</param>
 public sealed record DeviceResponse(
     string Id,
     DeviceKind Kind,
@@ -27,7 +28,8 @@ public sealed record DeviceResponse(
     IReadOnlyDictionary<string, DateTimeOffset> ValueTimes,
     IReadOnlyList<DeviceAlarm> Alarms,
     VideoResponse? Video,
-    IReadOnlyList<string>? Modules)
+    IReadOnlyList<string>? Modules,
+    IReadOnlyList<string> Commands)
 {
     public static DeviceResponse From(DeviceSnapshot s) => new(
         s.Id,
@@ -40,12 +42,13 @@ public sealed record DeviceResponse(
         s.Values.ToDictionary(v => v.Key, v => v.Value.Value),
         s.Values.ToDictionary(v => v.Key, v => v.Value.Timestamp),
         s.Alarms,
-        s.Video is { } v ? new VideoResponse(s.Id, v.Scene, v.Industry, v.SharingScope, v.StreamUrl, s.LatestSnapshot) : null,
-        s.Modules);
+        s.Video is { } v ? new VideoResponse(s.Id, v.Scene, v.Industry, v.SharingScope, v.StreamUrl, s.LatestSnapshot, v.Presets ?? []) : null,
+        s.Modules,
+        DeviceCommands.Accepted(s.Kind, s.Modules, s.Video));
 }
 
-/// <summary>A video channel's 一机一档 record with its latest AI snapshot.</summary>
-public sealed record VideoResponse(string Code, string Scene, string Industry, string SharingScope, string StreamUrl, string? LatestSnapshot);
+/// <summary>A video channel's 一机一档 record with its latest AI snapshot and the presets it can be turned to.</summary>
+public sealed record VideoResponse(string Code, string Scene, string Industry, string SharingScope, string StreamUrl, string? LatestSnapshot, IReadOnlyList<int> Presets);
 
 /// <summary>What an administrator sends to provision a device.</summary>
 public sealed record ProvisionRequest(
@@ -68,11 +71,11 @@ public static class DevicesApi
     {
         var devices = app.MapGroup("/api/devices").WithTags("Devices").RequireAuthorization(AccessPolicies.Viewer);
         devices.MapGet("/", ListDevices).WithSummary("The devices of a cell or region, optionally by kind and online state");
-        devices.MapGet("/{id}", GetDevice).WithSummary("A device twin's latest values, online state and alarms");
+        devices.MapGet("/{id}", GetDevice).WithSummary("A device twin's latest values, online state and alarms, and the commands it accepts");
         devices.MapGet("/{id}/history", GetHistory).WithSummary("Downsampled history of one metric (average, min, max per interval)");
         devices.MapGet("/{id}/commands", GetCommands).WithSummary("The device's recent downlink commands and what became of them");
         devices.MapPost("/{id}/commands", SendCommand).RequireAuthorization(AccessPolicies.Operator)
-            .WithSummary("Send setLight, broadcast or cameraPreset to a device");
+            .WithSummary("Send setLight, broadcast or cameraPreset to a device that accepts it (its commands)");
         devices.MapPost("/{id}/alarms/{kind}/clear", ClearAlarm).RequireAuthorization(AccessPolicies.Operator)
             .WithSummary("Clear an alarm no reading can clear (an SOS press, a video detection) once it has been dealt with");
         devices.MapPost("/", Provision).RequireAuthorization(AccessPolicies.Admin)
@@ -182,7 +185,7 @@ public static class DevicesApi
         }
 
         var snapshot = (await twin.GetSnapshot())!;
-        if (CommandValidator.Problem(snapshot.Kind, request.Name, request.Args) is { } invalid)
+        if (CommandValidator.Problem(snapshot, request.Name, request.Args) is { } invalid)
         {
             return Problem(StatusCodes.Status400BadRequest, invalid);
         }
@@ -271,6 +274,8 @@ public static class DevicesApi
         _ when r.CellCode!.Length != 16 || !r.CellCode.All(char.IsAsciiDigit) => "cellCode must be a 16-digit unit grid cell code",
         { ExpectedIntervalSeconds: <= 0 or > 86_400 } => "expectedIntervalSeconds must be from 1 to 86400",
         { Video: not null, Kind: not DeviceKind.Camera } => "video (一机一档) is for cameras",
+        { Video.Presets: { } presets } when presets.Any(p => p is < 1 or > 255) || presets.Distinct().Count() != presets.Length =>
+            "video.presets must be distinct whole numbers from 1 to 255",
         { Modules: not null, Kind: not DeviceKind.SmartPole } => "modules are for smart poles",
         { Modules: { } modules } when modules.Any(m => !PoleModules.All.Contains(m)) => $"modules must be among {string.Join(", ", PoleModules.All)}",
         _ => null,

@@ -212,7 +212,7 @@ public static class EventsApi
         {
             var status = refusal.Kind switch
             {
-                RefusalKind.NotAllowedInState => StatusCodes.Status409Conflict,
+                RefusalKind.NotAllowedInState or RefusalKind.PrimaryUnavailable => StatusCodes.Status409Conflict,
                 RefusalKind.RoleNotPermitted or RefusalKind.NotForThisCase => StatusCodes.Status403Forbidden,
                 _ => StatusCodes.Status400BadRequest,
             };

@@ -21,10 +21,12 @@ public sealed record KpiRates(
 public sealed record StageMeans(KpiRatio Register, KpiRatio Dispatch, KpiRatio Handle, KpiRatio Verify);
 
 /// <summary>The KPIs of a region or department over a period of days (the city's local days).</summary>
+/// <param name="KeptFrom">The earliest day the ledger keeps (<c>Events:KpiRetentionDays</c>); a period may not start before it.</param>
 public sealed record KpiResponse(
     string Scope,
     DateOnly From,
     DateOnly To,
+    DateOnly KeptFrom,
     long Reported,
     long Registered,
     long Rejected,
@@ -41,8 +43,10 @@ public sealed record KpiResponse(
     StageMeans MeanStageSeconds,
     EventKpiCounters Counters)
 {
-    public static KpiResponse Of(string scope, DateOnly from, DateOnly to, EventKpiCounters c) => new(
-        scope, from, to, c.Reported, c.Registered, c.Rejected, c.Merged, c.Dispatched, c.Returned, c.Handled, c.Reworked, c.Closed, c.Reopened, c.Suspended, c.Overdue,
+    public static KpiResponse Of(string scope, DateOnly from, DateOnly to, KpiSum sum) => Of(scope, from, to, sum.Counters, sum.KeptFrom);
+
+    public static KpiResponse Of(string scope, DateOnly from, DateOnly to, EventKpiCounters c, DateOnly keptFrom) => new(
+        scope, from, to, keptFrom, c.Reported, c.Registered, c.Rejected, c.Merged, c.Dispatched, c.Returned, c.Handled, c.Reworked, c.Closed, c.Reopened, c.Suspended, c.Overdue,
         new KpiRates(c.RegistrationRate, c.OnTimeDispatchRate, c.DispatchAccuracy, c.OnTimeHandlingRate, c.ClosureRate, c.ReworkRate),
         new StageMeans(c.MeanStageSeconds(EventStage.Register), c.MeanStageSeconds(EventStage.Dispatch), c.MeanStageSeconds(EventStage.Handle), c.MeanStageSeconds(EventStage.Verify)),
         c);
@@ -56,7 +60,7 @@ public static class KpisApi
     public static IEndpointRouteBuilder MapKpisApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/kpis", GetKpis).WithTags("Events").RequireAuthorization(AccessPolicies.Viewer)
-            .WithSummary("Registration, dispatch, handling, closure and rework rates, overdue counts and mean time per stage of a region or department over days (yyyy-MM-dd, the city's local dates; today by default)");
+            .WithSummary("Registration, dispatch, handling, closure and rework rates, overdue counts and mean time per stage of a region or department over days (yyyy-MM-dd, the city's local dates; today by default; not before keptFrom, the earliest day kept)");
         return app;
     }
 
@@ -110,8 +114,14 @@ public static class KpisApi
             scope = KpiScopes.Department(department!);
         }
 
-        var counters = await grains.GetGrain<IKpiLedgerGrain>(scope).Sum(first, last);
-        return TypedResults.Ok(KpiResponse.Of(scope, first, last, counters));
+        var sum = await grains.GetGrain<IKpiLedgerGrain>(scope).Sum(first, last);
+        if (first < sum.KeptFrom)
+        {
+            // A partial sum would read as the whole period's.
+            return Problem(StatusCodes.Status400BadRequest, $"KPIs are kept from {sum.KeptFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} on (Events:KpiRetentionDays); from must not be earlier.");
+        }
+
+        return TypedResults.Ok(KpiResponse.Of(scope, first, last, sum));
     }
 
     private static bool TryDate(string? text, DateOnly fallback, out DateOnly date)

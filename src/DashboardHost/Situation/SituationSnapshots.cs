@@ -48,8 +48,8 @@ public sealed class SituationSnapshots(IGrainFactory grains, GridRegistry grid, 
     {
         var day = CityDays.DayOf(clock.GetUtcNow(), _kpiUtcOffset);
         var scope = KpiScopes.Region(region);
-        var counters = await grains.GetGrain<IKpiLedgerGrain>(scope).Sum(day, day).WaitAsync(cancellationToken);
-        return KpiResponse.Of(scope, day, day, counters);
+        var sum = await grains.GetGrain<IKpiLedgerGrain>(scope).Sum(day, day).WaitAsync(cancellationToken);
+        return KpiResponse.Of(scope, day, day, sum);
     }
 
     /// <summary>Every cell of the region in code order; a cell that never reported is an empty, normal one.</summary>

@@ -33,14 +33,28 @@ public sealed record DeviceRecord(
 
 /// <summary>
 /// A video channel's record (一机一档): the scene it watches, the industry that owns it, who may
-/// see it, and where its live stream is pulled from.
+/// see it, where its live stream is pulled from, and the preset positions it can be turned to.
 /// </summary>
+/// <param name="Presets">The preset numbers (1–255) the camera has; none for a fixed camera or a record that lists none.</param>
 [GenerateSerializer, Immutable]
 public sealed record VideoRecord(
     [property: Id(0)] string Scene,
     [property: Id(1)] string Industry,
     [property: Id(2)] string SharingScope,
-    [property: Id(3)] string StreamUrl);
+    [property: Id(3)] string StreamUrl,
+    [property: Id(4), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int[]? Presets = null)
+{
+    /// <summary>Whether the camera has the preset.</summary>
+    public bool HasPreset(int preset) => Presets is { } presets && presets.Contains(preset);
+
+    /// <summary>By value, presets included, so provisioning the same record again changes nothing.</summary>
+    public bool Equals(VideoRecord? other) =>
+        other is not null
+        && (Scene, Industry, SharingScope, StreamUrl) == (other.Scene, other.Industry, other.SharingScope, other.StreamUrl)
+        && (Presets ?? []).SequenceEqual(other.Presets ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(Scene, Industry, SharingScope, StreamUrl, Presets?.Length ?? 0);
+}
 
 /// <summary>The modules a smart pole may carry, by their API names.</summary>
 public static class PoleModules

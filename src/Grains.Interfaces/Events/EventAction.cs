@@ -95,6 +95,9 @@ public enum RefusalKind
 
     /// <summary>A reason, department or primary case the action needs is missing (400).</summary>
     InputMissing,
+
+    /// <summary>The primary case named for a merge cannot take it: it is over, merged or being merged, or the merge would close a cycle (409).</summary>
+    PrimaryUnavailable,
 }
 
 /// <summary>An action the lifecycle refused, why, and which actions the case's state does allow.</summary>

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace CityOps.Grains.Interfaces.Events;
 
 /// <summary>
@@ -14,6 +16,18 @@ public interface IUrbanEventGrain : IGrainWithStringKey
 
     /// <summary>Takes an action as the actor; the actor comes from the caller's identity, never from a request body.</summary>
     Task<EventActionOutcome> Act(EventActor actor, EventActionRequest request);
+
+    /// <summary>
+    /// Asks this case to take <paramref name="duplicateEventId"/> as a duplicate (the merge action); null when it
+    /// will, otherwise why not. It interleaves with the case's other calls and answers without waiting on anything,
+    /// so two cases merging into each other at once never wait for each other's turn.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<MergeClaimRefusal?> ClaimAsPrimary(string duplicateEventId);
+
+    /// <summary>Forgets the claim of a merge that has been stored or has failed.</summary>
+    [AlwaysInterleave, OneWay]
+    Task ReleaseClaim(string duplicateEventId);
 
     /// <summary>The case, or null when no case has this id.</summary>
     Task<UrbanEventView?> Get();
@@ -35,3 +49,9 @@ public interface IUrbanEventGrain : IGrainWithStringKey
     /// </summary>
     Task ApplyFollowUps();
 }
+
+/// <summary>Why a case will not be the primary of a merge.</summary>
+[GenerateSerializer, Immutable]
+public sealed record MergeClaimRefusal(
+    [property: Id(0)] RefusalKind Kind,
+    [property: Id(1)] string Message);

@@ -19,6 +19,12 @@ public sealed class EventOptions
     /// <summary>The city's time zone offset, which decides what day an action counts on in the KPIs.</summary>
     public TimeSpan KpiUtcOffset { get; set; } = CityDays.DefaultUtcOffset;
 
+    /// <summary>
+    /// Days the KPI ledgers keep, today included (<c>Events:KpiRetentionDays</c>); older days are dropped as changes
+    /// are added and a period reaching further back is refused. Longer than a year, for year-on-year assessments.
+    /// </summary>
+    public int KpiRetentionDays { get; set; } = CityDays.DefaultKpiRetentionDays;
+
     /// <summary>Ended cases each district index keeps for lists besides every open one.</summary>
     public int EndedCasesKept { get; set; } = 2000;
 }

@@ -28,8 +28,12 @@ public sealed class UrbanEventGrain(
 
     private static readonly TimeSpan FollowUpRetry = TimeSpan.FromSeconds(5);
 
+    // Merges in flight, kept in memory only: the cases being merged into this one, and the case this one is being merged into.
+    private readonly HashSet<string> _claimedBy = [];
+
     private IGrainTimer? _followUpRetry;
     private DeferredWrite? _followUpsDone;
+    private string? _mergingInto;
 
     private UrbanEventState Case => state.State;
 
@@ -163,9 +167,9 @@ public sealed class UrbanEventGrain(
             return Refuse(RefusalKind.InputMissing, $"unknown department '{department}'");
         }
 
-        if (request.Action == EventAction.Merge && await CheckPrimaryAsync(request.PrimaryEventId) is { } mergeProblem)
+        if (request.Action == EventAction.Merge)
         {
-            return Refuse(RefusalKind.InputMissing, mergeProblem);
+            return await MergeAsync(actor, request);
         }
 
         if (request.Action == EventAction.Suspend)
@@ -180,7 +184,7 @@ public sealed class UrbanEventGrain(
         }
 
         var now = Now;
-        await CommitAsync(now, () => Apply(actor, request, now), request.Action == EventAction.Merge ? request.PrimaryEventId : null);
+        await CommitAsync(now, () => Apply(actor, request, now));
         await ApplyFollowUpsAsync();
         return new(View(actor), null);
     }
@@ -358,31 +362,114 @@ public sealed class UrbanEventGrain(
         }
 
         var now = Now;
-        await CommitAsync(now, () => Apply(actor, request, now), request.Action == EventAction.Merge ? request.PrimaryEventId : null);
+        await CommitAsync(now, () => Apply(actor, request, now));
         await ApplyFollowUpsAsync();
         return new(View(actor), null);
     }
 
-    private async Task<string?> CheckPrimaryAsync(string? primaryId)
+    /// <summary>
+    /// Merges this case into its primary. The primary is asked with <see cref="IUrbanEventGrain.ClaimAsPrimary"/>,
+    /// which interleaves, so this case's turn never waits for the primary's. While the merge is in flight this case
+    /// takes no claims of its own and the primary remembers this one, so of merges that would close a cycle
+    /// at most one is stored.
+    /// </summary>
+    private async Task<EventActionOutcome> MergeAsync(EventActor actor, EventActionRequest request)
     {
-        if (string.IsNullOrWhiteSpace(primaryId))
+        var decision = EventLifecycle.Decide(Case.Status, actor, Parties, request);
+        if (!decision.IsAllowed)
         {
-            return null;
+            return new(null, decision.Refusal);
         }
 
+        var primaryId = request.PrimaryEventId!;
         if (primaryId == EventId)
         {
-            return "a case cannot be merged into itself";
+            return Refuse(RefusalKind.InputMissing, "a case cannot be merged into itself");
         }
 
-        var primary = await GrainFactory.GetGrain<IUrbanEventGrain>(primaryId).Get();
-        return primary switch
+        if (_claimedBy.Contains(primaryId))
         {
-            null => $"no case '{primaryId}'",
-            { Summary.IsOpen: false } => $"case '{primaryId}' is {primary.Summary.State.ToString().ToLowerInvariant()}; merge into an open case",
-            _ => null,
-        };
+            return Refuse(RefusalKind.PrimaryUnavailable, Cycle($"case '{primaryId}' is being merged into this case"));
+        }
+
+        var primary = GrainFactory.GetGrain<IUrbanEventGrain>(primaryId);
+        var refused = false;
+        _mergingInto = primaryId;
+        try
+        {
+            if (await primary.ClaimAsPrimary(EventId) is { } refusal)
+            {
+                refused = true;
+                return Refuse(refusal.Kind, refusal.Message);
+            }
+
+            var now = Now;
+            await CommitAsync(now, () => Apply(actor, request, now), primaryId);
+        }
+        finally
+        {
+            _mergingInto = null;
+            if (!refused)
+            {
+                // Stored or failed, the claim has served: once stored, this case's end state refuses a merge back.
+                primary.ReleaseClaim(EventId).Ignore();
+            }
+        }
+
+        await ApplyFollowUpsAsync();
+        return new(View(actor), null);
     }
+
+    public Task<MergeClaimRefusal?> ClaimAsPrimary(string duplicateEventId) => Task.FromResult(Claim(duplicateEventId));
+
+    public Task ReleaseClaim(string duplicateEventId)
+    {
+        _claimedBy.Remove(duplicateEventId);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Decides a claim at once, without awaiting, so it is atomic however it interleaves. A case takes a duplicate
+    /// while it is open and neither merged nor being merged itself. When two cases are being merged into each
+    /// other at once, the one with the smaller id goes in and the other is refused.
+    /// </summary>
+    private MergeClaimRefusal? Claim(string duplicateEventId)
+    {
+        if (Case.Report is null)
+        {
+            return new(RefusalKind.InputMissing, $"no case '{EventId}'");
+        }
+
+        if (Case.MergedInto is { } mergedInto)
+        {
+            return new(RefusalKind.PrimaryUnavailable, mergedInto == duplicateEventId
+                ? Cycle($"case '{EventId}' is merged into this case")
+                : $"case '{EventId}' is merged into '{mergedInto}'; merge into '{mergedInto}' instead");
+        }
+
+        if (!EventLifecycle.IsOpen(Case.Status.State))
+        {
+            return new(RefusalKind.PrimaryUnavailable, $"case '{EventId}' is {Case.Status.State.ToString().ToLowerInvariant()}; merge into an open case");
+        }
+
+        if (_mergingInto is { } target)
+        {
+            if (target != duplicateEventId)
+            {
+                return new(RefusalKind.PrimaryUnavailable, $"case '{EventId}' is being merged into '{target}'; merge into '{target}' instead");
+            }
+
+            if (string.CompareOrdinal(duplicateEventId, EventId) > 0)
+            {
+                return new(RefusalKind.PrimaryUnavailable, Cycle($"case '{EventId}' is being merged into this case"));
+            }
+        }
+
+        _claimedBy.Add(duplicateEventId);
+        return null;
+    }
+
+    private static string Cycle(string why) => $"{why}; merging this case into it would make a cycle";
 
     private async Task<string?> NearestOnDuty(string department, EventLocation location)
     {

@@ -124,13 +124,13 @@ public class SituationBufferTests
     {
         var buffer = Street();
         var day = DateOnly.FromDateTime(Changes.At.UtcDateTime);
-        var none = KpiResponse.Of(KpiScopes.Region("990101001"), day, day, EventKpiCounters.None);
+        var none = KpiResponse.Of(KpiScopes.Region("990101001"), day, day, EventKpiCounters.None, day);
         buffer.KpisSent(none);
 
         buffer.OfferKpis(none);
         buffer.TakeDelta(2).Should().BeNull();
 
-        var one = KpiResponse.Of(KpiScopes.Region("990101001"), day, day, EventKpiCounters.None with { Reported = 1 });
+        var one = KpiResponse.Of(KpiScopes.Region("990101001"), day, day, EventKpiCounters.None with { Reported = 1 }, day);
         buffer.OfferKpis(one);
         buffer.TakeDelta(3)!.Kpis.Should().Be(one);
         buffer.OfferKpis(one);

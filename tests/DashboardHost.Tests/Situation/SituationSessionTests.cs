@@ -18,7 +18,7 @@ public class SituationSessionTests
     };
 
     private static Task<KpiResponse> NoKpis(string region, CancellationToken cancellationToken) =>
-        Task.FromResult(KpiResponse.Of(KpiScopes.Region(region), DateOnly.FromDateTime(Changes.At.UtcDateTime), DateOnly.FromDateTime(Changes.At.UtcDateTime), EventKpiCounters.None));
+        Task.FromResult(KpiResponse.Of(KpiScopes.Region(region), DateOnly.FromDateTime(Changes.At.UtcDateTime), DateOnly.FromDateTime(Changes.At.UtcDateTime), EventKpiCounters.None, DateOnly.FromDateTime(Changes.At.UtcDateTime)));
 
     private static SituationFrame Snapshot(string region) => new(0, region, [], [], [], [], null);
 

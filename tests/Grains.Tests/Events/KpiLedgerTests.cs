@@ -1,3 +1,4 @@
+using CityOps.Grains.Events;
 using CityOps.Grains.Interfaces.Events;
 
 namespace CityOps.Grains.Tests.Events;
@@ -19,7 +20,7 @@ public class KpiLedgerTests(EventClusterFixture fixture)
         await ledger.Add(day.AddDays(1), EventKpiCounters.None with { Reported = 3 }, "E2@1");
         await ledger.Add(day.AddDays(5), EventKpiCounters.None with { Reported = 7 }, "E3@1");
 
-        var sum = await ledger.Sum(day, day.AddDays(1));
+        var sum = (await ledger.Sum(day, day.AddDays(1))).Counters;
 
         sum.Reported.Should().Be(5);
         sum.Closed.Should().Be(1);
@@ -35,9 +36,43 @@ public class KpiLedgerTests(EventClusterFixture fixture)
         await ledger.Add(day, EventKpiCounters.None with { Reported = 1 }, "E20260301-000001@1");
         await ledger.Add(day, EventKpiCounters.None with { Registered = 1 }, "E20260301-000001@2");
 
-        var sum = await ledger.Sum(day, day);
+        var sum = (await ledger.Sum(day, day)).Counters;
         sum.Reported.Should().Be(1);
         sum.Registered.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task The_ledger_keeps_the_retentions_days_counting_back_from_today_and_a_sum_says_the_earliest()
+    {
+        var ledger = fixture.Grains.GetGrain<IKpiLedgerGrain>("region:test-" + Guid.NewGuid().ToString("N"));
+        var today = CityDays.DayOf(EventClusterFixture.Clock.GetUtcNow(), CityDays.DefaultUtcOffset);
+        var keptFrom = today.AddDays(1 - CityDays.DefaultKpiRetentionDays);
+
+        await ledger.Add(keptFrom.AddDays(-1), EventKpiCounters.None with { Reported = 5 }, "E1@1");
+        await ledger.Add(keptFrom, EventKpiCounters.None with { Reported = 2 }, "E2@1");
+        await ledger.Add(today.AddYears(-1), EventKpiCounters.None with { Reported = 4 }, "E3@1");
+        await ledger.Add(today, EventKpiCounters.None with { Reported = 1 }, "E4@1");
+
+        var sum = await ledger.Sum(keptFrom.AddDays(-30), today);
+        sum.KeptFrom.Should().Be(keptFrom);
+        sum.Counters.Reported.Should().Be(7, "a day the retention has passed is not counted");
+        (await ledger.Sum(today.AddYears(-1), today)).Counters.Reported.Should().Be(5, "the same day a year ago is kept");
+    }
+
+    [Fact]
+    public void Trimming_drops_the_counters_and_the_counted_keys_of_the_days_before()
+    {
+        var ledger = new KpiLedgerState();
+        var (old, kept) = (new DateOnly(2025, 1, 1), new DateOnly(2025, 6, 1));
+        ledger.Count(old, EventKpiCounters.None with { Reported = 1 }, "E1@1").Should().BeTrue();
+        ledger.Count(kept, EventKpiCounters.None with { Reported = 1 }, "E2@1").Should().BeTrue();
+
+        ledger.TrimBefore(kept).Should().BeTrue();
+
+        ledger.Days.Keys.Should().Equal("2025-06-01");
+        ledger.Counted.Keys.Should().Equal("2025-06-01");
+        ledger.TrimBefore(kept).Should().BeFalse();
+        ledger.Sum(old, kept).Reported.Should().Be(1);
     }
 
     [Fact]
@@ -45,11 +80,11 @@ public class KpiLedgerTests(EventClusterFixture fixture)
     {
         var community = fixture.Grains.GetGrain<IKpiLedgerGrain>(KpiScopes.Region(Cases.Jiangbei[..12]));
         var water = fixture.Grains.GetGrain<IKpiLedgerGrain>(KpiScopes.Department("water"));
-        var (communityBefore, waterBefore) = (await community.Sum(Period.From, Period.To), await water.Sum(Period.From, Period.To));
+        var (communityBefore, waterBefore) = ((await community.Sum(Period.From, Period.To)).Counters, (await water.Sum(Period.From, Period.To)).Counters);
 
         await _cases.CaseInAsync(EventState.Closed);
 
-        var (communityAfter, waterAfter) = (await community.Sum(Period.From, Period.To), await water.Sum(Period.From, Period.To));
+        var (communityAfter, waterAfter) = ((await community.Sum(Period.From, Period.To)).Counters, (await water.Sum(Period.From, Period.To)).Counters);
         (communityAfter.Reported - communityBefore.Reported).Should().Be(1);
         (communityAfter.Closed - communityBefore.Closed).Should().Be(1);
         (communityAfter.HandleStage.Count - communityBefore.HandleStage.Count).Should().Be(1);
@@ -63,13 +98,13 @@ public class KpiLedgerTests(EventClusterFixture fixture)
     {
         var region = fixture.Grains.GetGrain<IKpiLedgerGrain>(KpiScopes.Region(Cases.Jiangbei[..12]));
         var id = await _cases.CaseInAsync(EventState.Registered);
-        var before = await region.Sum(Period.From, Period.To);
+        var before = (await region.Sum(Period.From, Period.To)).Counters;
         var deadline = (await _cases.ViewAsync(id)).Summary.Deadline!.Value;
         EventClusterFixture.Clock.Advance(deadline - EventClusterFixture.Clock.GetUtcNow() + TimeSpan.FromMinutes(1));
 
         await _cases.ActAsync(id, Cases.Dispatcher(), new EventActionRequest(EventAction.Dispatch, Department: "water"));
 
-        var after = await region.Sum(Period.From, Period.To);
+        var after = (await region.Sum(Period.From, Period.To)).Counters;
         (after.Dispatched - before.Dispatched).Should().Be(1);
         (after.DispatchedOnTime - before.DispatchedOnTime).Should().Be(0);
         (after.Overdue - before.Overdue).Should().Be(1);

@@ -36,6 +36,15 @@ public sealed partial class DevicePlacementTests(GeneratedCity city) : IClassFix
             && device.Id.Substring(10, 3) == "132");
 
     [Fact]
+    public void Pan_tilt_cameras_list_presets_from_one_and_fixed_cameras_list_none()
+    {
+        var presets = city.DeviceRecords.Where(device => device.Kind == DeviceKind.Camera).Select(device => device.Video!.Presets).ToList();
+
+        presets.Should().OnlyContain(p => p != null && (p.Length == 0 || (p.Length >= 3 && p.Length <= 8 && p.SequenceEqual(Enumerable.Range(1, p.Length)))));
+        presets.Should().Contain(p => p!.Length == 0).And.Contain(p => p!.Length > 0);
+    }
+
+    [Fact]
     public void Other_device_ids_name_their_kind_and_district() =>
         city.DeviceRecords.Where(device => device.Kind != DeviceKind.Camera).Should().OnlyContain(device =>
             ReadableId().IsMatch(device.Id)

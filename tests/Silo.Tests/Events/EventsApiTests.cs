@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -87,6 +88,21 @@ public class EventsApiTests(EngineFixture fixture)
         var detail = await _cases.MustActAsync(CaseClient.WaterDispatcher, id, new { action = "dispatch" });
 
         detail.GetProperty("department").GetString().Should().Be("water");
+    }
+
+    [Fact]
+    public async Task A_merge_back_into_a_case_merged_into_this_one_is_409()
+    {
+        var a = await _cases.ReportAsync();
+        var b = await _cases.ReportAsync();
+        await _cases.MustActAsync(CaseClient.Operator, a, new { action = "merge", primaryEventId = b });
+
+        var response = await _cases.ActAsync(CaseClient.Operator, b, new { action = "merge", primaryEventId = a });
+
+        response.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("refusal").GetString().Should().Be("primaryUnavailable");
+        problem.GetProperty("title").GetString().Should().Contain("cycle");
     }
 
     [Fact]
@@ -275,6 +291,24 @@ public class EventsApiTests(EngineFixture fixture)
 
         after.GetProperty("rates").GetProperty("onTimeHandling").GetProperty("denominator").GetInt64()
             .Should().Be(after.GetProperty("handled").GetInt64());
+    }
+
+    [Fact]
+    public async Task Kpis_tell_the_earliest_day_kept_and_a_period_starting_before_it_is_400_naming_it()
+    {
+        using var http = await _cases.AsAsync(CaseClient.Operator);
+        var today = await http.GetFromJsonAsync<JsonElement>($"/api/kpis?region={CaseClient.Street}");
+        var keptFrom = DateOnly.ParseExact(today.GetProperty("keptFrom").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        DateOnly.ParseExact(today.GetProperty("to").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(-399).Should().Be(keptFrom, "400 days are kept, today included");
+
+        var before = await http.GetAsync(new Uri($"/api/kpis?region={CaseClient.Street}&from={Day(keptFrom.AddDays(-1))}&to={Day(keptFrom.AddDays(30))}", UriKind.Relative));
+        var from = await http.GetAsync(new Uri($"/api/kpis?region={CaseClient.Street}&from={Day(keptFrom)}&to={Day(keptFrom.AddDays(30))}", UriKind.Relative));
+
+        before.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await before.Content.ReadAsStringAsync()).Should().Contain(Day(keptFrom));
+        from.StatusCode.Should().Be(HttpStatusCode.OK);
+
+        static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
     }
 
     [Fact]

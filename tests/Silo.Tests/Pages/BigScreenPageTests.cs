@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CityOps.Grains.Interfaces.City;
 using CityOps.Silo.Tests.Hosting;
 using Microsoft.Playwright;
 using MQTTnet;
@@ -77,6 +78,28 @@ public class BigScreenPageTests(EngineFixture fixture)
 
         await page.Locator("#login .error").Filter(new LocatorFilterOptions { HasTextRegex = new System.Text.RegularExpressions.Regex(".+") }).WaitForAsync();
         (await page.IsVisibleAsync("#login form")).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_devices_detail_offers_only_the_commands_it_accepts()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await PageBrowser.LaunchAsync(playwright);
+        var page = await OpenAsync(browser, 1920, 1080);
+        var pole = Engine.Devices.First(d => d.Kind == DeviceKind.SmartPole && !d.Modules!.Contains("broadcast") && !d.Modules!.Contains("camera"));
+        var camera = Engine.Devices.First(d => d.Kind == DeviceKind.Camera && d.Video?.Presets is { Length: > 0 });
+
+        await SignInToMapAsync(page, $"/?device={pole.Id}");
+        await page.WaitForSelectorAsync($"#detail[data-device='{pole.Id}']");
+        var poleForms = await page.Locator("#detail form[data-command]").EvaluateAllAsync<string[]>("forms => forms.map(f => f.dataset.command)");
+        await page.GotoAsync(new Uri(fixture.Engine.BaseAddress, $"/?device={camera.Id}").ToString());
+        await page.WaitForSelectorAsync($"#detail[data-device='{camera.Id}']");
+        var cameraForms = await page.Locator("#detail form[data-command]").EvaluateAllAsync<string[]>("forms => forms.map(f => f.dataset.command)");
+        var presets = await page.Locator("#detail form[data-command=cameraPreset] select[name=preset] option").EvaluateAllAsync<int[]>("options => options.map(o => Number(o.value))");
+
+        poleForms.Should().Equal("setLight");
+        cameraForms.Should().Equal("cameraPreset");
+        presets.Should().Equal(camera.Video!.Presets!);
     }
 
     /// <summary>Needs the situation hub (/hubs/situation): the alarm arrives as a Delta frame.</summary>

@@ -54,7 +54,8 @@ public static class StateArbitraries
         from kind in Enum<DeviceKind>()
         from lon in Number
         from interval in Gen.Choose(1, 3600)
-        from video in OrNull(Gen.Constant(new VideoRecord("路口", "交通", "公安", "rtsp://127.0.0.1/1")))
+        from presets in OrNull(ArrayOf(Gen.Choose(1, 255)))
+        from video in OrNull(Gen.Constant(new VideoRecord("路口", "交通", "公安", "rtsp://127.0.0.1/1", presets)))
         from modules in OrNull(ArrayOf(Text))
         select new DeviceProfile(id, kind, "杆 " + id, lon, 27.6, "9901010010010077", interval, video, modules);
 

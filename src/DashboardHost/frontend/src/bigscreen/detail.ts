@@ -77,12 +77,13 @@ export async function showDevice(id: string): Promise<void> {
   if (metrics.length) await load();
 }
 
-/** The commands CommandValidator accepts for the device's kind, offered only to operators and administrators. */
+/** The commands the device accepts (its `commands`, from the server's one definition), offered only to operators and administrators. */
 function commandForms(d: DeviceDetail): HTMLElement | null {
   if (!hasRole("operator", "admin")) return null;
   const forms: HTMLFormElement[] = [];
   const result = el("p", { class: "muted", role: "status" });
   const form = (command: string, label: string, fields: HTMLElement[], args: (data: FormData) => Record<string, unknown>) => {
+    if (!d.commands.includes(command)) return;
     const f = el("form", { "data-command": command }, el("span", {}, label), ...fields, el("button", { type: "submit" }, t("send")));
     f.addEventListener("submit", async (e) => {
       e.preventDefault();
@@ -94,18 +95,17 @@ function commandForms(d: DeviceDetail): HTMLElement | null {
     });
     forms.push(f);
   };
-  if (d.kind === "smartPole") {
-    form("setLight", t("setLight"), [
-      el("label", {}, el("input", { type: "checkbox", name: "on", checked: "" }), t("lightOn")),
-      el("label", {}, t("level"), " ", el("input", { type: "number", name: "level", min: "0", max: "100", value: "80" })),
-    ], (data) => ({ on: data.get("on") === "on", level: Number(data.get("level")) }));
-    form("broadcast", t("broadcast"), [el("input", { name: "text", maxlength: "200", required: "", "data-i18n-placeholder": "text", placeholder: t("text") })],
-      (data) => ({ text: String(data.get("text")) }));
-  }
-  if (d.kind === "camera" || d.kind === "smartPole") {
-    form("cameraPreset", t("cameraPreset"), [el("input", { type: "number", name: "preset", min: "1", max: "255", value: "1", required: "" })],
-      (data) => ({ preset: Number(data.get("preset")) }));
-  }
+  form("setLight", t("setLight"), [
+    el("label", {}, el("input", { type: "checkbox", name: "on", checked: "" }), t("lightOn")),
+    el("label", {}, t("level"), " ", el("input", { type: "number", name: "level", min: "0", max: "100", value: "80" })),
+  ], (data) => ({ on: data.get("on") === "on", level: Number(data.get("level")) }));
+  form("broadcast", t("broadcast"), [el("input", { name: "text", maxlength: "200", required: "", "data-i18n-placeholder": "text", placeholder: t("text") })],
+    (data) => ({ text: String(data.get("text")) }));
+  // A camera turns to the presets its record lists; a pole's camera module lists none, so a number is asked for.
+  form("cameraPreset", t("cameraPreset"), [d.kind === "camera"
+    ? el("select", { name: "preset", required: "" }, ...(d.video?.presets ?? []).map((p) => el("option", { value: String(p) }, String(p))))
+    : el("input", { type: "number", name: "preset", min: "1", max: "255", value: "1", required: "" })],
+    (data) => ({ preset: Number(data.get("preset")) }));
   return forms.length ? el("section", {}, el("h4", {}, t("commands")), ...forms, result) : null;
 }
 

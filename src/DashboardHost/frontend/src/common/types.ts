@@ -73,8 +73,10 @@ export interface Kpis {
 
 export interface DeviceDetail extends SituationDevice {
   valueTimes: Record<string, string>;
-  video: { code: string; scene: string; industry: string; sharingScope: string; streamUrl: string; latestSnapshot: string | null } | null;
+  video: { code: string; scene: string; industry: string; sharingScope: string; streamUrl: string; latestSnapshot: string | null; presets: number[] } | null;
   modules: string[] | null;
+  /** The commands this device accepts (DeviceCommands on the server): its kind's, less those a pole has no module for. */
+  commands: string[];
 }
 
 export interface HistoryPoint { at: string; average: number; min: number; max: number; count: number }
