@@ -43,6 +43,8 @@ public sealed class UrbanEventGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await DropUncommittedAuditAsync(cancellationToken);
+
         // Follow-ups of a change whose own write failed name a version the case never stored: drop them.
         if (followUps.State.Pending.RemoveAll(f => f.Version > Case.Version) > 0)
         {
@@ -576,9 +578,32 @@ public sealed class UrbanEventGrain(
         }
     }
 
+    /// <summary>
+    /// A change is committed when the case's own state is stored, the last of its writes. Should the
+    /// engine die after the trail was written but before the state, the trail holds entries of a change
+    /// that never happened (and was never acknowledged); they are cut here and the anchor set again,
+    /// so a retry of that change is recorded once. States written before the trail length was kept
+    /// (<see cref="UrbanEventState.AuditLength"/> 0 at version 0) are left as they are.
+    /// </summary>
+    private async Task DropUncommittedAuditAsync(CancellationToken cancellationToken)
+    {
+        var entries = trail.State.Entries;
+        if (Case.Version == 0 || Case.AuditLength >= entries.Count)
+        {
+            return;
+        }
+
+        logger.LogWarning("Case {EventId}: {Count} audit entries of a change that was not stored are dropped", EventId, entries.Count - Case.AuditLength);
+        entries.RemoveRange(Case.AuditLength, entries.Count - Case.AuditLength);
+        await trail.WriteStateAsync(cancellationToken);
+        anchor.State.Anchor = AuditChain.Anchor(entries);
+        await anchor.WriteStateAsync(cancellationToken);
+    }
+
     private async Task SaveAsync()
     {
         await ScheduleDeadlineAsync();
+        Case.AuditLength = trail.State.Entries.Count;
 
         // The trail first: an anchor never names an entry the trail has not stored.
         await trail.WriteStateAsync();
@@ -700,6 +725,9 @@ public sealed class UrbanEventState
 
     /// <summary>The keys of the reports counted on the case, so a retried report is counted once.</summary>
     [Id(19)] public HashSet<string> CountedKeys { get; set; } = [];
+
+    /// <summary>How many audit entries the stored change commits to; entries beyond it were never committed.</summary>
+    [Id(20)] public int AuditLength { get; set; }
 }
 
 /// <summary>The case's outbox: follow-ups of stored changes not yet applied.</summary>
