@@ -582,13 +582,15 @@ public sealed class UrbanEventGrain(
     /// A change is committed when the case's own state is stored, the last of its writes. Should the
     /// engine die after the trail was written but before the state, the trail holds entries of a change
     /// that never happened (and was never acknowledged); they are cut here and the anchor set again,
-    /// so a retry of that change is recorded once. States written before the trail length was kept
-    /// (<see cref="UrbanEventState.AuditLength"/> 0 at version 0) are left as they are.
+    /// so a retry of that change is recorded once — the opening of a case included, whose state was
+    /// never stored at all. Cases stored before the trail length was kept (opened, at version 0) are
+    /// left as they are.
     /// </summary>
     private async Task DropUncommittedAuditAsync(CancellationToken cancellationToken)
     {
         var entries = trail.State.Entries;
-        if (Case.Version == 0 || Case.AuditLength >= entries.Count)
+        var writtenBeforeLengthsWereKept = Case.Report is not null && Case.Version == 0;
+        if (writtenBeforeLengthsWereKept || Case.AuditLength >= entries.Count)
         {
             return;
         }

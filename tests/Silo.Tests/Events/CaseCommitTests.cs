@@ -40,6 +40,47 @@ public sealed class CaseCommitTests
         (await verify.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("isValid").GetBoolean().Should().BeTrue();
     }
 
+    [Fact]
+    public async Task A_case_whose_opening_was_never_stored_opens_once_when_its_report_is_sent_again()
+    {
+        await using var engine = await Engine.StartAsync();
+        var cases = new CaseClient(engine);
+        using var http = await cases.AsAsync(CaseClient.Operator);
+        var body = new { category = "street_light_damaged", location = CaseClient.NewPlace(), description = "路灯不亮" };
+        var key = Guid.NewGuid().ToString("N");
+        var id = await ReportWithKeyAsync(http, body, key);
+        await engine.StopAsync();
+        // The crash: the trail and anchor of the opening were written, the case's own row was not.
+        Delete(engine.DataPath, id);
+        await engine.StartAgainAsync();
+
+        using var again = await cases.AsAsync(CaseClient.Operator);
+        (await ReportWithKeyAsync(again, body, key)).Should().Be(id);
+
+        var opened = await cases.GetAsync(id);
+        opened.GetProperty("timeline").EnumerateArray().Count(e => e.GetProperty("action").GetString() == "report").Should().Be(1);
+        var verify = await again.PostAsync(new Uri($"/api/events/{id}/audit/verify", UriKind.Relative), null);
+        (await verify.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("isValid").GetBoolean().Should().BeTrue();
+    }
+
+    private static async Task<string> ReportWithKeyAsync(HttpClient http, object body, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/events") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await http.SendAsync(request);
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.Created);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    private static void Delete(string dataPath, string id)
+    {
+        using var connection = Open(dataPath);
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM OrleansStorage WHERE GrainTypeString = 'urbanEvent' AND GrainIdExtensionString = $id";
+        command.Parameters.AddWithValue("$id", id);
+        command.ExecuteNonQuery().Should().Be(1);
+    }
+
     private static (byte[] Payload, long Version) Row(string dataPath, string id)
     {
         using var connection = Open(dataPath);

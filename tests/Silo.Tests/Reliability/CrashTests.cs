@@ -355,7 +355,8 @@ public class CrashTests(ITestOutputHelper output)
             {
                 if (entry.GetProperty("action").GetString() == "report" && entry.GetProperty("actor").GetString() is { } actor && poles.ContainsKey(actor))
                 {
-                    entries.GetOrAdd(actor, _ => []).Add(id);
+                    // The entry's time and details say which report it was, should a pole have more than one.
+                    entries.GetOrAdd(actor, _ => []).Add($"{id} at {entry.GetProperty("at")} seq {entry.GetProperty("sequence")} {entry.GetProperty("details")}");
                 }
             }
 
