@@ -13,8 +13,10 @@ namespace CityOps.Grains.Devices;
 /// written when something significant changes (provisioning, online/offline, an alarm, a command)
 /// or, for plain readings, once per flush delay and when the grain deactivates (including a clean
 /// shutdown), never once per message. Chart history lives in a second, less often written state.
-/// An alarm that is a case is stored in a third, the twin's outbox, before the twin itself and
-/// before the device is acknowledged, and handed to case intake from there until intake has it.
+/// An alarm that is a case is stored with the twin's own state (its pending reports), in the same
+/// write as the alarm itself and before the device is acknowledged, and handed to case intake from
+/// there until intake has it; a small third state, the outbox mark, tells the start-up recovery
+/// which twins have reports pending.
 /// </summary>
 public abstract class DeviceTwinGrain(
     IPersistentState<DeviceTwinState> state,
@@ -75,9 +77,21 @@ public abstract class DeviceTwinGrain(
             StartCommandTimer();
         }
 
+        // Reports stored in the mark by earlier versions join the twin's own.
         if (outbox.State.Reports.Count > 0)
         {
+            Twin.PendingReports.AddRange(outbox.State.Reports.Where(r => !Twin.PendingReports.Any(p => p.IdempotencyKey == r.IdempotencyKey)));
+            outbox.State.Reports.Clear();
+        }
+
+        if (Twin.PendingReports.Count > 0)
+        {
             DeliverOutboxSoon();
+        }
+        else if (outbox.RecordExists)
+        {
+            // A mark without reports: the change it announced was never stored.
+            await outbox.ClearStateAsync(cancellationToken);
         }
     }
 
@@ -366,7 +380,7 @@ public abstract class DeviceTwinGrain(
 
     public Task DeliverPendingAlarms()
     {
-        if (outbox.State.Reports.Count > 0)
+        if (Twin.PendingReports.Count > 0)
         {
             DeliverOutboxSoon();
         }
@@ -376,26 +390,31 @@ public abstract class DeviceTwinGrain(
 
     public async Task AlarmTaken(string idempotencyKey)
     {
-        if (outbox.State.Reports.RemoveAll(r => r.IdempotencyKey == idempotencyKey) == 0)
+        if (Twin.PendingReports.RemoveAll(r => r.IdempotencyKey == idempotencyKey) == 0)
         {
             return;
         }
 
-        if (outbox.State.Reports.Count > 0)
+        // Written later: should the engine stop first, the report is sent again and intake knows it.
+        ScheduleFlush();
+        if (Twin.PendingReports.Count > 0)
         {
-            await outbox.WriteStateAsync();
             return;
         }
 
         _outboxTimer?.Dispose();
         _outboxTimer = null;
         _outboxSends = 0;
-        await outbox.ClearStateAsync();
+        if (outbox.RecordExists)
+        {
+            await outbox.ClearStateAsync();
+        }
     }
 
     /// <summary>
-    /// Puts each alarm just raised whose kind the catalogue ties to a category in the outbox and
-    /// stores it, before the twin's own write and before the device's acknowledgement; a timer then
+    /// Puts each alarm just raised whose kind the catalogue ties to a category among the twin's pending
+    /// reports, which the twin's own write stores with the alarm, and marks the twin in the outbox
+    /// first, so the start-up recovery finds it; all before the device's acknowledgement. A timer then
     /// sends it to intake through the alarm courier, so a device's readings never wait on case work.
     /// The alarm's id is the report's key: a report intake already took is taken again as the same one.
     /// </summary>
@@ -421,15 +440,19 @@ public abstract class DeviceTwinGrain(
             var location = new EventLocation(profile.Longitude, profile.Latitude, profile.CellCode);
             var key = $"alarm:{DeviceId}:{alarm.Kind}:{alarm.RaisedAt.UtcTicks}";
             // The engine's clock, not the device's: a device's clock decides no case number or duplicate window.
-            outbox.State.Reports.Add(new EventReport(category.Code, location, description, channel, DeviceId, _clock.GetUtcNow(), Origin: "device:" + DeviceId, IdempotencyKey: key));
+            Twin.PendingReports.Add(new EventReport(category.Code, location, description, channel, DeviceId, _clock.GetUtcNow(), Origin: "device:" + DeviceId, IdempotencyKey: key));
             added = true;
         }
 
         if (added)
         {
-            outbox.State.DeviceId = DeviceId;
-            outbox.State.Kind = profile.Kind;
-            await outbox.WriteStateAsync();
+            if (!outbox.RecordExists || outbox.State.DeviceId is null)
+            {
+                outbox.State.DeviceId = DeviceId;
+                outbox.State.Kind = profile.Kind;
+                await outbox.WriteStateAsync();
+            }
+
             DeliverOutboxSoon();
         }
     }
@@ -475,15 +498,16 @@ public abstract class DeviceTwinGrain(
     /// </summary>
     private async Task SendOutboxAsync()
     {
-        if (EngineStopping.Began(ServiceProvider) || outbox.State.Reports.Count == 0)
+        if (EngineStopping.Began(ServiceProvider) || Twin.PendingReports.Count == 0)
         {
             return;
         }
 
         var courier = GrainFactory.GetGrain<IAlarmCourierGrain>(0);
-        foreach (var report in outbox.State.Reports.ToList())
+        var kind = Twin.Profile?.Kind ?? outbox.State.Kind;
+        foreach (var report in Twin.PendingReports.ToList())
         {
-            await courier.Deliver(outbox.State.Kind, DeviceId, report);
+            await courier.Deliver(kind, DeviceId, report);
         }
 
         var backoff = OutboxRetry * Math.Pow(2, Math.Min(_outboxSends++, 8));
@@ -683,6 +707,9 @@ public sealed class DeviceTwinState
     [Id(7)] public List<DeviceCommand> Commands { get; set; } = [];
     [Id(8)] public string? LatestSnapshot { get; set; }
     [Id(9)] public ReportedCellStatus? ReportedToCell { get; set; }
+
+    /// <summary>Reports of alarms raised and stored here, not yet confirmed by case intake.</summary>
+    [Id(10)] public List<EventReport> PendingReports { get; set; } = [];
 }
 
 /// <summary>What the twin last told its grid cell, so that it tells it again only on a change.</summary>
@@ -697,7 +724,10 @@ public sealed record ReportedCellStatus([property: Id(0)] bool Online, [property
         Severities.Length == 0 ? [] : [.. Severities.Split(',').Select(Enum.Parse<AlarmSeverity>)]);
 }
 
-/// <summary>The twin's outbox: reports of alarms stored for case intake and not yet taken by it.</summary>
+/// <summary>
+/// The twin's outbox mark: present (with a payload) while the twin may hold reports for case intake,
+/// so the start-up recovery finds it without reading every twin.
+/// </summary>
 [GenerateSerializer]
 public sealed class AlarmOutboxState
 {
@@ -706,6 +736,7 @@ public sealed class AlarmOutboxState
 
     [Id(1)] public DeviceKind Kind { get; set; }
 
+    /// <summary>Reports kept in the mark itself by earlier versions; read once into the twin's own.</summary>
     [Id(2)] public List<EventReport> Reports { get; set; } = [];
 }
 

@@ -11,8 +11,8 @@ namespace CityOps.Silo.Recovery;
 
 /// <summary>
 /// At start, before devices may connect, finishes what a crash or a failed stop left half done:
-/// reports admitted by a district's index whose case never opened are opened; alarms still in a
-/// twin's outbox are handed to intake; cases whose follow-ups were not all applied apply them; and
+/// reports admitted by a district's index whose case never opened are opened; twins marked as
+/// holding alarm reports for intake send them; cases whose follow-ups were not all applied apply them; and
 /// every stored case the index does not list at its stored version is told to the index again, so
 /// the index always lists every open case; grid nodes whose counts were not reported before a stop
 /// report them. Each step is idempotent, so running it after a clean stop
@@ -56,10 +56,11 @@ public sealed partial class PendingWorkRecovery(
         var count = 0;
         await foreach (var (_, outbox) in stored.ReadAllAsync<AlarmOutboxState>("alarmOutbox", cancellationToken))
         {
-            if (outbox is { DeviceId: { } deviceId, Reports.Count: > 0 })
+            // A mark: the twin may hold reports; activating it sends them (or clears a mark with none).
+            if (outbox is { DeviceId: { } deviceId })
             {
                 await Try(() => DeviceTwins.Get(grains, outbox.Kind, deviceId).DeliverPendingAlarms(), "device " + deviceId);
-                count += outbox.Reports.Count;
+                count++;
             }
         }
 
@@ -149,6 +150,6 @@ public sealed partial class PendingWorkRecovery(
     [LoggerMessage(LogLevel.Error, "Recovery at start: {What} could not be finished")]
     private partial void LogFailed(Exception exception, string what);
 
-    [LoggerMessage(LogLevel.Information, "Recovery at start: {Opened} admitted reports opened, {Alarms} stored alarms handed to intake, {Repaired} of {Checked} cases told to the index again, {GridNodes} grid nodes' counts reported ({Seconds:F1} s)")]
+    [LoggerMessage(LogLevel.Information, "Recovery at start: {Opened} admitted reports opened, {Alarms} twins with stored alarms woken, {Repaired} of {Checked} cases told to the index again, {GridNodes} grid nodes' counts reported ({Seconds:F1} s)")]
     private partial void LogRecovered(int opened, int alarms, int repaired, int @checked, int gridNodes, double seconds);
 }

@@ -78,8 +78,10 @@ public static class StateArbitraries
         from commands in Gen.ListOf(Command, 3)
         from snapshot in OrNull(Text)
         from reported in OrNull(from o in Gen.Elements(true, false) from sev in Gen.Elements("", "Critical", "Major,Minor") select new ReportedCellStatus(o, sev))
+        from pending in Gen.ListOf(Report, 2)
         select new DeviceTwinState
         {
+            PendingReports = [.. pending],
             Profile = profile,
             Values = values,
             LastSeen = lastSeen,
