@@ -12,15 +12,14 @@ namespace CityOps.Grains.Events;
 /// in a third, so a rewritten trail does not match the anchor kept beside it. The stage clock is
 /// stored as instants; a reminder wakes the case at its next escalation, also after a restart.
 /// After each change the case tells its district's index, its grid cell, the KPI ledgers and the
-/// situation feed. These follow-ups are stored before the change itself (a fourth state, the case's
-/// outbox) and retried until applied; each applies idempotently by the case's version, so a retry or
+/// situation feed. These follow-ups are stored with the change itself, in the case's state (its
+/// outbox), and retried until applied; each applies idempotently by the case's version, so a retry or
 /// the start-up recovery (PendingWorkRecovery in the silo) never counts a change twice.
 /// </summary>
 public sealed class UrbanEventGrain(
     [PersistentState("urbanEvent", "Default")] IPersistentState<UrbanEventState> state,
     [PersistentState("auditTrail", "Default")] IPersistentState<AuditTrailState> trail,
     [PersistentState("auditAnchor", "Default")] IPersistentState<AuditAnchorState> anchor,
-    [PersistentState("caseFollowUps", "Default")] IPersistentState<CaseFollowUpState> followUps,
     EventServices services,
     ILogger<UrbanEventGrain> logger) : Grain, IUrbanEventGrain, IRemindable
 {
@@ -44,14 +43,7 @@ public sealed class UrbanEventGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await DropUncommittedAuditAsync(cancellationToken);
-
-        // Follow-ups of a change whose own write failed name a version the case never stored: drop them.
-        if (followUps.State.Pending.RemoveAll(f => f.Version > Case.Version) > 0)
-        {
-            await followUps.WriteStateAsync(cancellationToken);
-        }
-
-        if (followUps.State.Pending.Count > 0)
+        if (Case.PendingFollowUps.Count > 0)
         {
             RetryFollowUpsSoon();
         }
@@ -485,9 +477,9 @@ public sealed class UrbanEventGrain(
     private void Append(AuditRecord record) => trail.State.Entries.Add(AuditChain.Append(trail.State.Entries, record));
 
     /// <summary>
-    /// Makes a change in memory and writes it, its follow-ups first. Should the change or a write fail,
-    /// the grain lets go of its memory, so the next call reads what storage holds rather than a
-    /// half-made change (and drops the follow-ups of a version that was never stored).
+    /// Makes a change in memory and writes it with its follow-ups, in the case's own state, so a change
+    /// is never stored without them nor they without it. Should the change or a write fail, the grain
+    /// lets go of its memory, so the next call reads what storage holds rather than a half-made change.
     /// </summary>
     private async Task CommitAsync(DateTimeOffset at, Func<EventKpiCounters> change, string? mergeInto = null)
     {
@@ -496,10 +488,8 @@ public sealed class UrbanEventGrain(
             var kpi = change();
             Case.Version++;
             var count = kpi == EventKpiCounters.None ? null : new KpiCount(CityDays.DayOf(at, services.Options.KpiUtcOffset), kpi, [.. KpiScopesOfCase()]);
-            followUps.State.Pending.Add(new CaseFollowUp(Case.Version, count, mergeInto));
-            followUps.State.EventId = EventId;
+            Case.PendingFollowUps.Add(new CaseFollowUp(Case.Version, count, mergeInto));
             _followUpsDone?.Cancel();
-            await followUps.WriteStateAsync();
             await SaveAsync();
         }
         catch
@@ -516,7 +506,7 @@ public sealed class UrbanEventGrain(
     /// </summary>
     private async Task ApplyFollowUpsAsync(bool publishAnyway = false)
     {
-        var pending = followUps.State.Pending;
+        var pending = Case.PendingFollowUps;
         if (pending.Count == 0 && !publishAnyway)
         {
             return;
@@ -545,7 +535,8 @@ public sealed class UrbanEventGrain(
             if (pending.Count > 0)
             {
                 pending.Clear();
-                (_followUpsDone ??= new DeferredWrite(this, ClearFollowUpsAsync, FollowUpRetry)).Schedule();
+                // Written later: should the engine stop first, they are applied again, each once.
+                (_followUpsDone ??= new DeferredWrite(this, state.WriteStateAsync, FollowUpRetry)).Schedule();
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -560,10 +551,6 @@ public sealed class UrbanEventGrain(
         _followUpRetry ??= this.RegisterGrainTimer(
             _ => EngineStopping.Began(ServiceProvider) ? Task.CompletedTask : ApplyFollowUpsAsync(),
             new GrainTimerCreationOptions(FollowUpRetry, FollowUpRetry) { KeepAlive = true });
-
-    /// <summary>Empties the stored outbox once its follow-ups are applied, unless a newer change filled it meanwhile.</summary>
-    private Task ClearFollowUpsAsync(CancellationToken cancellationToken) =>
-        followUps.State.Pending.Count == 0 && followUps.RecordExists ? followUps.ClearStateAsync(cancellationToken) : Task.CompletedTask;
 
     private IEnumerable<string> KpiScopesOfCase()
     {
@@ -730,16 +717,9 @@ public sealed class UrbanEventState
 
     /// <summary>How many audit entries the stored change commits to; entries beyond it were never committed.</summary>
     [Id(20)] public int AuditLength { get; set; }
-}
 
-/// <summary>The case's outbox: follow-ups of stored changes not yet applied.</summary>
-[GenerateSerializer]
-public sealed class CaseFollowUpState
-{
-    [Id(0)] public List<CaseFollowUp> Pending { get; set; } = [];
-
-    /// <summary>The case's own id, so the start-up recovery finds the case from the stored row alone.</summary>
-    [Id(1)] public string? EventId { get; set; }
+    /// <summary>The case's outbox: what stored changes still owe the index, the KPI ledgers and a merge's primary.</summary>
+    [Id(21)] public List<CaseFollowUp> PendingFollowUps { get; set; } = [];
 }
 
 /// <summary>What one stored change still owes others: KPI counts and, for a merge, the primary's count.</summary>

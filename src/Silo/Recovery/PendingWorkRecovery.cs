@@ -64,18 +64,10 @@ public sealed partial class PendingWorkRecovery(
             }
         }
 
-        await foreach (var (_, followUps) in stored.ReadAllAsync<CaseFollowUpState>("caseFollowUps", cancellationToken))
-        {
-            if (followUps is { EventId: { } eventId, Pending.Count: > 0 })
-            {
-                await Try(() => grains.GetGrain<IUrbanEventGrain>(eventId).ApplyFollowUps(), "case " + eventId);
-            }
-        }
-
         return count;
     }
 
-    /// <summary>Compares every stored case with its district's index; a case the index lacks or holds at another version is told again.</summary>
+    /// <summary>Compares every stored case with its district's index; a case the index lacks or holds at another version, or with follow-ups left to apply, applies them and is told again.</summary>
     private async Task<(int Checked, int Repaired)> RepairIndexAsync(IReadOnlyList<string> districts, CancellationToken cancellationToken)
     {
         var listed = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -99,7 +91,7 @@ public sealed partial class PendingWorkRecovery(
             var isOpen = EventLifecycle.IsOpen(state.Status.State);
             var held = listed.TryGetValue(eventId, out var version);
             // An ended case may have been trimmed from the index on purpose; an open one never is.
-            if ((isOpen && !held) || (held && version != state.Version))
+            if ((isOpen && !held) || (held && version != state.Version) || state.PendingFollowUps.Count > 0)
             {
                 await Try(() => grains.GetGrain<IUrbanEventGrain>(eventId).ApplyFollowUps(), "case " + eventId);
                 repaired++;

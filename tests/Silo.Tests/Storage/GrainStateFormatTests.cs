@@ -28,7 +28,7 @@ public sealed class GrainStateFormatTests
     private static readonly Type[] Generated =
     [
         typeof(DeviceTwinState), typeof(GridCellState), typeof(UrbanEventState), typeof(EventIndexState),
-        typeof(CaseFollowUpState), typeof(AlarmOutboxState), typeof(AuditTrailState),
+        typeof(AlarmOutboxState), typeof(AuditTrailState),
     ];
 
     /// <summary>Every T of an <c>IPersistentState&lt;T&gt;</c> a grain asks for.</summary>
@@ -60,9 +60,6 @@ public sealed class GrainStateFormatTests
 
     [Property(Arbitrary = [typeof(StateArbitraries)], MaxTest = 100)]
     public void A_district_index_reads_back_as_written(EventIndexState state) => RoundTrip(state);
-
-    [Property(Arbitrary = [typeof(StateArbitraries)], MaxTest = 100)]
-    public void A_case_outbox_reads_back_as_written(CaseFollowUpState state) => RoundTrip(state);
 
     [Property(Arbitrary = [typeof(StateArbitraries)], MaxTest = 100)]
     public void A_twin_outbox_reads_back_as_written(AlarmOutboxState state) => RoundTrip(state);

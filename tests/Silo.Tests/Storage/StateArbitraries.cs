@@ -142,8 +142,14 @@ public static class StateArbitraries
         from keys in Gen.ListOf(Text, 4)
         from version in Gen.Choose(0, 100)
         from updated in Instant
+        from followUps in Gen.ListOf(
+            from v in Gen.Choose(1, 100)
+            from kpi in OrNull(from scopes in ArrayOf(Text) select new KpiCount(new DateOnly(2026, 12, 6), EventKpiCounters.None with { Reported = v }, scopes))
+            from merge in OrNull(Text)
+            select new CaseFollowUp(v, kpi, merge), 3)
         select new UrbanEventState
         {
+            PendingFollowUps = [.. followUps],
             Report = report,
             Status = new LifecycleStatus(state, suspendedFrom),
             Clock = clock,
@@ -164,15 +170,6 @@ public static class StateArbitraries
         from admitted in DictionaryOf(from id in Text from dup in Gen.Elements(true, false) from at in Instant select new AdmittedReport(id, dup, at))
         from unopened in DictionaryOf(Report)
         select new EventIndexState { Open = open, Ended = ended, Admitted = admitted, Unopened = unopened }).ToArbitrary();
-
-    public static Arbitrary<CaseFollowUpState> FollowUps() => (
-        from pending in Gen.ListOf(
-            from version in Gen.Choose(1, 100)
-            from kpi in OrNull(from scopes in ArrayOf(Text) select new KpiCount(new DateOnly(2026, 12, 6), EventKpiCounters.None with { Reported = version }, scopes))
-            from merge in OrNull(Text)
-            select new CaseFollowUp(version, kpi, merge), 3)
-        from id in OrNull(Text)
-        select new CaseFollowUpState { Pending = [.. pending], EventId = id }).ToArbitrary();
 
     public static Arbitrary<AlarmOutboxState> Outbox() => (
         from id in OrNull(Text)
