@@ -31,11 +31,6 @@ public sealed class GrainStateFormat(Serializer serializer) : IGrainStorageSeria
         ObjectCreationHandling = ObjectCreationHandling.Replace,
     };
 
-    /// <summary>Counts states read in the earlier JSON format since start, for the start-up log and tests.</summary>
-    public static long LegacyReads => Interlocked.Read(ref s_legacyReads);
-
-    private static long s_legacyReads;
-
     public BinaryData Serialize<T>(T? input)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
@@ -49,7 +44,6 @@ public sealed class GrainStateFormat(Serializer serializer) : IGrainStorageSeria
         var bytes = input.ToMemory();
         if (IsLegacyJson(bytes.Span))
         {
-            Interlocked.Increment(ref s_legacyReads);
             return LegacyJson.ToObject<T>(input.ToString(), LegacySettings);
         }
 
