@@ -47,7 +47,18 @@ print_summary() {
     failed=$(($(trx_sum failed "$dir") + $(trx_sum error "$dir") + $(trx_sum timeout "$dir") + $(trx_sum aborted "$dir")))
     # Skipped tests are counted in total but not in executed.
     skipped=$((total - executed))
+    print_failures "$dir"
     printf 'Tests: %d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
+}
+
+# Names each test that did not pass just above the summary, so that the last lines of a log say
+# what failed (its message is in the log further up).
+print_failures() {
+    local dir=$1
+    { find "$dir" -name '*.trx' -print0 2>/dev/null |
+        xargs -0 -r grep -ho '<UnitTestResult [^>]*>' || true; } |
+        grep -v 'outcome="Passed"\|outcome="NotExecuted"' |
+        sed -n 's/.*testName="\([^"]*\)".*outcome="\([^"]*\)".*/FAILED (\2) \1/p; s/.*outcome="\([^"]*\)".*testName="\([^"]*\)".*/FAILED (\1) \2/p' || true
 }
 
 DOTNET_PID=""
