@@ -19,16 +19,33 @@ public sealed class GatewayMetrics
     private readonly ConcurrentDictionary<string, long> _rejectedTotals = new();
     private readonly ConcurrentDictionary<string, long> _throttled = new();
     private readonly Counter<long> _duplicates;
+    private readonly Counter<long> _undelivered;
+    private readonly Meter _meter;
     private long _duplicateTotal;
+    private long _undeliveredTotal;
 
     public GatewayMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        var meter = meterFactory.Create(MeterName);
+        var meter = _meter = meterFactory.Create(MeterName);
         _accepted = meter.CreateCounter<long>("cityops.gateway.messages.accepted", "{message}", "Device messages accepted, by channel");
         _rejected = meter.CreateCounter<long>("cityops.gateway.messages.rejected", "{message}", "Device messages and connections refused, by reason");
         _duplicates = meter.CreateCounter<long>("cityops.gateway.messages.duplicate", "{message}", "QoS 1 redeliveries recognised by their seq and not applied again");
+        _undelivered = meter.CreateCounter<long>("cityops.gateway.readings.undelivered", "{reading}", "Readings acknowledged to their device that could not be applied to its twin");
     }
+
+    /// <summary>Publishes the telemetry intake's queue length as a gauge.</summary>
+    public void ObserveIntake(Func<int> queued) =>
+        _meter.CreateObservableGauge("cityops.gateway.intake.queued", queued, "{reading}", "Readings accepted and not yet applied to their twins");
+
+    /// <summary>Counts accepted readings that never reached their twin (logged with the cause).</summary>
+    public void Undelivered(int readings)
+    {
+        _undelivered.Add(readings);
+        Interlocked.Add(ref _undeliveredTotal, readings);
+    }
+
+    public long UndeliveredTotal => Interlocked.Read(ref _undeliveredTotal);
 
     public void Accepted(DeviceChannel channel)
     {
@@ -44,10 +61,15 @@ public sealed class GatewayMetrics
         _rejectedTotals.AddOrUpdate(name, 1, (_, n) => n + 1);
     }
 
-    public void Duplicate()
+    public void Duplicate(int count = 1)
     {
-        _duplicates.Add(1);
-        Interlocked.Increment(ref _duplicateTotal);
+        if (count <= 0)
+        {
+            return;
+        }
+
+        _duplicates.Add(count);
+        Interlocked.Add(ref _duplicateTotal, count);
     }
 
     /// <summary>Counts a message refused because its device floods, and flags the device.</summary>

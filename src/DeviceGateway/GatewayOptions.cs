@@ -15,4 +15,16 @@ public sealed class GatewayOptions
     public string TopicRoot { get; set; } = "city";
 
     public int MaxPayloadBytes { get; set; } = Payloads.TelemetryParser.DefaultMaxPayloadBytes;
+
+    /// <summary>Readings the telemetry intake holds at most between their acknowledgement and their twin (about 200 bytes each).</summary>
+    public int IntakeCapacity { get; set; } = 200_000;
+
+    /// <summary>How long a reading waits for room in a full intake before it is refused as <c>overloaded</c>.</summary>
+    public TimeSpan IntakeWait { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Readings the intake takes from its queue at a time and groups by device.</summary>
+    public int IntakeBatch { get; set; } = 2048;
+
+    /// <summary>Calls to twins the intake has under way at most.</summary>
+    public int IntakeConcurrentCalls { get; set; } = 1024;
 }

@@ -23,6 +23,10 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<ExternalBrokerOptions>().Bind(external).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ExternalBrokerOptions>, ExternalBrokerOptionsValidator>();
         services.AddSingleton<GatewayMetrics>();
+
+        // Before the broker and the bridge, so that it stops after them: what they acknowledged is delivered.
+        services.AddSingleton<TelemetryIntake>();
+        services.AddHostedService(sp => sp.GetRequiredService<TelemetryIntake>());
         services.AddSingleton<DeviceMessageHandler>();
         services.AddSingleton<DeviceDirectory>();
         services.AddSingleton<AggregatorHandler>();

@@ -26,7 +26,12 @@ public static class GrainsServiceCollectionExtensions
         }
 
         services.AddSingleton(rules);
+        services.AddSingleton<CityOps.Grains.Interfaces.Devices.IAlarmThresholds>(rules);
         services.Configure<DeviceTwinOptions>(configuration.GetSection(DeviceTwinOptions.Section));
+        services.AddMetrics();
+        services.AddSingleton<SilenceWatch>();
+        services.AddSingleton<Situation.SituationOutbox>();
+        services.AddSingleton<DeviceMetrics>();
         services.AddSingleton<DeviceTwinServices>();
         services.TryAddSingleton(_ => CityCatalogue.Load(configuration["City:Path"] ?? throw new InvalidOperationException("City:Path is not configured.")));
         services.AddOptions<EventOptions>().Bind(configuration.GetSection(EventOptions.Section))

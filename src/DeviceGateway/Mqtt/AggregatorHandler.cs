@@ -42,6 +42,7 @@ public sealed partial class AggregatorHandler(
     IGrainFactory grains,
     DeviceDirectory devices,
     DeviceMessageHandler handler,
+    TelemetryIntake intake,
     GatewayMetrics metrics,
     TimeProvider clock,
     ILogger<AggregatorHandler> logger)
@@ -128,9 +129,9 @@ public sealed partial class AggregatorHandler(
                 return Refuse(from, RejectReason.ForeignTopic, "the device is outside the aggregator's regions");
             }
 
-            if (!await twin.ReportTelemetry(entry.Report.Value!))
+            if (!await intake.OfferAsync(deviceId, twin, entry.Report.Value!))
             {
-                metrics.Duplicate();
+                return Refuse(from, RejectReason.Overloaded, "the engine's telemetry intake is full");
             }
 
             metrics.Accepted(DeviceChannel.Telemetry);

@@ -23,6 +23,7 @@ public readonly record struct MessageOutcome(RejectReason? Reason, string? Detai
 /// </summary>
 public sealed partial class DeviceMessageHandler(
     IOptions<GatewayOptions> options,
+    TelemetryIntake intake,
     GatewayMetrics metrics,
     TimeProvider clock,
     ILogger<DeviceMessageHandler> logger)
@@ -39,7 +40,7 @@ public sealed partial class DeviceMessageHandler(
         {
             outcome = topic.Channel switch
             {
-                DeviceChannel.Telemetry => await TelemetryAsync(twin, payload),
+                DeviceChannel.Telemetry => await TelemetryAsync(topic.DeviceId, twin, payload),
                 DeviceChannel.Status => await StatusAsync(twin, payload),
                 DeviceChannel.Alarm or DeviceChannel.Detections => await DeviceEventAsync(twin, payload),
                 DeviceChannel.CommandAck => await AckAsync(twin, payload),
@@ -63,7 +64,8 @@ public sealed partial class DeviceMessageHandler(
     public void Refused(RejectReason reason, string source, string detail) =>
         Count(MessageOutcome.Reject(reason, detail), source);
 
-    private async ValueTask<MessageOutcome> TelemetryAsync(IDeviceTwinGrain twin, ReadOnlySequence<byte> payload)
+    /// <summary>A reading is acknowledged once the intake holds it; the intake applies it to the twin.</summary>
+    private async ValueTask<MessageOutcome> TelemetryAsync(string deviceId, IDeviceTwinGrain twin, ReadOnlySequence<byte> payload)
     {
         var report = _telemetry.Parse(payload);
         if (!report.IsOk)
@@ -71,12 +73,9 @@ public sealed partial class DeviceMessageHandler(
             return MessageOutcome.Reject(report.Reason!.Value, report.Detail);
         }
 
-        if (!await twin.ReportTelemetry(report.Value!))
-        {
-            metrics.Duplicate();
-        }
-
-        return MessageOutcome.Accepted;
+        return await intake.OfferAsync(deviceId, twin, report.Value!)
+            ? MessageOutcome.Accepted
+            : MessageOutcome.Reject(RejectReason.Overloaded, "the engine's telemetry intake is full");
     }
 
     private async ValueTask<MessageOutcome> StatusAsync(IDeviceTwinGrain twin, ReadOnlySequence<byte> payload)

@@ -25,6 +25,7 @@ public sealed partial class MqttBroker(
     IGrainFactory grains,
     DeviceMessageHandler handler,
     AggregatorHandler aggregators,
+    TelemetryIntake intake,
     GatewayMetrics metrics,
     TimeProvider clock,
     ILogger<MqttBroker> logger) : IHostedService, IDeviceCommandSender, IDeviceGatewayControl, IDisposable
@@ -102,7 +103,9 @@ public sealed partial class MqttBroker(
         metrics.AcceptedTotals,
         metrics.RejectedTotals,
         metrics.ThrottledDevices,
-        metrics.DuplicateTotal);
+        metrics.DuplicateTotal,
+        intake.Queued,
+        metrics.UndeliveredTotal);
 
     public async Task DisconnectAsync(string deviceId)
     {
@@ -258,6 +261,7 @@ public sealed partial class MqttBroker(
             null => MqttPubAckReasonCode.Success,
             RejectReason.UnknownTopic => MqttPubAckReasonCode.TopicNameInvalid,
             RejectReason.ProcessingFailed => MqttPubAckReasonCode.ImplementationSpecificError,
+            RejectReason.Overloaded => MqttPubAckReasonCode.QuotaExceeded,
             _ => MqttPubAckReasonCode.PayloadFormatInvalid,
         };
     }

@@ -21,6 +21,9 @@ public enum RejectReason
     NotAuthenticated,
     ProcessingFailed,
     RateLimited,
+
+    /// <summary>The telemetry intake stayed full: the engine takes readings in more slowly than they arrive.</summary>
+    Overloaded,
 }
 
 /// <summary>The camelCase names under which reasons appear in metrics and the API.</summary>
@@ -45,6 +48,7 @@ public static class RejectReasonNames
         RejectReason.UnknownDevice => "unknownDevice",
         RejectReason.NotAuthenticated => "notAuthenticated",
         RejectReason.ProcessingFailed => "processingFailed",
+        RejectReason.Overloaded => "overloaded",
         RejectReason.RateLimited => "rateLimited",
         _ => reason.ToString(),
     };

@@ -18,6 +18,19 @@ public interface IDeviceTwinGrain : IGrainWithStringKey
     /// </summary>
     ValueTask<bool> ReportTelemetry(TelemetryReport report);
 
+    /// <summary>
+    /// Applies a device's readings in the order given, as <see cref="ReportTelemetry"/> does one: the
+    /// gateway's telemetry intake delivers each device's queued readings in one call.
+    /// </summary>
+    ValueTask<TelemetryApplied> ApplyTelemetry(TelemetryReport[] reports);
+
+    /// <summary>
+    /// The silence watch found the device due: raises the offline alarm when it has been silent too
+    /// long, else watches it again. One-way: the watch never waits on a twin.
+    /// </summary>
+    [Orleans.Concurrency.OneWay]
+    Task CheckSilence();
+
     /// <summary>Records the device's own online/offline statement (status topic or last will).</summary>
     ValueTask ReportStatus(bool online, DateTimeOffset at);
 

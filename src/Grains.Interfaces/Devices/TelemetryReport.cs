@@ -13,3 +13,9 @@ public sealed record TelemetryReport(
 /// <summary>The latest value of one metric and when it was measured.</summary>
 [GenerateSerializer, Immutable]
 public sealed record MetricReading([property: Id(0)] double Value, [property: Id(1)] DateTimeOffset Timestamp);
+
+/// <summary>What became of a batch of readings at the twin.</summary>
+/// <param name="Duplicates">Redeliveries of (deviceId, seq) already applied, dropped.</param>
+/// <param name="Refused">Readings refused because they would give the twin more metrics than it keeps.</param>
+[GenerateSerializer, Immutable]
+public readonly record struct TelemetryApplied([property: Id(0)] int Duplicates, [property: Id(1)] int Refused);

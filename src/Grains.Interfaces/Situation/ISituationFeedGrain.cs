@@ -6,16 +6,16 @@ namespace CityOps.Grains.Interfaces.Situation;
 
 /// <summary>
 /// The live situation of one district (keyed by its 6-digit code), fanned out to the hosts that
-/// run the situation hub. Twins, cells and cases tell it what changed without waiting (one-way
-/// calls); it coalesces the changes by id and sends them to every registered host a few times a
+/// run the situation hub. Twins (through each silo's situation outbox, in batches), cells and cases
+/// tell it what changed without waiting (one-way calls); it coalesces the changes by id and sends them to every registered host a few times a
 /// second. Hosts register an <see cref="ISituationObserver"/> and renew it periodically, because
 /// observers are not durable: one that stops renewing expires.
 /// </summary>
 public interface ISituationFeedGrain : IGrainWithStringKey
 {
-    /// <summary>A device's state changed; <paramref name="raised"/> are the alarms it raised with this change.</summary>
+    /// <summary>Devices' states changed; <paramref name="raised"/> are the alarms they raised with these changes.</summary>
     [OneWay]
-    Task DeviceChanged(DeviceSituation device, IReadOnlyList<RaisedAlarm> raised);
+    Task DevicesChanged(DeviceSituation[] devices, RaisedAlarm[] raised);
 
     /// <summary>A unit grid cell's counts or health changed.</summary>
     [OneWay]

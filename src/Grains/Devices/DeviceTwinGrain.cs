@@ -27,7 +27,8 @@ public abstract class DeviceTwinGrain(
     /// <summary>The alarm kind of a device that fell silent.</summary>
     public const string OfflineAlarm = "device_offline";
 
-    private const string SilenceReminder = "silence";
+    /// <summary>The reminder by which earlier versions watched each online device's silence; removed when it fires.</summary>
+    private const string LegacySilenceReminder = "silence";
     private const int CommandsKept = 50;
 
     /// <summary>An alarm intake has not confirmed is sent again after this, doubling each time up to <see cref="OutboxRetryMax"/>.</summary>
@@ -44,7 +45,6 @@ public abstract class DeviceTwinGrain(
     private readonly TimeProvider _clock = services.Clock;
     private readonly DeviceTwinOptions _options = services.Options;
     private DeferredWrite? _deferred;
-    private IGrainTimer? _silenceTimer;
     private IGrainTimer? _commandTimer;
     private IGrainTimer? _outboxTimer;
     private int _outboxSends;
@@ -61,16 +61,12 @@ public abstract class DeviceTwinGrain(
 
     private string DeviceId => this.GetPrimaryKeyString();
 
-    private TimeSpan SilenceThreshold => TimeSpan.FromSeconds(Math.Max(1, Twin.Profile?.ExpectedIntervalSeconds ?? 60) * _options.SilenceIntervals);
+    private TimeSpan SilenceThreshold => TimeSpan.FromSeconds(Math.Max(1, Twin.Profile?.ExpectedIntervalSeconds ?? DeviceTwinOptions.DefaultExpectedInterval.TotalSeconds) * _options.SilenceIntervals);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _announced = Twin.Alarms.ToDictionary(a => a.Key, a => a.Value.RaisedAt);
         await CheckSilenceAsync();
-        if (Twin.Online)
-        {
-            StartSilenceTimer();
-        }
 
         if (Twin.Commands.Any(c => c.State is CommandState.Sent or CommandState.Retried))
         {
@@ -133,34 +129,46 @@ public abstract class DeviceTwinGrain(
     public async ValueTask<bool> ReportTelemetry(TelemetryReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var profile = RequireProfile();
-        if (report.Seq is { } seq && !RememberSeq(seq))
-        {
-            return false;
-        }
-
-        var now = _clock.GetUtcNow();
-        var alarmsChanged = false;
-        if (report.Values.Keys.Count(m => !Twin.Values.ContainsKey(m)) + Twin.Values.Count > MaxMetrics)
+        var applied = await ApplyTelemetry([report]);
+        if (applied.Refused > 0)
         {
             throw new InvalidOperationException($"Device '{DeviceId}' would have more than {MaxMetrics} metrics.");
         }
 
-        foreach (var (metric, value) in report.Values)
+        return applied.Duplicates == 0;
+    }
+
+    public async ValueTask<TelemetryApplied> ApplyTelemetry(TelemetryReport[] reports)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        var profile = RequireProfile();
+        var now = _clock.GetUtcNow();
+        var (duplicates, refused, alarmsChanged) = (0, 0, false);
+        foreach (var report in reports)
         {
-            // Out-of-order messages must not overwrite a newer reading of the same metric.
-            if (!Twin.Values.TryGetValue(metric, out var existing) || existing.Timestamp <= report.Timestamp)
+            if (report.Seq is { } seq && !RememberSeq(seq))
             {
-                Twin.Values[metric] = new MetricReading(value, report.Timestamp);
-                alarmsChanged |= EvaluateRules(profile, metric, value, report.Timestamp);
+                duplicates++;
+                continue;
             }
 
-            new MetricHistory(history.State.Metrics).Add(metric, value, report.Timestamp, now);
-            _historyDirty = true;
+            if (report.Values.Keys.Count(m => !Twin.Values.ContainsKey(m)) + Twin.Values.Count > MaxMetrics)
+            {
+                refused++;
+                continue;
+            }
+
+            alarmsChanged |= Apply(profile, report, now);
+            services.Metrics.ReadingApplied(report.Timestamp, now);
         }
 
-        Twin.LastSeen = now;
-        var cameOnline = await MarkOnlineAsync();
+        if (duplicates + refused == reports.Length)
+        {
+            return new TelemetryApplied(duplicates, refused);
+        }
+
+        Heard(now);
+        var cameOnline = MarkOnline();
         if (cameOnline || alarmsChanged)
         {
             await StoreChangeAsync();
@@ -170,15 +178,36 @@ public abstract class DeviceTwinGrain(
             ScheduleFlush();
         }
 
-        await PublishSituationAsync();
-        return true;
+        PublishSituation();
+        return new TelemetryApplied(duplicates, refused);
+    }
+
+    /// <summary>Applies one reading's values and the thresholds on them; true when an alarm was raised or cleared.</summary>
+    private bool Apply(DeviceProfile profile, TelemetryReport report, DateTimeOffset now)
+    {
+        var alarmsChanged = false;
+        var metricHistory = new MetricHistory(history.State.Metrics);
+        foreach (var (metric, value) in report.Values)
+        {
+            // Out-of-order messages must not overwrite a newer reading of the same metric.
+            if (!Twin.Values.TryGetValue(metric, out var existing) || existing.Timestamp <= report.Timestamp)
+            {
+                Twin.Values[metric] = new MetricReading(value, report.Timestamp);
+                alarmsChanged |= EvaluateRules(profile, metric, value, report.Timestamp);
+            }
+
+            metricHistory.Add(metric, value, report.Timestamp, now);
+            _historyDirty = true;
+        }
+
+        return alarmsChanged;
     }
 
     public async ValueTask ReportStatus(bool online, DateTimeOffset at)
     {
         RequireProfile();
-        Twin.LastSeen = _clock.GetUtcNow();
-        var changed = online ? await MarkOnlineAsync() : await MarkOfflineAsync(raiseAlarm: false);
+        Heard(_clock.GetUtcNow());
+        var changed = online ? MarkOnline() : MarkOffline(raiseAlarm: false);
         if (changed)
         {
             await WriteNowAsync();
@@ -188,15 +217,15 @@ public abstract class DeviceTwinGrain(
             ScheduleFlush();
         }
 
-        await PublishSituationAsync();
+        PublishSituation();
     }
 
     public async ValueTask ReportDeviceEvent(DeviceEventReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         RequireProfile();
-        Twin.LastSeen = _clock.GetUtcNow();
-        var cameOnline = await MarkOnlineAsync();
+        Heard(_clock.GetUtcNow());
+        var cameOnline = MarkOnline();
         if (report.Snapshot is not null)
         {
             Twin.LatestSnapshot = report.Snapshot;
@@ -225,7 +254,7 @@ public abstract class DeviceTwinGrain(
             ScheduleFlush();
         }
 
-        await PublishSituationAsync();
+        PublishSituation();
     }
 
     public async Task<bool> ClearAlarm(string kind)
@@ -239,7 +268,7 @@ public abstract class DeviceTwinGrain(
         Twin.Alarms.Remove(kind);
 
         await WriteNowAsync();
-        await PublishSituationAsync();
+        PublishSituation();
         return true;
     }
 
@@ -308,10 +337,18 @@ public abstract class DeviceTwinGrain(
             Twin.LatestSnapshot));
     }
 
+    public Task CheckSilence() => CheckSilenceAsync();
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == SilenceReminder)
+        // Earlier versions kept a reminder per online device; the silence watch does its work now.
+        if (reminderName == LegacySilenceReminder)
         {
+            if (await this.GetReminder(LegacySilenceReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
             await CheckSilenceAsync();
         }
     }
@@ -516,15 +553,15 @@ public abstract class DeviceTwinGrain(
     }
 
     /// <summary>
-    /// Tells the district's situation feed the twin's state and the alarms raised since it last
-    /// told it. The call is one-way and carries only what a map marker shows, so a reading costs
-    /// one message and never waits on the dashboards.
+    /// Tells the situation feeds, through this silo's outbox, the twin's state and the alarms raised
+    /// since it last told them: only what a map marker shows, handed over in memory, so a reading
+    /// costs no message and never waits on the dashboards.
     /// </summary>
-    private Task PublishSituationAsync()
+    private void PublishSituation()
     {
         if (Twin.Profile is not { } profile)
         {
-            return Task.CompletedTask;
+            return;
         }
 
         List<RaisedAlarm>? raised = null;
@@ -554,11 +591,18 @@ public abstract class DeviceTwinGrain(
             Twin.Values.ToDictionary(v => v.Key, v => v.Value.Value),
             [.. Twin.Alarms.Values.OrderBy(a => a.RaisedAt)],
             alarmsChanged);
-        return GrainFactory.GetGrain<ISituationFeedGrain>(GridCodes.DistrictOf(profile.CellCode)).DeviceChanged(device, raised ?? []);
+        services.Situation.DeviceChanged(device, raised);
+    }
+
+    /// <summary>The device was heard from: it is due again one silence threshold from now.</summary>
+    private void Heard(DateTimeOffset now)
+    {
+        Twin.LastSeen = now;
+        services.Silence.Expect(DeviceId, Twin.Profile!.Kind, now + SilenceThreshold);
     }
 
     /// <summary>Returns true when the device was offline until now.</summary>
-    private async Task<bool> MarkOnlineAsync()
+    private bool MarkOnline()
     {
         var wasSilent = Twin.Alarms.Remove(OfflineAlarm);
         if (Twin.Online)
@@ -567,53 +611,45 @@ public abstract class DeviceTwinGrain(
         }
 
         Twin.Online = true;
-        StartSilenceTimer();
-
-        // The timer is precise while the twin is active; the reminder wakes it after a restart.
-        await this.RegisterOrUpdateReminder(SilenceReminder, SilenceThreshold, Max(SilenceThreshold, TimeSpan.FromMinutes(1)));
         return true;
     }
 
     /// <summary>Returns true when the device was online until now.</summary>
-    private async Task<bool> MarkOfflineAsync(bool raiseAlarm)
+    private bool MarkOffline(bool raiseAlarm)
     {
         if (raiseAlarm)
         {
             Twin.Alarms[OfflineAlarm] = new DeviceAlarm(OfflineAlarm, AlarmSeverity.Minor, _clock.GetUtcNow(), null, null);
         }
 
+        services.Silence.Forget(DeviceId);
         if (!Twin.Online)
         {
             return raiseAlarm;
         }
 
         Twin.Online = false;
-        _silenceTimer?.Dispose();
-        _silenceTimer = null;
-        if (await this.GetReminder(SilenceReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-
         return true;
     }
 
-    private void StartSilenceTimer()
-    {
-        var period = Max(SilenceThreshold / 3, TimeSpan.FromSeconds(1));
-        _silenceTimer ??= this.RegisterGrainTimer(
-            _ => CheckSilenceAsync(),
-            new GrainTimerCreationOptions(period, period) { KeepAlive = true });
-    }
-
+    /// <summary>Raises the offline alarm when an online device has been silent too long; otherwise keeps it watched.</summary>
     private async Task CheckSilenceAsync()
     {
-        if (Twin.Online && Twin.LastSeen is { } lastSeen && _clock.GetUtcNow() - lastSeen > SilenceThreshold)
+        if (!Twin.Online || Twin.Profile is not { } profile)
         {
-            await MarkOfflineAsync(raiseAlarm: true);
-            await WriteNowAsync();
-            await PublishSituationAsync();
+            return;
         }
+
+        var lastSeen = Twin.LastSeen ?? DateTimeOffset.MinValue;
+        if (_clock.GetUtcNow() - lastSeen <= SilenceThreshold)
+        {
+            services.Silence.Expect(DeviceId, profile.Kind, lastSeen + SilenceThreshold);
+            return;
+        }
+
+        MarkOffline(raiseAlarm: true);
+        await WriteNowAsync();
+        PublishSituation();
     }
 
     private void StartCommandTimer()

@@ -12,6 +12,9 @@ public sealed class DeviceTwinOptions
     /// </summary>
     public TimeSpan FlushDelay { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The reporting interval assumed for a device whose profile names none.</summary>
+    public static readonly TimeSpan DefaultExpectedInterval = TimeSpan.FromSeconds(60);
+
     /// <summary>A device silent for this many expected intervals is offline (an offline alarm).</summary>
     public double SilenceIntervals { get; set; } = 3;
 
@@ -32,8 +35,19 @@ public sealed class DeviceTwinServices(
     Microsoft.Extensions.Options.IOptions<DeviceTwinOptions> options,
     Interfaces.City.CityCatalogue catalogue,
     Microsoft.Extensions.Logging.ILogger<DeviceTwinGrain> logger,
+    SilenceWatch silence,
+    Situation.SituationOutbox situation,
+    DeviceMetrics metrics,
     IServiceProvider services)
 {
+    /// <summary>This silo's watch over online devices' silence.</summary>
+    public SilenceWatch Silence => silence;
+
+    /// <summary>This silo's outbox of device changes for the districts' situation feeds.</summary>
+    public Situation.SituationOutbox Situation => situation;
+
+    public DeviceMetrics Metrics => metrics;
+
     public Microsoft.Extensions.Logging.ILogger Logger => logger;
 
     /// <summary>Ties alarm kinds to event categories, so an alarm that is a case reaches intake.</summary>

@@ -1,4 +1,5 @@
 using CityOps.Grains.Interfaces.City;
+using CityOps.Grains.Interfaces.Devices;
 using Microsoft.Extensions.Configuration;
 
 namespace CityOps.Grains.Rules;
@@ -7,11 +8,12 @@ namespace CityOps.Grains.Rules;
 /// The thresholds of every device kind (configuration section <c>Rules</c>, keyed by the kind's
 /// camelCase name). Smart poles carry an environment module, so they may have air-quality rules too.
 /// </summary>
-public sealed class RuleSet
+public sealed class RuleSet : IAlarmThresholds
 {
     public const string Section = "Rules";
 
     private ThresholdRule[][]? _byKind;
+    private Dictionary<string, ThresholdRule[]>? _byMetric;
 
     public Dictionary<string, List<ThresholdRule>> Kinds { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -32,6 +34,24 @@ public sealed class RuleSet
     {
         _byKind ??= [.. Enum.GetValues<DeviceKind>().Select(k => Kinds.TryGetValue(KindName(k), out var rules) ? rules.ToArray() : [])];
         return _byKind[(int)kind];
+    }
+
+    /// <summary>Whether any kind's rule on one of the reading's metrics sees its value beyond the raise level.</summary>
+    public bool MayRaise(TelemetryReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        _byMetric ??= Kinds.Values.SelectMany(rules => rules)
+            .GroupBy(rule => rule.Metric, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        foreach (var (metric, value) in report.Values)
+        {
+            if (_byMetric.TryGetValue(metric, out var rules) && rules.Any(rule => rule.IsBeyond(value)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Every problem in the configuration, each naming the kind and rule it is in.</summary>

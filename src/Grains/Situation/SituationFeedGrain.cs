@@ -32,19 +32,20 @@ public sealed class SituationFeedGrain(ILogger<SituationFeedGrain> logger) : Gra
 
     private bool Listened => _observers.Count > 0;
 
-    public Task DeviceChanged(DeviceSituation device, IReadOnlyList<RaisedAlarm> raised)
+    public Task DevicesChanged(DeviceSituation[] devices, RaisedAlarm[] raised)
     {
-        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(devices);
         ArgumentNullException.ThrowIfNull(raised);
         if (!Listened)
         {
             return Task.CompletedTask;
         }
 
-        // A raise or clear coalesced with a later reading must still reach views that show only alarmed devices.
-        _devices[device.Id] = _devices.TryGetValue(device.Id, out var earlier) && earlier.AlarmsChanged && !device.AlarmsChanged
-            ? device with { AlarmsChanged = true }
-            : device;
+        foreach (var device in devices)
+        {
+            _devices[device.Id] = SituationCoalescing.Latest(_devices.GetValueOrDefault(device.Id), device);
+        }
+
         foreach (var alarm in raised)
         {
             _raised.Enqueue(alarm);

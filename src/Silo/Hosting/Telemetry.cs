@@ -18,7 +18,7 @@ public static class Telemetry
         var otlp = builder.Configuration["Telemetry:OtlpEndpoint"];
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
-            metrics.AddMeter(GatewayMetrics.MeterName, SituationSessions.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting");
+            metrics.AddMeter(GatewayMetrics.MeterName, CityOps.Grains.Devices.DeviceMetrics.MeterName, SituationSessions.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting");
             if (prometheus)
             {
                 metrics.AddPrometheusExporter();

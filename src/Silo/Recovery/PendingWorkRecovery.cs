@@ -6,6 +6,7 @@ using CityOps.Grains.Interfaces.Devices;
 using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Grid;
 using CityOps.Silo.Storage;
+using Microsoft.Extensions.Options;
 
 namespace CityOps.Silo.Recovery;
 
@@ -15,11 +16,17 @@ namespace CityOps.Silo.Recovery;
 /// holding alarm reports for intake send them; cases whose follow-ups were not all applied apply them; and
 /// every stored case the index does not list at its stored version is told to the index again, so
 /// the index always lists every open case; grid nodes whose counts were not reported before a stop
-/// report them. Each step is idempotent, so running it after a clean stop
+/// report them; devices last counted online are watched for silence. Each step is idempotent, so running it after a clean stop
 /// finds nothing to do. See docs/reliability.md.
 /// </summary>
 public sealed partial class PendingWorkRecovery(
-    GridRegistry grid, IGrainFactory grains, StoredStates stored, ILogger<PendingWorkRecovery> logger) : IHostedService
+    GridRegistry grid,
+    IGrainFactory grains,
+    StoredStates stored,
+    SilenceWatch silence,
+    IOptions<DeviceTwinOptions> devices,
+    TimeProvider clock,
+    ILogger<PendingWorkRecovery> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -28,8 +35,8 @@ public sealed partial class PendingWorkRecovery(
         var opened = await OpenAdmittedAsync(districts);
         var alarms = await DeliverOutboxesAsync(cancellationToken);
         var (checkedCases, repaired) = await RepairIndexAsync(districts, cancellationToken);
-        var gridNodes = await ReportGridNodesAsync(cancellationToken);
-        LogRecovered(opened, alarms, repaired, checkedCases, gridNodes, watch.Elapsed.TotalSeconds);
+        var (gridNodes, watched) = await ReportGridNodesAsync(cancellationToken);
+        LogRecovered(opened, alarms, repaired, checkedCases, gridNodes, watched, watch.Elapsed.TotalSeconds);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -101,12 +108,27 @@ public sealed partial class PendingWorkRecovery(
         return (checkedCases, repaired);
     }
 
-    /// <summary>Wakes each grid cell and region whose counts changed but were not reported to its parent before the stop.</summary>
-    private async Task<int> ReportGridNodesAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Wakes each grid cell and region whose counts changed but were not reported to its parent before
+    /// the stop, and watches the silence of every device a cell last counted online: such a device is
+    /// given one silence threshold of the default interval from now to be heard from (its twin, once
+    /// asked, judges by its own interval).
+    /// </summary>
+    private async Task<(int GridNodes, int Watched)> ReportGridNodesAsync(CancellationToken cancellationToken)
     {
-        var count = 0;
+        var (count, watched) = (0, 0);
+        var due = clock.GetUtcNow() + (DeviceTwinOptions.DefaultExpectedInterval * devices.Value.SilenceIntervals);
         await foreach (var (_, cell) in stored.ReadAllAsync<GridCellState>("gridCell", cancellationToken))
         {
+            foreach (var device in cell.Devices.Values)
+            {
+                if (device.Online)
+                {
+                    silence.Expect(device.DeviceId, device.Kind, due);
+                    watched++;
+                }
+            }
+
             if (cell is { PendingReport: true, Code: { } code })
             {
                 await Try(async () => await grains.GetGrain<IGridCellGrain>(code).GetSituation(), "grid cell " + code);
@@ -123,7 +145,7 @@ public sealed partial class PendingWorkRecovery(
             }
         }
 
-        return count;
+        return (count, watched);
     }
 
     private async Task Try(Func<Task> step, string what)
@@ -142,6 +164,6 @@ public sealed partial class PendingWorkRecovery(
     [LoggerMessage(LogLevel.Error, "Recovery at start: {What} could not be finished")]
     private partial void LogFailed(Exception exception, string what);
 
-    [LoggerMessage(LogLevel.Information, "Recovery at start: {Opened} admitted reports opened, {Alarms} twins with stored alarms woken, {Repaired} of {Checked} cases told to the index again, {GridNodes} grid nodes' counts reported ({Seconds:F1} s)")]
-    private partial void LogRecovered(int opened, int alarms, int repaired, int @checked, int gridNodes, double seconds);
+    [LoggerMessage(LogLevel.Information, "Recovery at start: {Opened} admitted reports opened, {Alarms} twins with stored alarms woken, {Repaired} of {Checked} cases told to the index again, {GridNodes} grid nodes' counts reported, {Watched} online devices' silence watched ({Seconds:F1} s)")]
+    private partial void LogRecovered(int opened, int alarms, int repaired, int @checked, int gridNodes, int watched, double seconds);
 }
