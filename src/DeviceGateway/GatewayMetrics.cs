@@ -13,6 +13,7 @@ public sealed class GatewayMetrics
 {
     public const string MeterName = "CityOps.DeviceGateway";
 
+    private readonly Meter _meter;
     private readonly Counter<long> _accepted;
     private readonly Counter<long> _rejected;
     private readonly ConcurrentDictionary<string, long> _acceptedTotals = new();
@@ -24,7 +25,7 @@ public sealed class GatewayMetrics
     public GatewayMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        var meter = meterFactory.Create(MeterName);
+        var meter = _meter = meterFactory.Create(MeterName);
         _accepted = meter.CreateCounter<long>("cityops.gateway.messages.accepted", "{message}", "Device messages accepted, by channel");
         _rejected = meter.CreateCounter<long>("cityops.gateway.messages.rejected", "{message}", "Device messages and connections refused, by reason");
         _duplicates = meter.CreateCounter<long>("cityops.gateway.messages.duplicate", "{message}", "QoS 1 redeliveries recognised by their seq and not applied again");
@@ -43,6 +44,10 @@ public sealed class GatewayMetrics
         _rejected.Add(1, new KeyValuePair<string, object?>("reason", name));
         _rejectedTotals.AddOrUpdate(name, 1, (_, n) => n + 1);
     }
+
+    /// <summary>Reports the broker's open connections (authenticated or not) as the gauge <c>cityops.gateway.connections.open</c>.</summary>
+    public void ObserveOpenConnections(Func<int> open) =>
+        _meter.CreateObservableGauge("cityops.gateway.connections.open", open, "{connection}", "MQTT connections open on the embedded broker, before and after CONNECT");
 
     public void Duplicate()
     {

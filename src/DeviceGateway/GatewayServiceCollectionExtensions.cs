@@ -25,6 +25,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<DeviceMessageHandler>();
         services.AddSingleton<DeviceDirectory>();
+        services.AddSingleton<FloodRegistry>();
+        services.AddSingleton<DeviceAdmission>();
         services.AddSingleton<AggregatorHandler>();
         services.AddSingleton<MqttBroker>();
         services.AddSingleton<IDeviceGatewayControl>(sp => sp.GetRequiredService<MqttBroker>());
