@@ -13,6 +13,7 @@ public sealed class GatewayMetrics
 {
     public const string MeterName = "CityOps.DeviceGateway";
 
+    private readonly Meter _meter;
     private readonly Counter<long> _accepted;
     private readonly Counter<long> _rejected;
     private readonly ConcurrentDictionary<string, long> _acceptedTotals = new();
@@ -20,7 +21,6 @@ public sealed class GatewayMetrics
     private readonly ConcurrentDictionary<string, long> _throttled = new();
     private readonly Counter<long> _duplicates;
     private readonly Counter<long> _undelivered;
-    private readonly Meter _meter;
     private long _duplicateTotal;
     private long _undeliveredTotal;
 
@@ -60,6 +60,10 @@ public sealed class GatewayMetrics
         _rejected.Add(1, new KeyValuePair<string, object?>("reason", name));
         _rejectedTotals.AddOrUpdate(name, 1, (_, n) => n + 1);
     }
+
+    /// <summary>Reports the broker's open connections (authenticated or not) as the gauge <c>cityops.gateway.connections.open</c>.</summary>
+    public void ObserveOpenConnections(Func<int> open) =>
+        _meter.CreateObservableGauge("cityops.gateway.connections.open", open, "{connection}", "MQTT connections open on the embedded broker, before and after CONNECT");
 
     public void Duplicate(int count = 1)
     {

@@ -27,4 +27,66 @@ public sealed class GatewayOptions
 
     /// <summary>Calls to twins the intake has under way at most.</summary>
     public int IntakeConcurrentCalls { get; set; } = 1024;
+    /// <summary>The largest first packet (CONNECT) a connection may send; a larger one cuts the connection off before it is read.</summary>
+    public int MaxConnectPacketBytes { get; set; } = 4 * 1024;
+
+    /// <summary>
+    /// The largest packet after CONNECT; a larger one cuts the connection off before it is read. The default fits an
+    /// aggregator's largest batch (256 KiB) with its topic and properties.
+    /// </summary>
+    public int MaxPacketBytes { get; set; } = Payloads.TelemetryParser.MaxBatchBytes + (8 * 1024);
+
+    /// <summary>A connection that has not sent its whole CONNECT (and finished the TLS handshake) within this time is closed.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Open connections at most, authenticated or not; beyond it a connection is refused (MQTT 5: <c>Server busy</c>).</summary>
+    public int MaxConnections { get; set; } = 50_000;
+
+    /// <summary>Open connections at most from one remote address; beyond it a connection is refused (MQTT 5: <c>Quota exceeded</c>).</summary>
+    public int MaxConnectionsPerAddress { get; set; } = 500;
+
+    /// <summary>
+    /// Comma-separated remote addresses the per-address cap does not apply to (the total cap still does): by default the
+    /// loopback addresses, where the engine's own simulator or a local TLS proxy speaks for many devices.
+    /// </summary>
+    public string AddressLimitExempt { get; set; } = "127.0.0.1,::1";
+
+    /// <summary>The shortest keep-alive a client may use, in seconds; a shorter one is raised to it.</summary>
+    public int MinKeepAliveSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// The longest keep-alive, in seconds; a longer one, or 0 (none), is lowered to it: MQTT 5 clients are told so
+    /// (Server Keep Alive), and an MQTT 3.1.1 connection silent for 1.5 times this long is closed.
+    /// </summary>
+    public int MaxKeepAliveSeconds { get; set; } = 900;
+
+    /// <summary>
+    /// How long a device's account (revoked or not) is trusted before it is read again, on every path: a revoked device's
+    /// messages are refused within this time on every process, at once on the process that revoked it.
+    /// </summary>
+    public TimeSpan RevocationCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>MQTT over TLS (<c>Mqtt:Tls</c>).</summary>
+    public MqttTlsOptions Tls { get; set; } = new();
+}
+
+/// <summary>The <c>Mqtt:Tls</c> section: a TLS listener, on when a certificate is given.</summary>
+public sealed class MqttTlsOptions
+{
+    /// <summary>The TLS port (8883 by default).</summary>
+    public int Port { get; set; } = 8883;
+
+    /// <summary>A PKCS#12 file (.pfx/.p12) with the private key, or a PEM certificate with <see cref="KeyPath"/>; TLS is off while empty.</summary>
+    public string CertificatePath { get; set; } = "";
+
+    /// <summary>The PKCS#12 file's password (or the PEM key's, when encrypted).</summary>
+    public string CertificatePassword { get; set; } = "";
+
+    /// <summary>The PEM private key, when <see cref="CertificatePath"/> is a PEM certificate.</summary>
+    public string KeyPath { get; set; } = "";
+
+    /// <summary>When true (and a certificate is given), the plain port is not opened: devices must use TLS.</summary>
+    public bool RequireTls { get; set; }
+
+    public bool Enabled => CertificatePath.Length > 0;
 }

@@ -29,6 +29,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<TelemetryIntake>());
         services.AddSingleton<DeviceMessageHandler>();
         services.AddSingleton<DeviceDirectory>();
+        services.AddSingleton<FloodRegistry>();
+        services.AddSingleton<DeviceAdmission>();
         services.AddSingleton<AggregatorHandler>();
         services.AddSingleton<MqttBroker>();
         services.AddSingleton<IDeviceGatewayControl>(sp => sp.GetRequiredService<MqttBroker>());

@@ -35,14 +35,16 @@ public sealed record AggregatorSession(string GatewayId)
 /// <summary>
 /// Handles aggregators (NB-IoT/LoRa platforms) whichever way they arrive, the embedded broker or the
 /// bridge from an external one: authenticates them against their accounts, and applies each entry of
-/// their batches to its device's twin, provided the device stands in one of the aggregator's regions.
-/// One bad entry costs only itself; each refusal is counted with its reason. Nothing here throws at the caller.
+/// their batches to its device's twin, provided the device stands in one of the aggregator's regions and
+/// passes <see cref="DeviceAdmission"/> (not revoked, within its own flood budget, the same budget as its own
+/// connections). One bad entry costs only itself; each refusal is counted with its reason. Nothing here throws at the caller.
 /// </summary>
 public sealed partial class AggregatorHandler(
     IGrainFactory grains,
     DeviceDirectory devices,
     DeviceMessageHandler handler,
     TelemetryIntake intake,
+    DeviceAdmission admission,
     GatewayMetrics metrics,
     TimeProvider clock,
     ILogger<AggregatorHandler> logger)
@@ -119,17 +121,22 @@ public sealed partial class AggregatorHandler(
         try
         {
             var deviceId = entry.DeviceId!;
-            if (await devices.FindTwinAsync(deviceId) is not { } twin)
+            if (await devices.FindAsync(deviceId) is not { } device)
             {
                 return Refuse(from, RejectReason.UnknownDevice, "no such device");
             }
 
-            if (await devices.FindCellAsync(deviceId) is not { } cell || !regions.Any(r => cell.StartsWith(r, StringComparison.Ordinal)))
+            if (device.CellCode is not { } cell || !regions.Any(r => cell.StartsWith(r, StringComparison.Ordinal)))
             {
                 return Refuse(from, RejectReason.ForeignTopic, "the device is outside the aggregator's regions");
             }
 
-            if (!await intake.OfferAsync(deviceId, twin, entry.Report.Value!))
+            if (admission.Admit(deviceId, device.Kind, device.Revoked, device.ExpectedIntervalSeconds, DeviceChannel.Telemetry, default) is { } refused)
+            {
+                return MessageOutcome.Reject(refused, from);
+            }
+
+            if (!await intake.OfferAsync(deviceId, device.Twin, entry.Report.Value!))
             {
                 return Refuse(from, RejectReason.Overloaded, "the engine's telemetry intake is full");
             }

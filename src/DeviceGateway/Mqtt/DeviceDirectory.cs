@@ -1,57 +1,112 @@
 using System.Collections.Concurrent;
+using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Devices;
+using Microsoft.Extensions.Options;
 
 namespace CityOps.DeviceGateway.Mqtt;
 
+/// <summary>What the gateway needs to know of a device to admit its messages.</summary>
+/// <param name="CellCode">Null for a device whose twin holds no profile yet.</param>
+public sealed record DeviceFacts(IDeviceTwinGrain Twin, DeviceKind Kind, bool Revoked, string? CellCode, int ExpectedIntervalSeconds);
+
 /// <summary>
-/// Finds a device's twin and grid cell for the paths on which the gateway does not authenticate the
-/// device itself: the bridge from an external broker and aggregators' batches. A device's kind and cell
-/// change only when it is provisioned again, so both are cached; the cache is bounded, and an unknown
-/// id is remembered only briefly, so that a device provisioned a moment later is accepted.
+/// Finds a device's twin, kind, grid cell and expected interval for the paths on which the gateway does not
+/// authenticate the device itself (the bridge from an external broker and aggregators' batches), and whether its
+/// account is revoked, for every path. A device's kind and cell change only when it is provisioned again, so they are
+/// cached; whether it is revoked is read again after <see cref="GatewayOptions.RevocationCheckInterval"/> (at once on
+/// this process, through <see cref="MarkRevoked"/>). The cache is bounded, and an unknown id is remembered only
+/// briefly, so that a device provisioned a moment later is accepted.
 /// </summary>
-public sealed class DeviceDirectory(IGrainFactory grains, TimeProvider clock)
+public sealed class DeviceDirectory(IGrainFactory grains, IOptions<GatewayOptions> options, TimeProvider clock)
 {
-    /// <summary>About 100 bytes an entry: a city of a million devices fits in a few hundred megabytes at most.</summary>
+    /// <summary>About 150 bytes an entry: a city of a million devices fits in a few hundred megabytes at most.</summary>
     public const int Capacity = 1_000_000;
+
+    /// <summary>The interval assumed for a device whose twin holds no profile.</summary>
+    public const int DefaultExpectedIntervalSeconds = 60;
 
     private static readonly TimeSpan UnknownFor = TimeSpan.FromSeconds(30);
 
+    private readonly TimeSpan _recheckAfter = options.Value.RevocationCheckInterval;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
     /// <summary>Kept beside the dictionary because its own Count takes every lock.</summary>
     private int _count;
 
-    /// <summary>The device's twin, or null when no device with this id was ever registered.</summary>
-    public async ValueTask<IDeviceTwinGrain?> FindTwinAsync(string deviceId)
-    {
-        if (_entries.TryGetValue(deviceId, out var entry) && (entry.Twin is not null || clock.GetUtcNow() < entry.UnknownUntil))
-        {
-            return entry.Twin;
-        }
-
-        var kind = await grains.GetGrain<IDeviceAccountGrain>(deviceId).GetKind();
-        entry = kind is { } known
-            ? new Entry(DeviceTwins.Get(grains, known, deviceId), null, default)
-            : new Entry(null, null, clock.GetUtcNow() + UnknownFor);
-        Remember(deviceId, entry);
-        return entry.Twin;
-    }
+    /// <summary>The device's twin, or null when no device with this id was ever registered (a revoked device keeps its twin).</summary>
+    public async ValueTask<IDeviceTwinGrain?> FindTwinAsync(string deviceId) => (await AccountAsync(deviceId)).Twin;
 
     /// <summary>The code of the grid cell the device stands in, or null for an unknown or never provisioned device.</summary>
-    public async ValueTask<string?> FindCellAsync(string deviceId)
-    {
-        if (_entries.TryGetValue(deviceId, out var entry) && entry.CellCode is not null)
-        {
-            return entry.CellCode;
-        }
+    public async ValueTask<string?> FindCellAsync(string deviceId) => (await FindAsync(deviceId))?.CellCode;
 
-        if (await FindTwinAsync(deviceId) is not { } twin || await twin.GetSnapshot() is not { } snapshot)
+    /// <summary>Whether the device's account is revoked, as known within <see cref="GatewayOptions.RevocationCheckInterval"/>.</summary>
+    public async ValueTask<bool> IsRevokedAsync(string deviceId) => (await AccountAsync(deviceId)).Revoked;
+
+    /// <summary>Everything known of the device, or null when no device with this id was ever registered.</summary>
+    public async ValueTask<DeviceFacts?> FindAsync(string deviceId)
+    {
+        var entry = await AccountAsync(deviceId);
+        if (entry.Twin is null || entry.Kind is not { } kind)
         {
             return null;
         }
 
-        Remember(deviceId, new Entry(twin, snapshot.CellCode, default));
-        return snapshot.CellCode;
+        if (!entry.ProfileRead)
+        {
+            var snapshot = await entry.Twin.GetSnapshot();
+            entry = entry with
+            {
+                ProfileRead = snapshot is not null,
+                CellCode = snapshot?.CellCode,
+                ExpectedIntervalSeconds = snapshot?.ExpectedIntervalSeconds ?? DefaultExpectedIntervalSeconds,
+            };
+            Remember(deviceId, entry);
+        }
+
+        return new DeviceFacts(entry.Twin, kind, entry.Revoked, entry.CellCode, entry.ExpectedIntervalSeconds);
+    }
+
+    /// <summary>Refuses the device on this process from now on, without waiting for the next look at its account.</summary>
+    public void MarkRevoked(string deviceId)
+    {
+        // The account already says so (it is revoked first); a device not cached here is read from it when it next sends.
+        if (_entries.TryGetValue(deviceId, out var entry))
+        {
+            Remember(deviceId, entry with { Revoked = true, CheckedUntil = clock.GetUtcNow() + _recheckAfter });
+        }
+    }
+
+    /// <summary>The account part of the entry, read again once it is older than the recheck interval.</summary>
+    private async ValueTask<Entry> AccountAsync(string deviceId)
+    {
+        var now = clock.GetUtcNow();
+        _entries.TryGetValue(deviceId, out var entry);
+        if (entry is not null && now < entry.CheckedUntil)
+        {
+            return entry;
+        }
+
+        var account = grains.GetGrain<IDeviceAccountGrain>(deviceId);
+        var kindCall = account.GetKind();
+        var revokedCall = account.IsRevoked();
+        var kind = await kindCall;
+        var revoked = await revokedCall;
+        Entry fresh;
+        if (kind is not { } known)
+        {
+            fresh = new Entry(null, null, revoked, now + UnknownFor);
+        }
+        else if (entry?.Twin is not null && entry.Kind == known)
+        {
+            fresh = entry with { Revoked = revoked, CheckedUntil = now + _recheckAfter };
+        }
+        else
+        {
+            fresh = new Entry(DeviceTwins.Get(grains, known, deviceId), known, revoked, now + _recheckAfter);
+        }
+
+        Remember(deviceId, fresh);
+        return fresh;
     }
 
     private void Remember(string deviceId, Entry entry)
@@ -73,5 +128,13 @@ public sealed class DeviceDirectory(IGrainFactory grains, TimeProvider clock)
         }
     }
 
-    private sealed record Entry(IDeviceTwinGrain? Twin, string? CellCode, DateTimeOffset UnknownUntil);
+    /// <param name="CheckedUntil">When the account is read again.</param>
+    private sealed record Entry(IDeviceTwinGrain? Twin, DeviceKind? Kind, bool Revoked, DateTimeOffset CheckedUntil)
+    {
+        public bool ProfileRead { get; init; }
+
+        public string? CellCode { get; init; }
+
+        public int ExpectedIntervalSeconds { get; init; } = DefaultExpectedIntervalSeconds;
+    }
 }

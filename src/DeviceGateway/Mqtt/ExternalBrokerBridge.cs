@@ -17,8 +17,9 @@ namespace CityOps.DeviceGateway.Mqtt;
 /// Consumes device traffic from an external MQTT broker that authenticates the devices itself. The
 /// engine logs in with its own credentials and subscribes with shared subscriptions, so that every
 /// gateway process in the group gets a share of the messages and each message reaches one of them.
-/// Each message goes through the same <see cref="DeviceMessageHandler"/> (or <see cref="AggregatorHandler"/>)
-/// as on the embedded broker. Messages are handled in lanes keyed by device: one device's messages stay in
+/// Each message passes the same <see cref="DeviceAdmission"/> (revocation, the device's flood budget, allowed alarm
+/// kinds) and goes through the same <see cref="DeviceMessageHandler"/> (or <see cref="AggregatorHandler"/>) as on the
+/// embedded broker. Messages are handled in lanes keyed by device: one device's messages stay in
 /// order, a slow device holds up only its lane. Downlink commands are published to the broker. When the
 /// broker goes away the bridge reconnects with a growing backoff and logs at a bounded rate.
 /// </summary>
@@ -42,6 +43,7 @@ public sealed partial class ExternalBrokerBridge : IHostedService, IDeviceComman
     private readonly string _root;
     private readonly DeviceDirectory _devices;
     private readonly DeviceMessageHandler _handler;
+    private readonly DeviceAdmission _admission;
     private readonly AggregatorHandler _aggregators;
     private readonly TimeProvider _clock;
     private readonly ILogger<ExternalBrokerBridge> _logger;
@@ -63,6 +65,7 @@ public sealed partial class ExternalBrokerBridge : IHostedService, IDeviceComman
         IOptions<GatewayOptions> gatewayOptions,
         DeviceDirectory devices,
         DeviceMessageHandler handler,
+        DeviceAdmission admission,
         AggregatorHandler aggregators,
         TimeProvider clock,
         ILogger<ExternalBrokerBridge> logger)
@@ -73,6 +76,7 @@ public sealed partial class ExternalBrokerBridge : IHostedService, IDeviceComman
         _root = gatewayOptions.Value.TopicRoot;
         _devices = devices;
         _handler = handler;
+        _admission = admission;
         _aggregators = aggregators;
         _clock = clock;
         _logger = logger;
@@ -373,14 +377,34 @@ public sealed partial class ExternalBrokerBridge : IHostedService, IDeviceComman
 
     private async ValueTask<MessageOutcome> HandleDeviceMessageAsync(DeviceTopic topic, ReadOnlySequence<byte> payload)
     {
-        IDeviceTwinGrain? twin;
+        DeviceFacts? device;
         try
         {
-            twin = await _devices.FindTwinAsync(topic.DeviceId);
+            device = await _devices.FindAsync(topic.DeviceId);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _handler.Refused(RejectReason.ProcessingFailed, $"{topic.DeviceId}/{topic.Channel}", ex.Message);
+            return MessageOutcome.Reject(RejectReason.ProcessingFailed, ex.Message);
+        }
 
+        if (device is null)
+        {
+            _handler.Refused(RejectReason.UnknownDevice, $"{topic.DeviceId}/{topic.Channel}", "no such device");
+            return MessageOutcome.Reject(RejectReason.UnknownDevice, topic.DeviceId);
+        }
+
+        if (_admission.Admit(topic.DeviceId, device.Kind, device.Revoked, device.ExpectedIntervalSeconds, topic.Channel, payload) is { } refused)
+        {
+            return MessageOutcome.Reject(refused, topic.DeviceId);
+        }
+
+        var twin = device.Twin;
+        try
+        {
             // The bridge does not see devices connect; a device announces itself online when it does, and that
             // is when it may count its sequence numbers from 1 again.
-            if (twin is not null && topic.Channel == DeviceChannel.Status && StatusParser.Parse(payload) is { IsOk: true, Value.Online: true })
+            if (topic.Channel == DeviceChannel.Status && StatusParser.Parse(payload) is { IsOk: true, Value.Online: true })
             {
                 await twin.ReportConnected(cleanSession: true);
             }
@@ -389,12 +413,6 @@ public sealed partial class ExternalBrokerBridge : IHostedService, IDeviceComman
         {
             _handler.Refused(RejectReason.ProcessingFailed, $"{topic.DeviceId}/{topic.Channel}", ex.Message);
             return MessageOutcome.Reject(RejectReason.ProcessingFailed, ex.Message);
-        }
-
-        if (twin is null)
-        {
-            _handler.Refused(RejectReason.UnknownDevice, $"{topic.DeviceId}/{topic.Channel}", "no such device");
-            return MessageOutcome.Reject(RejectReason.UnknownDevice, topic.DeviceId);
         }
 
         return await _handler.HandleAsync(twin, topic, payload);

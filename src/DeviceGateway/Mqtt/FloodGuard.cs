@@ -1,7 +1,7 @@
 namespace CityOps.DeviceGateway.Mqtt;
 
 /// <summary>
-/// A token bucket per connection, sized from the device's expected reporting interval: bursts and
+/// A token bucket per device (kept by <see cref="FloodRegistry"/>), sized from the device's expected reporting interval: bursts and
 /// a generous multiple of the normal rate pass; a device flooding far beyond it is throttled
 /// without slowing anyone else.
 /// </summary>
@@ -38,6 +38,16 @@ public sealed class FloodGuard
 
             _tokens -= 1;
             return true;
+        }
+    }
+
+    /// <summary>Whether the bucket has refilled by <paramref name="now"/>, so that forgetting it changes nothing.</summary>
+    public bool IsFull(DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            var elapsed = TimeSpan.FromTicks(Math.Max(0, now.UtcTicks - _lastTicks)).TotalSeconds;
+            return _tokens + (elapsed * _perSecond) >= Burst;
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using CityOps.DeviceGateway.Mqtt.Transport;
 using CityOps.DeviceGateway.Payloads;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Devices;
@@ -15,10 +16,11 @@ using MQTTnet.Server;
 namespace CityOps.DeviceGateway.Mqtt;
 
 /// <summary>
-/// The embedded MQTT broker: authenticates devices against their accounts, enforces the topic
-/// ACL, throttles floods and hands each message to <see cref="DeviceMessageHandler"/>. Each
-/// client's messages are handled in order; a slow or hostile client holds up only itself.
-/// It also delivers the engine's downlink commands.
+/// The embedded MQTT broker: holds connections to the transport limits (<see cref="GuardedServerAdapter"/>),
+/// authenticates devices against their accounts, enforces the topic ACL, admits each message
+/// (<see cref="DeviceAdmission"/>: revocation, flood budget, allowed alarm kinds) and hands it to
+/// <see cref="DeviceMessageHandler"/>. Each client's messages are handled in order; a slow or hostile
+/// client holds up only itself. It also delivers the engine's downlink commands.
 /// </summary>
 public sealed partial class MqttBroker(
     IOptions<GatewayOptions> options,
@@ -26,6 +28,8 @@ public sealed partial class MqttBroker(
     DeviceMessageHandler handler,
     AggregatorHandler aggregators,
     TelemetryIntake intake,
+    DeviceDirectory directory,
+    DeviceAdmission admission,
     GatewayMetrics metrics,
     TimeProvider clock,
     ILogger<MqttBroker> logger) : IHostedService, IDeviceCommandSender, IDeviceGatewayControl, IDisposable
@@ -38,6 +42,7 @@ public sealed partial class MqttBroker(
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
 
     private MqttServer? _server;
+    private GuardedServerAdapter? _listeners;
 
     /// <summary>Set when the engine stops: no new connection or message is taken in from then on.</summary>
     private volatile bool _stopping;
@@ -49,17 +54,24 @@ public sealed partial class MqttBroker(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var serverOptions = new MqttServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(_options.BindAddress))
-            .WithDefaultEndpointPort(_options.Port)
-            .Build();
-        _server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        // The listeners are the engine's own, so that every connection is held to the limits from its first byte.
+        var limiter = ConnectionLimiter.From(_options);
+        metrics.ObserveOpenConnections(() => limiter.Open);
+        _listeners = new GuardedServerAdapter(_options, limiter, metrics, MqttCertificate.Load(_options.Tls), clock, logger);
+        _server = new MqttServerFactory().CreateMqttServer(new MqttServerOptionsBuilder().Build(), [_listeners]);
         _server.ValidatingConnectionAsync += ValidateConnectionAsync;
         _server.InterceptingPublishAsync += InterceptPublishAsync;
         _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
         await _server.StartAsync();
-        LogStarted(_options.BindAddress, _options.Port);
+        if (_listeners.PlainPort is { } plain)
+        {
+            LogStarted(_options.BindAddress, plain);
+        }
+
+        if (_listeners.TlsPort is { } tls)
+        {
+            LogStartedTls(_options.BindAddress, tls);
+        }
     }
 
     /// <summary>
@@ -109,6 +121,8 @@ public sealed partial class MqttBroker(
 
     public async Task DisconnectAsync(string deviceId)
     {
+        // Its messages through an aggregator or an external broker are refused from now on too.
+        directory.MarkRevoked(deviceId);
         if (_server is not { IsStarted: true } server)
         {
             return;
@@ -177,7 +191,7 @@ public sealed partial class MqttBroker(
         var snapshot = await twin.GetSnapshot();
         await twin.ReportConnected(args.CleanSession ?? true);
         args.SessionItems[DeviceSession.Key] = new DeviceSession(
-            deviceId!, deviceKind, twin, new FloodGuard(snapshot?.ExpectedIntervalSeconds ?? 60, clock.GetUtcNow()));
+            deviceId!, deviceKind, twin, snapshot?.ExpectedIntervalSeconds ?? DeviceDirectory.DefaultExpectedIntervalSeconds);
     }
 
     private async Task InterceptPublishAsync(InterceptingPublishEventArgs args)
@@ -241,15 +255,33 @@ public sealed partial class MqttBroker(
             return;
         }
 
-        if (!session.Flood.TryPass(clock.GetUtcNow()))
+        if (await AdmitAsync(args, session, topic) is false)
         {
-            args.ProcessPublish = false;
-            args.Response.ReasonCode = MqttPubAckReasonCode.QuotaExceeded;
-            metrics.Throttled(session.DeviceId);
             return;
         }
 
         Answer(args, await handler.HandleAsync(session.Twin, topic, message.Payload));
+    }
+
+    /// <summary>
+    /// The checks of <see cref="DeviceAdmission"/>, the same as on the other paths: a revoked device (its account read
+    /// again every <see cref="GatewayOptions.RevocationCheckInterval"/>, so also one revoked on another process) is
+    /// refused and disconnected; a device over its flood budget, shared by all its connections, is answered
+    /// <c>Quota exceeded</c>; an alarm kind its kind may not raise, <c>Not authorized</c>.
+    /// </summary>
+    private async ValueTask<bool> AdmitAsync(InterceptingPublishEventArgs args, DeviceSession session, DeviceTopic topic)
+    {
+        var revoked = await directory.IsRevokedAsync(session.DeviceId);
+        var refusal = admission.Admit(session.DeviceId, session.Kind, revoked, session.ExpectedIntervalSeconds, topic.Channel, args.ApplicationMessage.Payload);
+        if (refusal is not { } reason)
+        {
+            return true;
+        }
+
+        args.ProcessPublish = false;
+        args.Response.ReasonCode = reason == RejectReason.RateLimited ? MqttPubAckReasonCode.QuotaExceeded : MqttPubAckReasonCode.NotAuthorized;
+        args.CloseConnection = reason == RejectReason.Revoked;
+        return false;
     }
 
     private static void Answer(InterceptingPublishEventArgs args, MessageOutcome outcome)
@@ -299,6 +331,9 @@ public sealed partial class MqttBroker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MQTT broker listening on {Address}:{Port}")]
     private partial void LogStarted(string address, int port);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT broker listening for TLS on {Address}:{Port}")]
+    private partial void LogStartedTls(string address, int port);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused MQTT connection for '{DeviceId}' from {Remote}: bad credentials")]
     private partial void LogRefusedConnection(string deviceId, string remote);

@@ -25,4 +25,7 @@ public interface IDeviceAccountGrain : IGrainWithStringKey
 
     /// <summary>The device's kind, or null when no such device was ever registered.</summary>
     ValueTask<DeviceKind?> GetKind();
+
+    /// <summary>Whether the device's account was revoked: the gateway then refuses its messages on every path.</summary>
+    ValueTask<bool> IsRevoked();
 }

@@ -45,6 +45,8 @@ public sealed class DeviceAccountGrain([PersistentState("deviceAccount", "Defaul
     /// <summary>A revoked device keeps its kind, so its twin and history stay visible.</summary>
     public ValueTask<DeviceKind?> GetKind() => ValueTask.FromResult(Account.Kind);
 
+    public ValueTask<bool> IsRevoked() => ValueTask.FromResult(Account.Revoked);
+
     private bool Verifies(string secret) =>
         Account.SecretHash is { } hash && DeviceSecretHasher.Verify(secret, Account.Salt!, hash);
 

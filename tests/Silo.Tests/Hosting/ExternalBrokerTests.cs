@@ -325,4 +325,61 @@ public class ExternalBrokerTests(ExternalBrokerFixture fixture) : IClassFixture<
         (await ValueAsync(outside.Id, "pm25", token)).Should().BeNull();
         (await RejectedAsync("foreignTopic", token)).Should().Be(before + 1);
     }
+    [Fact]
+    public async Task A_revoked_devices_messages_through_the_external_broker_are_refused()
+    {
+        var device = Engine.Device(DeviceKind.Noise, 40);
+        var token = await Engine.TokenAsync("operator");
+        await PublishAsDeviceAsync($"{Root}/{device.Id}/telemetry", Telemetry("noiseDb", 41));
+        await EventuallyAsync(async () => await ValueAsync(device.Id, "noiseDb", token) == 41);
+        using (var admin = Engine.Http(await Engine.TokenAsync("admin")))
+        {
+            (await admin.PostAsync(new Uri($"/api/devices/{device.Id}/revoke", UriKind.Relative), null)).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        }
+
+        var before = await RejectedAsync("revoked", token);
+
+        await PublishAsDeviceAsync($"{Root}/{device.Id}/telemetry", Telemetry("noiseDb", 77));
+
+        await EventuallyAsync(async () => await RejectedAsync("revoked", token) > before);
+        (await RejectedAsync("revoked", token)).Should().Be(before + 1);
+        (await ValueAsync(device.Id, "noiseDb", token)).Should().Be(41);
+    }
+
+    [Fact]
+    public async Task A_device_flooding_through_the_external_broker_is_throttled()
+    {
+        var device = Engine.Device(DeviceKind.Noise, 41);
+        var token = await Engine.TokenAsync("operator");
+        using (var publisher = await TestMosquitto.ConnectDeviceAsync($"test-flooder-{Guid.NewGuid():N}"))
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                await publisher.PublishAsync(Message($"{Root}/{device.Id}/telemetry", Telemetry("noiseDb", 40 + (i % 5))));
+            }
+        }
+
+        long Throttled(JsonElement stats) => stats.GetProperty("throttled").TryGetProperty(device.Id, out var n) ? n.GetInt64() : 0;
+        async Task<JsonElement> StatsAsync()
+        {
+            using var http = Engine.Http(token);
+            return await http.GetFromJsonAsync<JsonElement>("/api/gateway/stats");
+        }
+
+        await EventuallyAsync(async () => Throttled(await StatsAsync()) >= 20);
+        Throttled(await StatsAsync()).Should().BeGreaterThanOrEqualTo(20);
+    }
+
+    [Fact]
+    public async Task An_alarm_kind_the_device_may_not_raise_is_refused_through_the_external_broker()
+    {
+        var gas = Engine.Device(DeviceKind.Gas, 40);
+        var token = await Engine.TokenAsync("operator");
+        var before = await RejectedAsync("kindNotAllowed", token);
+
+        await PublishAsDeviceAsync($"{Root}/{gas.Id}/alarm", """{"kind":"smoke_fire"}""");
+
+        await EventuallyAsync(async () => await RejectedAsync("kindNotAllowed", token) > before);
+        (await RejectedAsync("kindNotAllowed", token)).Should().Be(before + 1);
+    }
 }
