@@ -49,7 +49,6 @@ public abstract class DeviceTwinGrain(
     private IGrainTimer? _outboxTimer;
     private int _outboxSends;
     private bool _historyDirty;
-    private HashSet<long>? _recentSeqSet;
     private List<DeviceAlarm>? _raised;
 
     /// <summary>The alarms (kind and when raised) the situation feed was last told of, to tell it which are new.</summary>
@@ -119,8 +118,7 @@ public abstract class DeviceTwinGrain(
         // With a clean session the broker redelivers nothing, so a restarted device may count from 1 again.
         if (cleanSession)
         {
-            Twin.RecentSeqs.Clear();
-            _recentSeqSet = null;
+            Twin.Seqs = default;
         }
 
         return ValueTask.CompletedTask;
@@ -370,19 +368,8 @@ public abstract class DeviceTwinGrain(
     /// <summary>Returns false when the sequence number was seen recently (a redelivery).</summary>
     private bool RememberSeq(long seq)
     {
-        _recentSeqSet ??= [.. Twin.RecentSeqs];
-        if (!_recentSeqSet.Add(seq))
-        {
-            return false;
-        }
-
-        Twin.RecentSeqs.Enqueue(seq);
-        while (Twin.RecentSeqs.Count > _options.SeqWindow)
-        {
-            _recentSeqSet.Remove(Twin.RecentSeqs.Dequeue());
-        }
-
-        return true;
+        (Twin.Seqs, var isNew) = Twin.Seqs.Accept(seq);
+        return isNew;
     }
 
     /// <summary>Runs the kind's thresholds for one metric; true when an alarm was raised or cleared.</summary>
@@ -739,7 +726,8 @@ public sealed class DeviceTwinState
     [Id(3)] public bool Online { get; set; }
     [Id(4)] public Dictionary<string, DeviceAlarm> Alarms { get; set; } = [];
     [Id(5)] public Dictionary<string, RuleState> RuleStates { get; set; } = [];
-    [Id(6)] public Queue<long> RecentSeqs { get; set; } = new();
+    /// <summary>The device's recent sequence numbers (Id 6 held them as a queue in earlier versions; such rows start a fresh window).</summary>
+    [Id(11)] public SeqWindow Seqs { get; set; }
     [Id(7)] public List<DeviceCommand> Commands { get; set; } = [];
     [Id(8)] public string? LatestSnapshot { get; set; }
     [Id(9)] public ReportedCellStatus? ReportedToCell { get; set; }

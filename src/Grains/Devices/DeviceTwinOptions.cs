@@ -23,9 +23,6 @@ public sealed class DeviceTwinOptions
 
     /// <summary>How many times a command is sent before it times out.</summary>
     public int CommandAttempts { get; set; } = 2;
-
-    /// <summary>How many recent sequence numbers are remembered to drop QoS 1 redeliveries.</summary>
-    public int SeqWindow { get; set; } = 256;
 }
 
 /// <summary>The shared services every device twin needs, so the kinds' grains stay one-liners.</summary>

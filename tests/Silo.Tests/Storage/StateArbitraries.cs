@@ -74,7 +74,8 @@ public static class StateArbitraries
         from online in Gen.Elements(true, false)
         from alarms in DictionaryOf(Alarm)
         from rules in DictionaryOf(from active in Gen.Elements(true, false) from since in OrNullValue(Instant) select new RuleState(active, since))
-        from seqs in Gen.ListOf(Gen.Choose(0, 1_000_000).Select(n => (long)n), 6)
+        from highest in Gen.Choose(0, 1_000_000)
+        from seen in Gen.Choose(0, int.MaxValue)
         from commands in Gen.ListOf(Command, 3)
         from snapshot in OrNull(Text)
         from reported in OrNull(from o in Gen.Elements(true, false) from sev in Gen.Elements("", "Critical", "Major,Minor") select new ReportedCellStatus(o, sev))
@@ -88,7 +89,7 @@ public static class StateArbitraries
             Online = online,
             Alarms = alarms,
             RuleStates = rules,
-            RecentSeqs = new Queue<long>(seqs),
+            Seqs = new SeqWindow(highest, ((ulong)seen << 1) | 1UL),
             Commands = [.. commands],
             LatestSnapshot = snapshot,
             ReportedToCell = reported,
