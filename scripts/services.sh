@@ -11,7 +11,7 @@
 #                                   # stop everything - handy for running one test
 #                                   # from an editor or `dotnet test --filter`.
 #
-# Ports (fixed, 127.0.0.1 only):
+# Ports (127.0.0.1 only; CITYOPS_PG_PORT, CITYOPS_MQTT_PORT, CITYOPS_MQTT_ANON_PORT and CITYOPS_BLOB_PORT move them):
 #   55432 PostgreSQL   18830 MQTT with password   18831 MQTT anonymous   10100 Azurite blob
 #
 # Needs root for the first run (apt-get); later runs only check what is there.
@@ -20,10 +20,10 @@
 # Only the library part runs when sourced; strict mode is the caller's business then,
 # but every function below is written to work under `set -euo pipefail`.
 
-CITYOPS_PG_PORT=55432
-CITYOPS_MQTT_PORT=18830
-CITYOPS_MQTT_ANON_PORT=18831
-CITYOPS_BLOB_PORT=10100
+CITYOPS_PG_PORT=${CITYOPS_PG_PORT:-55432}
+CITYOPS_MQTT_PORT=${CITYOPS_MQTT_PORT:-18830}
+CITYOPS_MQTT_ANON_PORT=${CITYOPS_MQTT_ANON_PORT:-18831}
+CITYOPS_BLOB_PORT=${CITYOPS_BLOB_PORT:-10100}
 CITYOPS_MQTT_USER=gateway
 CITYOPS_MQTT_PASSWORD=gateway-secret
 CITYOPS_CHROMIUM=/usr/bin/chromium
