@@ -8,10 +8,11 @@ namespace CityOps.Grains.Interfaces.Events;
 public interface IKpiLedgerGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Adds a case change's counts to a day once: a change key (case and version) already counted is not counted again,
-    /// nor is a day before the retention. Drops the days the retention has passed.
+    /// Adds a case change's counts to a day once: a version of the case already counted (or an earlier one) is not
+    /// counted again, nor is a day before the retention. Drops the days the retention has passed. A case's changes
+    /// must arrive in order of version.
     /// </summary>
-    Task Add(DateOnly day, EventKpiCounters delta, string changeKey);
+    Task Add(DateOnly day, EventKpiCounters delta, string eventId, int version);
 
     /// <summary>
     /// The counters of the days from <paramref name="from"/> to <paramref name="to"/>, both included, and the earliest

@@ -518,8 +518,7 @@ public sealed class UrbanEventGrain(
             {
                 if (followUp.Kpi is { } count)
                 {
-                    var changeKey = $"{EventId}@{followUp.Version}";
-                    await Task.WhenAll(count.Scopes.Select(scope => GrainFactory.GetGrain<IKpiLedgerGrain>(scope).Add(count.Day, count.Delta, changeKey)));
+                    await Task.WhenAll(count.Scopes.Select(scope => GrainFactory.GetGrain<IKpiLedgerGrain>(scope).Add(count.Day, count.Delta, EventId, followUp.Version)));
                 }
 
                 if (followUp.MergeInto is { } primary)

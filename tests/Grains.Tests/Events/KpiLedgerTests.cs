@@ -16,9 +16,9 @@ public class KpiLedgerTests(EventClusterFixture fixture)
     {
         var ledger = fixture.Grains.GetGrain<IKpiLedgerGrain>("region:test-" + Guid.NewGuid().ToString("N"));
         var day = new DateOnly(2026, 3, 1);
-        await ledger.Add(day, EventKpiCounters.None with { Reported = 2, Closed = 1 }, "E1@1");
-        await ledger.Add(day.AddDays(1), EventKpiCounters.None with { Reported = 3 }, "E2@1");
-        await ledger.Add(day.AddDays(5), EventKpiCounters.None with { Reported = 7 }, "E3@1");
+        await ledger.Add(day, EventKpiCounters.None with { Reported = 2, Closed = 1 }, "E1", 1);
+        await ledger.Add(day.AddDays(1), EventKpiCounters.None with { Reported = 3 }, "E2", 1);
+        await ledger.Add(day.AddDays(5), EventKpiCounters.None with { Reported = 7 }, "E3", 1);
 
         var sum = (await ledger.Sum(day, day.AddDays(1))).Counters;
 
@@ -32,9 +32,9 @@ public class KpiLedgerTests(EventClusterFixture fixture)
         var ledger = fixture.Grains.GetGrain<IKpiLedgerGrain>("region:test-" + Guid.NewGuid().ToString("N"));
         var day = new DateOnly(2026, 3, 1);
 
-        await ledger.Add(day, EventKpiCounters.None with { Reported = 1 }, "E20260301-000001@1");
-        await ledger.Add(day, EventKpiCounters.None with { Reported = 1 }, "E20260301-000001@1");
-        await ledger.Add(day, EventKpiCounters.None with { Registered = 1 }, "E20260301-000001@2");
+        await ledger.Add(day, EventKpiCounters.None with { Reported = 1 }, "E20260301-000001", 1);
+        await ledger.Add(day, EventKpiCounters.None with { Reported = 1 }, "E20260301-000001", 1);
+        await ledger.Add(day, EventKpiCounters.None with { Registered = 1 }, "E20260301-000001", 2);
 
         var sum = (await ledger.Sum(day, day)).Counters;
         sum.Reported.Should().Be(1);
@@ -48,10 +48,10 @@ public class KpiLedgerTests(EventClusterFixture fixture)
         var today = CityDays.DayOf(EventClusterFixture.Clock.GetUtcNow(), CityDays.DefaultUtcOffset);
         var keptFrom = today.AddDays(1 - CityDays.DefaultKpiRetentionDays);
 
-        await ledger.Add(keptFrom.AddDays(-1), EventKpiCounters.None with { Reported = 5 }, "E1@1");
-        await ledger.Add(keptFrom, EventKpiCounters.None with { Reported = 2 }, "E2@1");
-        await ledger.Add(today.AddYears(-1), EventKpiCounters.None with { Reported = 4 }, "E3@1");
-        await ledger.Add(today, EventKpiCounters.None with { Reported = 1 }, "E4@1");
+        await ledger.Add(keptFrom.AddDays(-1), EventKpiCounters.None with { Reported = 5 }, "E1", 1);
+        await ledger.Add(keptFrom, EventKpiCounters.None with { Reported = 2 }, "E2", 1);
+        await ledger.Add(today.AddYears(-1), EventKpiCounters.None with { Reported = 4 }, "E3", 1);
+        await ledger.Add(today, EventKpiCounters.None with { Reported = 1 }, "E4", 1);
 
         var sum = await ledger.Sum(keptFrom.AddDays(-30), today);
         sum.KeptFrom.Should().Be(keptFrom);
@@ -60,19 +60,64 @@ public class KpiLedgerTests(EventClusterFixture fixture)
     }
 
     [Fact]
-    public void Trimming_drops_the_counters_and_the_counted_keys_of_the_days_before()
+    public void Trimming_drops_the_counters_of_the_days_before()
     {
         var ledger = new KpiLedgerState();
         var (old, kept) = (new DateOnly(2025, 1, 1), new DateOnly(2025, 6, 1));
-        ledger.Count(old, EventKpiCounters.None with { Reported = 1 }, "E1@1").Should().BeTrue();
-        ledger.Count(kept, EventKpiCounters.None with { Reported = 1 }, "E2@1").Should().BeTrue();
+        ledger.Count(old, EventKpiCounters.None with { Reported = 1 }, "E1", 1, old).Should().BeTrue();
+        ledger.Count(kept, EventKpiCounters.None with { Reported = 1 }, "E2", 1, kept).Should().BeTrue();
 
         ledger.TrimBefore(kept).Should().BeTrue();
 
         ledger.Days.Keys.Should().Equal("2025-06-01");
-        ledger.Counted.Keys.Should().Equal("2025-06-01");
         ledger.TrimBefore(kept).Should().BeFalse();
         ledger.Sum(old, kept).Reported.Should().Be(1);
+    }
+
+    [Fact]
+    public void A_ledger_remembers_one_version_per_case_however_many_changes_it_counted()
+    {
+        var ledger = new KpiLedgerState();
+        var day = new DateOnly(2026, 3, 1);
+        for (var version = 1; version <= 20; version++)
+        {
+            ledger.Count(day, EventKpiCounters.None with { Reported = 1 }, "E1", version, day).Should().BeTrue();
+        }
+
+        ledger.Changes.Should().ContainSingle().Which.Value.Should().Be(new CountedChange(20, day));
+        ledger.Count(day, EventKpiCounters.None with { Reported = 1 }, "E1", 7, day).Should().BeFalse("an earlier version was counted already");
+    }
+
+    [Fact]
+    public void The_changes_of_cases_last_heard_of_before_the_window_are_forgotten()
+    {
+        var ledger = new KpiLedgerState();
+        var day = new DateOnly(2026, 3, 1);
+        ledger.Count(day, EventKpiCounters.None with { Reported = 1 }, "E1", 1, day);
+        ledger.Count(day.AddDays(5), EventKpiCounters.None with { Reported = 1 }, "E2", 1, day.AddDays(5));
+
+        ledger.ForgetChangesBefore(day.AddDays(1)).Should().BeTrue();
+
+        ledger.Changes.Keys.Should().Equal("E2");
+        ledger.Sum(day, day.AddDays(5)).Reported.Should().Be(2, "the counters stay");
+        ledger.ForgetChangesBefore(day.AddDays(1)).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Change_keys_stored_by_an_earlier_version_still_recognise_a_repeat()
+    {
+        var day = new DateOnly(2026, 3, 1);
+        var ledger = new KpiLedgerState
+        {
+            Days = { ["2026-03-01"] = EventKpiCounters.None with { Reported = 1, Registered = 1 } },
+            Counted = { ["2026-03-01"] = ["E20260301-000001@1", "E20260301-000001@2"] },
+        };
+
+        ledger.Count(day, EventKpiCounters.None with { Registered = 1 }, "E20260301-000001", 2, day).Should().BeFalse();
+        ledger.Count(day, EventKpiCounters.None with { Dispatched = 1 }, "E20260301-000001", 3, day).Should().BeTrue();
+
+        ledger.Counted.Should().BeEmpty();
+        ledger.Sum(day, day).Should().Be(EventKpiCounters.None with { Reported = 1, Registered = 1, Dispatched = 1 });
     }
 
     [Fact]
