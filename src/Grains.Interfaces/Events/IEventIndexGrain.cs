@@ -60,11 +60,16 @@ public interface IEventIndexGrain : IGrainWithStringKey
     Task<IReadOnlyList<string>> DueBy(DateTimeOffset now);
 }
 
-/// <summary>Hands out case numbers for one day (keyed <c>yyyyMMdd</c>), so ids are <c>E20261122-000123</c>.</summary>
+/// <summary>
+/// Hands out case numbers for one day (keyed <c>yyyyMMdd</c>), so ids are <c>E20261122-000123</c>, in
+/// blocks: each district's index takes a block and numbers its cases from it, so the day's numbers
+/// are not one activation every new case in the city waits on. Numbers are unique; a block an index
+/// took but did not store (a crash) leaves a gap.
+/// </summary>
 public interface IEventNumberGrain : IGrainWithStringKey
 {
-    /// <summary>The next number, or the one already handed out for <paramref name="requestKey"/>, so a retry neither skips nor repeats one.</summary>
-    Task<int> Next(string requestKey);
+    /// <summary>The first of <paramref name="size"/> consecutive numbers no one else is given.</summary>
+    Task<int> TakeBlock(int size);
 }
 
 /// <summary>

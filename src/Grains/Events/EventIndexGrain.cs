@@ -19,6 +19,9 @@ public sealed class EventIndexGrain(
     /// <summary>How long a report's key is remembered: far longer than any client or device outbox retries.</summary>
     private static readonly TimeSpan AdmissionsRemembered = TimeSpan.FromDays(7);
 
+    /// <summary>Case numbers a district takes at a time: small, so the day's numbers stay close to the order cases came in.</summary>
+    private const int NumberBlockSize = 20;
+
     private EventIndexState Index => state.State;
 
     public async Task<Admission> Admit(EventReport report, DuplicateWindow duplicates)
@@ -43,7 +46,7 @@ public sealed class EventIndexGrain(
         else
         {
             var day = CityDays.DayOf(report.At, services.Options.KpiUtcOffset).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
-            var number = await GrainFactory.GetGrain<IEventNumberGrain>(day).Next(key);
+            var number = await NextNumberAsync(day);
             var id = EventIndex.EventId(day, number);
             Index.Reserved[id] = candidate with { EventId = id };
             Index.Unopened[id] = report;
@@ -53,6 +56,25 @@ public sealed class EventIndexGrain(
         Index.Admitted[key] = new AdmittedReport(admission.EventId, admission.IsDuplicate, now);
         await state.WriteStateAsync();
         return admission;
+    }
+
+    /// <summary>
+    /// The next number of the day from the index's block, taking a new block when it is used up; the
+    /// block is stored with the admission that uses it.
+    /// </summary>
+    private async Task<int> NextNumberAsync(string day)
+    {
+        if (!Index.Numbers.TryGetValue(day, out var block) || block.Next >= block.End)
+        {
+            var first = await GrainFactory.GetGrain<IEventNumberGrain>(day).TakeBlock(NumberBlockSize);
+            block = new NumberBlock(first, first + NumberBlockSize);
+
+            // Only the day's block is used from now on.
+            Index.Numbers.Clear();
+        }
+
+        Index.Numbers[day] = block with { Next = block.Next + 1 };
+        return block.Next;
     }
 
     public async Task Update(EventSummary summary)
@@ -150,7 +172,14 @@ public sealed class EventIndexState
 
     /// <summary>The report of each admitted case that has not opened yet.</summary>
     [Id(4)] public Dictionary<string, EventReport> Unopened { get; set; } = [];
+
+    /// <summary>The block of case numbers the district is numbering from, by day (<c>yyyyMMdd</c>).</summary>
+    [Id(5)] public Dictionary<string, NumberBlock> Numbers { get; set; } = [];
 }
+
+/// <summary>Case numbers from <see cref="Next"/> up to, not including, <see cref="End"/>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record NumberBlock([property: Id(0)] int Next, [property: Id(1)] int End);
 
 [GenerateSerializer, Immutable]
 public sealed record AdmittedReport([property: Id(0)] string EventId, [property: Id(1)] bool IsDuplicate, [property: Id(2)] DateTimeOffset At);

@@ -2,43 +2,28 @@ using CityOps.Grains.Interfaces.Events;
 
 namespace CityOps.Grains.Events;
 
-/// <summary>
-/// A day's case numbers, written before each is handed out so a restart never repeats one. The
-/// numbers of the latest requests are remembered, so a retried admission gets its number again.
-/// </summary>
+/// <summary>A day's case numbers, handed out in blocks and written before each block is, so a restart never repeats one.</summary>
 public sealed class EventNumberGrain([PersistentState("eventNumber", "Default")] IPersistentState<EventNumberState> state)
     : Grain, IEventNumberGrain
 {
-    /// <summary>Far more than the admissions that can be retried at once.</summary>
-    private const int RequestsRemembered = 1000;
-
-    public async Task<int> Next(string requestKey)
+    public async Task<int> TakeBlock(int size)
     {
-        ArgumentException.ThrowIfNullOrEmpty(requestKey);
-        var handedOut = state.State.Recent.Find(r => r.Key == requestKey);
-        if (handedOut is not null)
-        {
-            return handedOut.Number;
-        }
-
-        state.State.Last++;
-        state.State.Recent.Add(new NumberRequest(requestKey, state.State.Last));
-        if (state.State.Recent.Count > RequestsRemembered)
-        {
-            state.State.Recent.RemoveRange(0, state.State.Recent.Count - RequestsRemembered);
-        }
-
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        var first = state.State.Last + 1;
+        state.State.Last += size;
+        state.State.Recent.Clear();
         await state.WriteStateAsync();
-        return state.State.Last;
+        return first;
     }
 }
 
 [GenerateSerializer]
 public sealed class EventNumberState
 {
+    /// <summary>The last number handed out.</summary>
     [Id(0)] public int Last { get; set; }
 
-    /// <summary>The latest requests and their numbers, oldest first.</summary>
+    /// <summary>Numbers earlier versions handed out one at a time, by request key; no longer kept.</summary>
     [Id(1)] public List<NumberRequest> Recent { get; set; } = [];
 }
 

@@ -55,16 +55,33 @@ public class IdempotentIntakeTests(EventClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_retried_number_request_gets_the_number_it_was_given_and_the_next_request_the_next_number()
+    public async Task Cases_opened_in_two_districts_on_one_day_never_share_a_number_and_follow_each_other_within_a_district()
+    {
+        var reports = Enumerable.Range(0, 6)
+            .Select(i => Cases.Report("waterlogging", Cases.NewPlace(i % 2 == 0 ? Cases.Jiangbei : Cases.Lanxi)))
+            .ToList();
+
+        var ids = new List<string>();
+        foreach (var report in reports)
+        {
+            ids.Add((await _cases.IntakeAsync(report)).EventId);
+        }
+
+        ids.Should().OnlyHaveUniqueItems();
+        var numbers = ids.Select(id => int.Parse(id[(id.IndexOf('-') + 1)..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        numbers.Where((_, i) => i % 2 == 0).Should().BeInAscendingOrder();
+        numbers.Where((_, i) => i % 2 == 1).Should().BeInAscendingOrder();
+    }
+
+    [Fact]
+    public async Task A_day_hands_out_blocks_that_never_overlap()
     {
         var day = fixture.Grains.GetGrain<IEventNumberGrain>("test-" + Guid.NewGuid().ToString("N"));
 
-        var first = await day.Next("a");
-        var retried = await day.Next("a");
-        var next = await day.Next("b");
+        var blocks = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => day.TakeBlock(20)));
 
-        retried.Should().Be(first);
-        next.Should().Be(first + 1);
+        blocks.SelectMany(first => Enumerable.Range(first, 20)).Should().OnlyHaveUniqueItems().And.HaveCount(200);
+        blocks.Min().Should().Be(1);
     }
 
     [Fact]
