@@ -222,6 +222,12 @@ public sealed class PublishDesk(int qos, TimeSpan timeout, CancellationToken aba
 
     public MqttQualityOfServiceLevel Qos { get; } = qos == 0 ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce;
 
+    /// <remarks>
+    /// The publish itself is never cancelled: MQTTnet abandons a packet half written when its token fires while the
+    /// socket is full (a broker that reads slowly), and the next packet's bytes then land inside the broker's reading
+    /// of that one. Only the wait for the answer ends, at the deadline or when the run is abandoned; an answer that
+    /// comes later is counted as <see cref="PublishLedger.AnsweredLate"/>, not booked twice.
+    /// </remarks>
     public async Task PublishAsync(Publisher publisher, byte[] payload, int items, PublishLedger ledger, LatencyHistogram? acks)
     {
         ArgumentNullException.ThrowIfNull(publisher);
@@ -234,11 +240,11 @@ public sealed class PublishDesk(int qos, TimeSpan timeout, CancellationToken aba
         Interlocked.Increment(ref _inFlight);
         ledger.Send(items);
         var started = Stopwatch.GetTimestamp();
+        Task<MqttClientPublishResult>? publish = null;
         try
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(abandon);
-            deadline.CancelAfter(timeout);
-            var result = await publisher.Client.PublishAsync(message, deadline.Token);
+            publish = publisher.Client.PublishAsync(message, CancellationToken.None);
+            var result = await publish.WaitAsync(timeout, abandon);
             if (Qos == MqttQualityOfServiceLevel.AtMostOnce || (int)result.ReasonCode < 0x80)
             {
                 ledger.Acknowledge(items);
@@ -249,9 +255,24 @@ public sealed class PublishDesk(int qos, TimeSpan timeout, CancellationToken aba
                 ledger.Refuse(result.ReasonCode.ToString());
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
             ledger.Unanswer();
+            _ = publish?.ContinueWith(
+                t =>
+                {
+                    if (t.IsCompletedSuccessfully)
+                    {
+                        ledger.AnswerLate();
+                    }
+                    else
+                    {
+                        _ = t.Exception;
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
         catch (MqttClientNotConnectedException)
         {

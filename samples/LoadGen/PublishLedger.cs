@@ -15,6 +15,7 @@ public sealed class PublishLedger
     private long _sent;
     private long _acknowledged;
     private long _unanswered;
+    private long _answeredLate;
     private long _items;
     private long _itemsAcknowledged;
 
@@ -23,6 +24,9 @@ public sealed class PublishLedger
     public long Acknowledged => Interlocked.Read(ref _acknowledged);
 
     public long Unanswered => Interlocked.Read(ref _unanswered);
+
+    /// <summary>Unanswered publishes acknowledged after all, past their deadline; not part of the accounting.</summary>
+    public long AnsweredLate => Interlocked.Read(ref _answeredLate);
 
     public long Refused => _refused.Values.Sum();
 
@@ -58,6 +62,8 @@ public sealed class PublishLedger
 
     public void Unanswer() => Interlocked.Increment(ref _unanswered);
 
+    public void AnswerLate() => Interlocked.Increment(ref _answeredLate);
+
     public LedgerFigures Figures() => new(
         Sent,
         Acknowledged,
@@ -68,7 +74,8 @@ public sealed class PublishLedger
         Unanswered,
         Sent - Acknowledged - Refused - Failed - Unanswered,
         Items,
-        ItemsAcknowledged);
+        ItemsAcknowledged,
+        AnsweredLate);
 }
 
 /// <summary>A ledger's totals; <see cref="Unaccounted"/> is sent less every outcome and should be 0.</summary>
@@ -82,4 +89,5 @@ public sealed record LedgerFigures(
     long Unanswered,
     long Unaccounted,
     long Readings,
-    long ReadingsAcknowledged);
+    long ReadingsAcknowledged,
+    long AnsweredLate = 0);

@@ -101,6 +101,7 @@ public static class ReportWriter
         Line(text, $"  {unit,-22} sent {m.Sent:N0} ({p.SentPerSecond:N1}/s), acknowledged {m.Acknowledged:N0} ({p.AcknowledgedPerSecond:N1}/s), "
             + $"refused {m.Refused:N0}{Detail(m.RefusedByReason)}, failed {m.Failed:N0}{Detail(m.FailedByError)}, unanswered {m.Unanswered:N0}");
         Line(text, $"  {"unaccounted",-22} {m.Unaccounted:N0} (sent − acknowledged − refused − failed − unanswered)"
+            + (m.AnsweredLate > 0 ? $"; {m.AnsweredLate:N0} unanswered ones were acknowledged after their deadline" : "")
             + (p.SentLate > 0 ? $"; {p.SentLate:N0} sent late, held back by --max-inflight" : ""));
         Line(text, $"  {ack,-22} {Latency(p.Ack)}");
     }

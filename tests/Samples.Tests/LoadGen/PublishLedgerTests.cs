@@ -58,4 +58,19 @@ public sealed class PublishLedgerTests
         figures.Readings.Should().Be(1000);
         figures.ReadingsAcknowledged.Should().Be(500);
     }
+
+    [Fact]
+    public void An_acknowledgement_after_the_deadline_is_counted_apart_and_the_publish_stays_unanswered()
+    {
+        var ledger = new PublishLedger();
+        ledger.Send();
+        ledger.Unanswer();
+        ledger.AnswerLate();
+
+        var figures = ledger.Figures();
+        figures.Unanswered.Should().Be(1);
+        figures.Acknowledged.Should().Be(0);
+        figures.AnsweredLate.Should().Be(1);
+        figures.Unaccounted.Should().Be(0);
+    }
 }
