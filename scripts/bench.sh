@@ -2,7 +2,7 @@
 # End to end: the engine beside mosquitto under the same MQTT load (docs/performance.md).
 #
 #   scripts/bench.sh [--devices N] [--connections N] [--aggregators M] [--duration T] [--warmup T]
-#                    [--rate R|max] [--batch-rate R|max] [--qos 0|1] [--out DIR]
+#                    [--rate R|max] [--batch-rate R|max] [--qos 0|1] [--aggregator-devices N] [--out DIR]
 #
 # What it does, in order:
 #   1. builds the city generator, the load generator (samples/LoadGen) and the engine (src/Silo) in Release;
@@ -19,7 +19,8 @@
 #
 # --connections is the number of devices on their own MQTT connection (default 5000); --aggregators the
 # number of aggregators publishing batches of 500 readings (default 1). --rate is own-connection telemetry
-# messages a second in total (default 2500), --batch-rate batches a second over all aggregators (default 4).
+# messages a second in total (default 2500), --batch-rate batches a second over all aggregators (default 4);
+# --aggregator-devices N keeps each aggregator to N devices of its district (default: all of them).
 # The reports (JSON and text) and both logs are kept in --out (default a dated folder under the cache).
 
 set -euo pipefail
@@ -43,6 +44,7 @@ RATE=2500
 BATCH_RATE=4
 QOS=1
 CONNECT_RATE=500
+AGGREGATOR_DEVICES=0
 SEED=20261122
 CACHE=${CITYOPS_BENCH_CACHE:-$HOME/.cache/cityops-bench}
 OUT=""
@@ -60,6 +62,7 @@ while (($# > 0)); do
     --batch-rate) BATCH_RATE=$2; shift 2 ;;
     --qos) QOS=$2; shift 2 ;;
     --connect-rate) CONNECT_RATE=$2; shift 2 ;;
+    --aggregator-devices) AGGREGATOR_DEVICES=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
@@ -119,6 +122,8 @@ stop_process() {
     wait "$pid" 2>/dev/null || true
 }
 
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+
 rss_mb() { awk '/^VmRSS:/ { printf "%.0f\n", $2 / 1024 }' "/proc/$1/status"; }
 
 # ---------------------------------------------------------------- 1. build
@@ -162,7 +167,7 @@ if (($(gateway_count "$CITY/gateways.json") < AGGREGATORS)); then
 fi
 
 LOAD_ARGS=(--city "$CITY" --devices "$CONNECTIONS" --aggregators "$AGGREGATORS" --rate "$RATE" --batch-rate "$BATCH_RATE"
-    --duration "$DURATION" --warmup "$WARMUP" --qos "$QOS" --connect-rate "$CONNECT_RATE")
+    --duration "$DURATION" --warmup "$WARMUP" --qos "$QOS" --connect-rate "$CONNECT_RATE" --aggregator-devices "$AGGREGATOR_DEVICES")
 
 # ---------------------------------------------------------------- 3. mosquitto
 
@@ -193,8 +198,10 @@ MOSQUITTO_PID=$!
 wait_until 30 mosquitto "$MOSQUITTO_PID" "$OUT/mosquitto.log" port_open "$MOSQUITTO_PORT"
 
 log "load against mosquitto"
+LOAD_BEFORE_MOSQUITTO=$(loadavg)
 dotnet "$LOADGEN_DLL" "${LOAD_ARGS[@]}" --mode mosquitto --port "$MOSQUITTO_PORT" --watch-pid "$MOSQUITTO_PID" \
     --json "$OUT/mosquitto.json" | tee "$OUT/mosquitto.txt"
+LOAD_AFTER_MOSQUITTO=$(loadavg)
 stop_process "$MOSQUITTO_PID" mosquitto 10
 MOSQUITTO_PID=""
 
@@ -228,9 +235,11 @@ RSS_AFTER_REGISTRATION=$(rss_mb "$ENGINE_PID")
 log "engine ready: registration ${REGISTRATION_SECONDS} s (its log), ${START_TO_READY} s from start to healthy; RSS ${RSS_AFTER_REGISTRATION} MB"
 
 log "load against the engine"
+LOAD_BEFORE_ENGINE=$(loadavg)
 dotnet "$LOADGEN_DLL" "${LOAD_ARGS[@]}" --mode engine --port "$MQTT_PORT" --http "http://127.0.0.1:$HTTP_PORT" \
     --watch-pid "$ENGINE_PID" --json "$OUT/engine.json" | tee "$OUT/engine.txt"
 
+LOAD_AFTER_ENGINE=$(loadavg)
 stopping=$(date +%s.%N)
 stop_process "$ENGINE_PID" engine 60
 ENGINE_PID=""
@@ -239,9 +248,11 @@ STOP_SECONDS=$(awk -v a="$stopping" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f"
 # ---------------------------------------------------------------- 5. the table
 
 {
-    printf 'City of %s devices: %s on their own connections, %s aggregator(s); rate %s msg/s, %s batches/s; QoS %s; %s measured after %s warm-up.\n' \
-        "$DEVICES" "$CONNECTIONS" "$AGGREGATORS" "$RATE" "$BATCH_RATE" "$QOS" "$DURATION" "$WARMUP"
-    printf 'Engine: %s s from start to healthy and registered; stopped in %s s.\n\n' "$START_TO_READY" "$STOP_SECONDS"
+    printf 'City of %s devices: %s on their own connections, %s aggregator(s) over %s devices each; rate %s msg/s, %s batches/s; QoS %s; %s measured after %s warm-up.\n' \
+        "$DEVICES" "$CONNECTIONS" "$AGGREGATORS" "$( ((AGGREGATOR_DEVICES > 0)) && echo "$AGGREGATOR_DEVICES" || echo "all the district's")" "$RATE" "$BATCH_RATE" "$QOS" "$DURATION" "$WARMUP"
+    printf 'Engine: %s s from start to healthy and registered; stopped in %s s.\n' "$START_TO_READY" "$STOP_SECONDS"
+    printf 'Load average (1, 5, 15 min) before and after each load: mosquitto %s → %s; engine %s → %s (%s cores).\n\n' \
+        "$LOAD_BEFORE_MOSQUITTO" "$LOAD_AFTER_MOSQUITTO" "$LOAD_BEFORE_ENGINE" "$LOAD_AFTER_ENGINE" "$(nproc)"
     dotnet "$LOADGEN_DLL" compare --engine "$OUT/engine.json" --mosquitto "$OUT/mosquitto.json" \
         --registration-seconds "$REGISTRATION_SECONDS" --rss-mb "$RSS_AFTER_REGISTRATION"
     printf '\nEngine log: %s warning, %s error and %s critical lines.\n' \

@@ -73,12 +73,13 @@ public sealed class CityFolder
     /// <summary>
     /// The devices an aggregator forwards for: those in its regions, leaving out the ones on their own connections
     /// (<paramref name="ownCount"/> first devices) so that the two paths never write the same twin; when its regions
-    /// hold no other device, those too.
+    /// hold no other device, those too. At most <paramref name="limit"/> of them, unless it is 0.
     /// </summary>
-    public IReadOnlyList<BenchDevice> DevicesFor(BenchGateway gateway, int ownCount)
+    public IReadOnlyList<BenchDevice> DevicesFor(BenchGateway gateway, int ownCount, int limit = 0)
     {
         ArgumentNullException.ThrowIfNull(gateway);
         var others = Devices.Skip(ownCount).Where(gateway.Covers).ToList();
-        return others.Count > 0 ? others : [.. Devices.Take(ownCount).Where(gateway.Covers)];
+        var devices = others.Count > 0 ? others : [.. Devices.Take(ownCount).Where(gateway.Covers)];
+        return limit > 0 && devices.Count > limit ? devices[..limit] : devices;
     }
 }

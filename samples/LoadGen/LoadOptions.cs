@@ -34,7 +34,8 @@ public sealed record LoadOptions(
     string? Region,
     string? Json,
     int? WatchPid,
-    int MaxInFlight)
+    int MaxInFlight,
+    int AggregatorDevices = 0)
 {
     public const int MaxDevices = 1_000_000;
     public const int MaxBatch = 500;
@@ -43,7 +44,7 @@ public sealed record LoadOptions(
     [
         "--city", "--devices", "--aggregators", "--batch", "--rate", "--batch-rate", "--duration", "--warmup", "--qos",
         "--host", "--port", "--connect-rate", "--mode", "--http", "--user", "--password", "--region", "--json",
-        "--watch-pid", "--max-inflight",
+        "--watch-pid", "--max-inflight", "--aggregator-devices",
     ];
 
     public static string Usage { get; } =
@@ -58,6 +59,9 @@ public sealed record LoadOptions(
           --devices N         devices on their own connections: the first N of devices.json (default 1000, up to 1000000)
           --aggregators M     aggregators of gateways.json publishing batches (default 1; 0 for none)
           --batch N           readings a batch, 1..500 (default 500)
+          --aggregator-devices N
+                              devices each aggregator forwards for, in turn: the first N its regions hold
+                              (default 0: all of them, leaving out those on their own connections)
           --rate R|max        telemetry messages a second over all own connections (default 1000)
           --batch-rate R|max  batches a second over all aggregators (default 2)
           --duration T        the measured window (default 60s; 90, 90s, 2m, 500ms)
@@ -130,6 +134,7 @@ public sealed record LoadOptions(
                 "--json" => options with { Json = NonEmpty(name, value) },
                 "--watch-pid" => options with { WatchPid = Integer(name, value, 1, int.MaxValue) },
                 "--max-inflight" => options with { MaxInFlight = Integer(name, value, 1, 10_000_000) },
+                "--aggregator-devices" => options with { AggregatorDevices = Integer(name, value, 0, MaxDevices) },
                 _ => throw new ArgumentException($"unknown option '{name}'."),
             };
         }

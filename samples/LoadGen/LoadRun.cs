@@ -51,7 +51,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter log)
         var aggregators = city.Gateways.Take(options.Aggregators)
             .Select(g => new AggregatorLoad(
                 new Publisher(factory, g.Id, g.Secret, $"city/gw/{g.Id}/telemetry", 1, aggregatorStats),
-                city.DevicesFor(g, options.Devices),
+                city.DevicesFor(g, options.Devices, options.AggregatorDevices),
                 seqBase + 1_000_000_000 + 1))
             .ToList();
         foreach (var aggregator in aggregators.Where(a => a.Devices.Count == 0))

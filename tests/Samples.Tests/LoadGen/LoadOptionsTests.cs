@@ -14,10 +14,10 @@ public sealed class LoadOptionsTests
             "--city=/c", "--devices", "10000", "--aggregators=2", "--batch", "250", "--rate", "5000", "--batch-rate=4",
             "--duration", "2m", "--warmup=15s", "--qos", "0", "--host", "localhost", "--port=18830", "--connect-rate", "250",
             "--mode", "mosquitto", "--http", "http://127.0.0.1:18080", "--user", "admin", "--password=Admin#2026",
-            "--region", "990104001", "--json", "/tmp/r.json", "--watch-pid", "42", "--max-inflight", "1000",
+            "--region", "990104001", "--json", "/tmp/r.json", "--watch-pid", "42", "--max-inflight", "1000", "--aggregator-devices", "5000",
         ]).Should().Be(new LoadOptions(
             "/c", 10_000, 2, 250, 5000, 4, TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(15), 0, "localhost", 18830, 250,
-            LoadMode.Mosquitto, new Uri("http://127.0.0.1:18080"), "admin", "Admin#2026", "990104001", "/tmp/r.json", 42, 1000));
+            LoadMode.Mosquitto, new Uri("http://127.0.0.1:18080"), "admin", "Admin#2026", "990104001", "/tmp/r.json", 42, 1000, 5000));
 
     [Fact]
     public void A_rate_of_max_means_as_fast_as_acknowledgements_allow()

@@ -64,4 +64,30 @@ public sealed class LoadPartsTests
     [Fact]
     public void The_counting_subscriber_counts_a_batchs_readings_by_their_device_ids() =>
         CountingSubscriber.CountEntries(BenchPayloads.Batch(DateTimeOffset.UtcNow, [("a", 1), ("b", 1), ("c", 1)])).Should().Be(3);
+
+    [Fact]
+    public async Task An_aggregator_forwards_for_devices_of_its_regions_not_on_their_own_connections_up_to_a_limit()
+    {
+        var folder = Directory.CreateTempSubdirectory("loadgen-city-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "devices.json"), """
+                [{"id":"own","secret":"s","cellCode":"9901010010010001","kind":"waterLevel"},
+                 {"id":"far","secret":"s","cellCode":"9901040010010001"},
+                 {"id":"near1","secret":"s","cellCode":"9901010010010002"},
+                 {"id":"near2","secret":"s","cellCode":"9901010020010001"}]
+                """);
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "gateways.json"), """[{"id":"GW","secret":"g","regions":["990101"]}]""");
+
+            var city = await CityFolder.ReadAsync(folder.FullName, CancellationToken.None);
+
+            city.DevicesFor(city.Gateways.Single(), ownCount: 1).Select(d => d.Id).Should().Equal("near1", "near2");
+            city.DevicesFor(city.Gateways.Single(), ownCount: 1, limit: 1).Select(d => d.Id).Should().Equal("near1");
+            city.DevicesFor(city.Gateways.Single(), ownCount: 4).Select(d => d.Id).Should().Equal("own", "near1", "near2");
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }
