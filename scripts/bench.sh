@@ -72,6 +72,7 @@ done
 ((CONNECTIONS <= DEVICES)) || die "--connections ($CONNECTIONS) cannot exceed --devices ($DEVICES)"
 
 # Each connection is a file descriptor on both sides; 10,000 of them need more than the usual 1024.
+# Up to 65536, or as far as the hard limit allows (20,000 on the development machine).
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
 (($(ulimit -n) >= CONNECTIONS + 1024)) ||
     die "ulimit -n is $(ulimit -n): too few file descriptors for $CONNECTIONS connections (raise the hard limit)"

@@ -66,7 +66,8 @@ public sealed record LoadOptions(
           --batch-rate R|max  batches a second over all aggregators (default 2)
           --duration T        the measured window (default 60s; 90, 90s, 2m, 500ms)
           --warmup T          publishing before the window, not counted in its figures (default 10s)
-          --qos 0|1           (default 1: every publish is acknowledged, and the acknowledgement timed)
+          --qos 0|1           (default 1: every publish is acknowledged, and the acknowledgement timed;
+                              at 0, "acknowledged" means written to the socket)
           --host H --port P   the broker (default 127.0.0.1:1883)
           --connect-rate R    new connections a second while connecting (default 500)
           --mode engine|mosquitto
