@@ -19,17 +19,26 @@ public static class Comparison
         var rows = new List<Row>
         {
             Pair($"own-connection devices ({engine.Options.Devices:N0}): acknowledged msg/s", engine.Devices.AcknowledgedPerSecond, mosquitto.Devices.AcknowledgedPerSecond, "N0"),
-            Pair("own-connection devices: p99 PUBACK (ms)", Latency(engine.Devices.Ack, s => s.P99), Latency(mosquitto.Devices.Ack, s => s.P99), "0.##"),
-            Pair($"aggregator path ({engine.Options.Aggregators} × {engine.Options.Batch}): readings/s", engine.Aggregators.ReadingsPerSecond, mosquitto.Aggregators.ReadingsPerSecond, "N0"),
-            Pair("aggregator path: p99 batch ack (ms)", Latency(engine.Aggregators.Ack, s => s.P99), Latency(mosquitto.Aggregators.Ack, s => s.P99), "0.##"),
+            Spread("own-connection devices: p50 / p99 / max PUBACK (ms)", engine.Devices.Ack, mosquitto.Devices.Ack),
+            Pair(
+                $"aggregator path ({engine.Options.Aggregators} × {engine.Options.Batch}): readings/s acknowledged within 30 s",
+                engine.Aggregators.ReadingsPerSecond,
+                mosquitto.Aggregators.ReadingsPerSecond,
+                "N0"),
+            Spread("aggregator path: p50 / p99 / max batch ack (ms)", engine.Aggregators.Ack, mosquitto.Aggregators.Ack),
+            new(
+                "engine's own count: readings accepted a second over the window",
+                engine.EngineAccepted is { Count: > 0 } accepted ? Format(accepted.Values.Sum() / Math.Max(engine.WindowSeconds, 1e-9), "N0") : "-",
+                "-",
+                "-"),
             new(
                 "publish → twin p99 (ms; mosquitto: → subscriber)",
                 engine.PublishToTwin is { Exported: true, P99: { } p99 } ? p99.ToString() + " (bucket)" : "not exported",
                 Format(Latency(mosquitto.Subscriber?.Delivery, s => s.P99), "0.##"),
                 "-"),
             new(
-                "publish → dashboard frame p99 (ms)",
-                Format(Latency(engine.PublishToFrame?.Latency, s => s.P99), "0.##"),
+                "publish → dashboard frame p50 / p99 (ms)",
+                engine.PublishToFrame?.Latency is { Count: > 0 } frame ? $"{Format(frame.P50, "0.##")} / {Format(frame.P99, "0.##")}" : "-",
                 "- (no dashboard)",
                 "-"),
             new("registration of the city's devices (s)", Format(registrationSeconds, "0.#"), "- (no registry)", "-"),
@@ -45,7 +54,7 @@ public static class Comparison
         };
         if (rssMbAfterRegistration is { } rss)
         {
-            rows.Insert(7, new Row("engine RSS after registration (MB)", Format(rss, "N0"), "-", "-"));
+            rows.Insert(8, new Row("engine RSS after registration (MB)", Format(rss, "N0"), "-", "-"));
         }
 
         return rows;
@@ -69,6 +78,20 @@ public static class Comparison
         engine is { } e && mosquitto is { } m && m != 0
             ? (e / m).ToString(e / m >= 10 ? "0" : "0.##", CultureInfo.InvariantCulture)
             : "-";
+
+    /// <summary>p50 / p99 / max of both sides, each with its ratio.</summary>
+    private static Row Spread(string work, LatencySummary engine, LatencySummary mosquitto)
+    {
+        static string Three(LatencySummary s, Func<double, string> format) =>
+            s.Count == 0 ? "-" : $"{format(s.P50)} / {format(s.P99)} / {format(s.Max)}";
+        return new Row(
+            work,
+            Three(engine, v => Format(v, "0.##")),
+            Three(mosquitto, v => Format(v, "0.##")),
+            engine.Count == 0 || mosquitto.Count == 0
+                ? "-"
+                : $"{Ratio(engine.P50, mosquitto.P50)} / {Ratio(engine.P99, mosquitto.P99)} / {Ratio(engine.Max, mosquitto.Max)}");
+    }
 
     private static Row Pair(string work, double? engine, double? mosquitto, string format, bool ratio = true) =>
         new(work, Format(engine, format), Format(mosquitto, format), ratio ? Ratio(engine, mosquitto) : "-");

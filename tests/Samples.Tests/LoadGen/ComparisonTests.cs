@@ -33,9 +33,18 @@ public sealed class ComparisonTests
     {
         var rows = Comparison.Rows(Report("engine", 900, 40), Report("mosquitto", 1000, 4), registrationSeconds: 108, rssMbAfterRegistration: 1500);
 
-        rows.Should().ContainEquivalentOf(new Comparison.Row("own-connection devices: p99 PUBACK (ms)", "40", "4", "10"));
+        rows.Should().ContainEquivalentOf(new Comparison.Row("own-connection devices: p50 / p99 / max PUBACK (ms)", "1 / 40 / 40", "1 / 4 / 4", "1 / 10 / 10"));
         rows.Should().ContainEquivalentOf(new Comparison.Row("registration of the city's devices (s)", "108", "- (no registry)", "-"));
         rows.Should().ContainEquivalentOf(new Comparison.Row("engine RSS after registration (MB)", "1,500", "-", "-"));
+    }
+
+    [Fact]
+    public void The_engines_own_count_of_accepted_readings_is_given_a_second_of_the_window()
+    {
+        var engine = Report("engine", 900, 40) with { EngineAccepted = new Dictionary<string, double> { ["telemetry"] = 1_200, ["status"] = 600 } };
+
+        Comparison.Rows(engine, Report("mosquitto", 1000, 4), null, null)
+            .Should().ContainEquivalentOf(new Comparison.Row("engine's own count: readings accepted a second over the window", "30", "-", "-"));
     }
 
     [Fact]
