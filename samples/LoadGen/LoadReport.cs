@@ -20,7 +20,7 @@ public sealed record LoadReport(
 
 /// <summary>
 /// One publishing path over the measured window: its ledger, rates (per second of the window) and the
-/// acknowledgement latency of each publish (a device's message or a whole batch).
+/// acknowledgement latency of each publish (a device's message or a whole batch); the warm-up's ledger apart.
 /// </summary>
 public sealed record PathFigures(
     LedgerFigures Measured,
@@ -29,7 +29,8 @@ public sealed record PathFigures(
     double AcknowledgedPerSecond,
     double ReadingsPerSecond,
     LatencySummary Ack,
-    long SentLate)
+    long SentLate,
+    LedgerFigures? Warmup = null)
 {
     public static PathFigures From(PublishLedger measured, PublishLedger warmup, LatencyHistogram acks, long late, TimeSpan window)
     {
@@ -45,7 +46,8 @@ public sealed record PathFigures(
             Math.Round(figures.Acknowledged / seconds, 1),
             Math.Round(figures.ReadingsAcknowledged / seconds, 1),
             acks.Summary(),
-            late);
+            late,
+            warmup.Figures());
     }
 }
 

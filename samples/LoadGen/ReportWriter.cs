@@ -104,6 +104,11 @@ public static class ReportWriter
             + (m.AnsweredLate > 0 ? $"; {m.AnsweredLate:N0} unanswered ones were acknowledged after their deadline" : "")
             + (p.SentLate > 0 ? $"; {p.SentLate:N0} sent late, held back by --max-inflight" : ""));
         Line(text, $"  {ack,-22} {Latency(p.Ack)}");
+        if (p.Warmup is { } w)
+        {
+            Line(text, $"  {"warm-up",-22} sent {w.Sent:N0}, acknowledged {w.Acknowledged:N0}, refused {w.Refused:N0}{Detail(w.RefusedByReason)}, "
+                + $"failed {w.Failed:N0}{Detail(w.FailedByError)}, unanswered {w.Unanswered:N0}, unaccounted {w.Unaccounted:N0} (not in the figures above)");
+        }
     }
 
     private static void Process(StringBuilder text, string what, ProcessFigures? p)

@@ -73,4 +73,25 @@ public sealed class PublishLedgerTests
         figures.AnsweredLate.Should().Be(1);
         figures.Unaccounted.Should().Be(0);
     }
+
+    [Fact]
+    public void A_paths_figures_count_the_window_alone_and_keep_the_warm_ups_ledger_apart()
+    {
+        var measured = new PublishLedger();
+        var warmup = new PublishLedger();
+        warmup.Send();
+        warmup.Refuse("ImplementationSpecificError");
+        for (var i = 0; i < 120; i++)
+        {
+            measured.Send();
+            measured.Acknowledge();
+        }
+
+        var path = PathFigures.From(measured, warmup, new LatencyHistogram(), late: 0, TimeSpan.FromSeconds(60));
+
+        path.AcknowledgedPerSecond.Should().Be(2);
+        path.Measured.Refused.Should().Be(0);
+        path.WarmupSent.Should().Be(1);
+        path.Warmup!.RefusedByReason.Should().ContainKey("ImplementationSpecificError");
+    }
 }
