@@ -166,16 +166,9 @@ public abstract class DeviceTwinGrain(
         }
 
         Heard(now);
+        alarmsChanged |= Twin.Alarms.ContainsKey(OfflineAlarm);
         var cameOnline = MarkOnline();
-        if (cameOnline || alarmsChanged)
-        {
-            await StoreChangeAsync();
-        }
-        else
-        {
-            ScheduleFlush();
-        }
-
+        await StoreAsync(alarmsChanged, cameOnline);
         PublishSituation();
         return new TelemetryApplied(duplicates, refused);
     }
@@ -223,6 +216,7 @@ public abstract class DeviceTwinGrain(
         ArgumentNullException.ThrowIfNull(report);
         RequireProfile();
         Heard(_clock.GetUtcNow());
+        var wasSilent = Twin.Alarms.ContainsKey(OfflineAlarm);
         var cameOnline = MarkOnline();
         if (report.Snapshot is not null)
         {
@@ -243,16 +237,29 @@ public abstract class DeviceTwinGrain(
             (_raised ??= []).Add(Twin.Alarms[report.Kind]);
         }
 
-        if (isNew || cameOnline)
+        await StoreAsync(isNew || wasSilent, cameOnline);
+        PublishSituation();
+    }
+
+    /// <summary>
+    /// Stores an alarm raised or cleared at once (with its reports, before the device's acknowledgement);
+    /// a device that only came online is told to its grid cell at once and written later with its
+    /// readings, since a crash that forgets it came online costs nothing its next message does not mend.
+    /// </summary>
+    private async Task StoreAsync(bool alarmsChanged, bool cameOnline)
+    {
+        if (alarmsChanged)
         {
             await StoreChangeAsync();
-        }
-        else
-        {
-            ScheduleFlush();
+            return;
         }
 
-        PublishSituation();
+        if (cameOnline)
+        {
+            await TellCellAsync();
+        }
+
+        ScheduleFlush();
     }
 
     public async Task<bool> ClearAlarm(string kind)
@@ -688,14 +695,19 @@ public abstract class DeviceTwinGrain(
     private async Task WriteNowAsync()
     {
         Deferred.Cancel();
+        await TellCellAsync();
+        await state.WriteStateAsync();
+    }
+
+    /// <summary>Tells the grid cell the device's online state and alarm severities when they changed since it was last told.</summary>
+    private async Task TellCellAsync()
+    {
         var cellStatus = CellStatus();
         if (cellStatus is not null && !cellStatus.Equals(Twin.ReportedToCell))
         {
             await GrainFactory.GetGrain<IGridCellGrain>(Twin.Profile!.CellCode).UpdateDevice(cellStatus.ToStatus(DeviceId, Twin.Profile.Kind));
             Twin.ReportedToCell = cellStatus;
         }
-
-        await state.WriteStateAsync();
     }
 
     private ReportedCellStatus? CellStatus() => Twin.Profile is null
