@@ -144,6 +144,9 @@ public static class AuditChain
     }
 
     /// <summary>A checkpoint of the trail as it stands, to keep where the trail's storage cannot rewrite it.</summary>
+    public static AuditAnchor Anchor(IReadOnlyList<AuditEntry> trail) => Anchor<AuditEntry>(trail);
+
+    /// <summary>The same checkpoint of any hash chain.</summary>
     public static AuditAnchor Anchor<T>(IReadOnlyList<T> trail)
         where T : IChainedEntry
     {

@@ -11,7 +11,7 @@ public sealed class UserAccountGrain([PersistentState("userAccount", "Default")]
     : Grain, IUserAccountGrain
 {
     /// <summary>Sessions a user may hold at once; the oldest goes first.</summary>
-    public const int MaxSessions = 20;
+    public const int MaxSessions = 50;
 
     /// <summary>Rotated secrets remembered per session to recognise a reuse.</summary>
     public const int RememberedSecrets = 64;
@@ -128,7 +128,11 @@ public sealed class UserAccountGrain([PersistentState("userAccount", "Default")]
         Account.RecentFailures = [];
         Account.LockedUntil = null;
         Account.LastSignInAt = now;
-        Prune(now);
+        if (Account.Sessions.Count >= MaxSessions)
+        {
+            Prune(now);
+        }
+
         while (Account.Sessions.Count >= MaxSessions)
         {
             Account.Sessions.Remove(Account.Sessions.MinBy(s => s.Value.IssuedAt).Key);
@@ -174,10 +178,9 @@ public sealed class UserAccountGrain([PersistentState("userAccount", "Default")]
         }
     }
 
+    /// <summary>The access token's own expiry is checked with its signature; here only whether it was revoked.</summary>
     public ValueTask<bool> Validates(int tokenVersion, string sessionId, DateTimeOffset now) =>
-        ValueTask.FromResult(
-            Exists && !Account.Disabled && Account.TokenVersion == tokenVersion
-            && Account.Sessions.TryGetValue(sessionId, out var session) && session.ExpiresAt > now);
+        ValueTask.FromResult(Exists && !Account.Disabled && Account.TokenVersion == tokenVersion && Account.Sessions.ContainsKey(sessionId));
 
     /// <summary>Counts a failure in the window; the lockout's end when this one reaches the limit.</summary>
     private static DateTimeOffset? Fail(List<DateTimeOffset> failures, LockoutPolicy policy, DateTimeOffset now)
