@@ -61,7 +61,7 @@ public class AdminApiTests(EngineFixture fixture)
     [InlineData("{\"displayName\":\"x\",\"roles\":[\"mayor\"],\"regions\":[\"9901\"]}", "roles")]
     [InlineData("{\"displayName\":\"x\",\"roles\":[\"operator\"],\"regions\":[\"7777\"]}", "region '7777'")]
     [InlineData("{\"displayName\":\"x\",\"roles\":[\"responder\"],\"regions\":[\"9901\"]}", "department is required")]
-    [InlineData("{\"displayName\":\"x\",\"roles\":[\"responder\"],\"regions\":[\"9901\"],\"department\":\"fire\"}", "department 'fire'")]
+    [InlineData("{\"displayName\":\"x\",\"roles\":[\"responder\"],\"regions\":[\"9901\"],\"department\":\"no_such_dept\"}", "department 'no_such_dept'")]
     public async Task A_profile_with_an_unknown_role_region_or_department_is_refused(string body, string named)
     {
         var user = await Accounts.CreateAsync(Engine);
