@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using CityOps.Silo.Hosting;
 using CityOps.Silo.Tests.Hosting;
+using Microsoft.Extensions.Configuration;
 
 namespace CityOps.Silo.Tests.Security;
 
@@ -39,6 +41,16 @@ public class SafeDefaultTests
 
         using var http = exposed.Http();
         (await http.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public void The_shipped_settings_listen_on_loopback_and_carry_no_signing_key()
+    {
+        var shipped = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json")).Build();
+
+        HttpEndpoints.NonLoopback(shipped).Should().BeEmpty();
+        shipped["Auth:SigningKey"].Should().BeNull("each installation generates its own key into its data folder");
     }
 
     private static void CopyData(string from, string to)
