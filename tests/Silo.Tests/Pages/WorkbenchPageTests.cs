@@ -49,6 +49,43 @@ public class WorkbenchPageTests(EngineFixture fixture)
     }
 
     [Fact]
+    public async Task A_page_whose_access_token_is_refused_renews_it_with_the_refresh_token_and_carries_on()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await PageBrowser.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync();
+        await PageBrowser.SignInAsync(page, new Uri(fixture.Engine.BaseAddress, "/console"), "operator");
+        var refresh = await page.EvaluateAsync<string>("sessionStorage.getItem('cityops.refresh')");
+
+        // A token the server refuses (not signed by it) that the page still takes for unexpired.
+        await page.EvaluateAsync("sessionStorage.setItem('cityops.token', 'x.eyJleHAiOjQxMDI0NDQ4MDB9.x')");
+        var listed = page.WaitForResponseAsync(r => r.Url.Contains("/api/events?", StringComparison.Ordinal) && r.Status == 200);
+        await page.ClickAsync("#filters button[type=submit]");
+        await listed;
+
+        (await page.EvaluateAsync<string>("sessionStorage.getItem('cityops.token')")).Should().NotStartWith("x.");
+        (await page.EvaluateAsync<string>("sessionStorage.getItem('cityops.refresh')")).Should().NotBe(refresh, "a refresh token is used once");
+        (await page.IsVisibleAsync("#login")).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Signing_out_on_a_page_ends_the_session_on_the_server()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await PageBrowser.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync();
+        await PageBrowser.SignInAsync(page, new Uri(fixture.Engine.BaseAddress, "/console"), "operator");
+        var token = await page.EvaluateAsync<string>("sessionStorage.getItem('cityops.token')");
+
+        var signedOut = page.WaitForResponseAsync(r => r.Url.EndsWith("/api/auth/signout", StringComparison.Ordinal));
+        await page.ClickAsync("[data-action=logout]");
+        (await signedOut).Status.Should().Be(204);
+
+        using var http = fixture.Engine.Http(token);
+        (await http.GetAsync(new Uri("/api/catalogue", UriKind.Relative))).StatusCode.Should().Be(System.Net.HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task Someone_who_is_not_an_administrator_is_told_the_users_page_is_for_administrators()
     {
         using var playwright = await Playwright.CreateAsync();
