@@ -58,6 +58,9 @@ public sealed class Engine : IAsyncDisposable
     /// <summary>How the tests' HTTP clients are made; an HTTPS test trusts its own certificate here.</summary>
     public Func<HttpMessageHandler>? Handler { get; init; }
 
+    /// <summary>Registrations of the test's own, after the engine's (a log capture).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+
     /// <summary>The running engine's services, for a test that must look inside, e.g. at a gateway's own counters.</summary>
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The engine is not running.");
 
@@ -79,10 +82,12 @@ public sealed class Engine : IAsyncDisposable
     /// <param name="clock">A clock the test moves by hand in place of the system clock.</param>
     /// <param name="prepareData">Puts files in the (new, empty) data folder before the first start, e.g. a database written earlier.</param>
     /// <param name="handler">Makes the handler of the tests' HTTP clients, e.g. one that trusts a test certificate.</param>
+    /// <param name="services">Registrations of the test's own, after the engine's.</param>
     public static async Task<Engine> StartAsync(
-        IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null, Action<string>? prepareData = null, Func<HttpMessageHandler>? handler = null)
+        IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null, Action<string>? prepareData = null,
+        Func<HttpMessageHandler>? handler = null, Action<IServiceCollection>? services = null)
     {
-        var engine = new Engine(Path.Combine(Path.GetTempPath(), "cityops-engine-tests", Guid.NewGuid().ToString("N")), settings) { Clock = clock, Handler = handler };
+        var engine = new Engine(Path.Combine(Path.GetTempPath(), "cityops-engine-tests", Guid.NewGuid().ToString("N")), settings) { Clock = clock, Handler = handler, ConfigureServices = services };
         if (prepareData is not null)
         {
             Directory.CreateDirectory(engine.DataPath);
@@ -161,6 +166,8 @@ public sealed class Engine : IAsyncDisposable
             {
                 services.AddSingleton<TimeProvider>(Clock);
             }
+
+            ConfigureServices?.Invoke(services);
         });
         try
         {
