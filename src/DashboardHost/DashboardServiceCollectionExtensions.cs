@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CityOps.DashboardHost.Admin;
 using CityOps.DashboardHost.Auth;
 using Azure.Storage.Blobs;
 using CityOps.DashboardHost.Devices;
@@ -27,7 +28,7 @@ public static class DashboardServiceCollectionExtensions
     /// <summary>
     /// Adds the HTTP side: token issuing, JWT validation, the shared access policies, the APIs'
     /// services, the situation hub with its feed from the grains and the silo health check. Reads
-    /// <c>City:Path</c>, <c>Storage:DataPath</c>, <c>Auth</c>, <c>Situation</c> and <c>Evidence</c>
+    /// <c>City:Path</c>, <c>Storage:DataPath</c>, <c>Auth</c>, <c>Open311:ReadsPerMinutePerAddress</c>, <c>Situation</c> and <c>Evidence</c>
     /// (evidence files go to the data folder, or to Blob Storage when <c>Evidence:BlobConnectionString</c> is set).
     /// </summary>
     public static IServiceCollection AddDashboard(this IServiceCollection services, IConfiguration configuration)
@@ -40,7 +41,8 @@ public static class DashboardServiceCollectionExtensions
 
         services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
         services.AddSingleton(signingKey);
-        services.AddSingleton(_ => UserDirectory.Load(configuration));
+        services.AddSingleton<AdminAuditLog>();
+        services.AddCityRateLimits(auth, configuration);
         services.AddSingleton<CityMap>();
         services.AddGrid(configuration);
         services.AddSingleton<TokenIssuer>();
@@ -75,6 +77,10 @@ public static class DashboardServiceCollectionExtensions
 
                     return Task.CompletedTask;
                 },
+
+                // A token is good only while its account has the same token version and the session is open:
+                // a sign-out, a disable, a password reset or a change of roles ends it in every process at once.
+                OnTokenValidated = TokenRevocation.CheckAsync,
             };
         });
         services.AddAuthorization(AccessPolicies.Configure);
@@ -97,16 +103,19 @@ public static class DashboardServiceCollectionExtensions
     public static WebApplication MapDashboard(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseInputLimits(app.Configuration.GetValue(InputLimits.MaxJsonBodySetting, InputLimits.DefaultMaxJsonBodyBytes));
         app.UseExceptionHandler();
         app.UseHttpWriteGate();
         app.UseStatusCodePages();
         app.UseDashboardPages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapHealth();
         app.MapOpenApi().AllowAnonymous();
         app.MapAuthApi();
+        app.MapAdminApi();
         app.MapDevicesApi();
         app.MapMapApi();
         app.MapGridApi();

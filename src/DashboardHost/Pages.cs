@@ -21,6 +21,7 @@ public static class Pages
     {
         MapPage(app, "/", "index.html");
         MapPage(app, "/console", "console/index.html");
+        MapPage(app, "/console/users", "console/users/index.html");
         MapPage(app, "/m", "m/index.html");
         return app;
     }

@@ -18,4 +18,7 @@ public static class CityClaims
     public const string Name = "name";
     public const string Region = "region";
     public const string Department = "department";
+
+    /// <summary>The account's token version when the token was issued; a later version revokes it.</summary>
+    public const string TokenVersion = "ver";
 }

@@ -67,6 +67,8 @@ public sealed record DeviceListResponse(int Total, IReadOnlyList<DeviceListItem>
 
 public static class DevicesApi
 {
+    private const int MaxStreamUrl = 2048;
+
     public static IEndpointRouteBuilder MapDevicesApi(this IEndpointRouteBuilder app)
     {
         var devices = app.MapGroup("/api/devices").WithTags("Devices").RequireAuthorization(AccessPolicies.Viewer);
@@ -209,6 +211,14 @@ public static class DevicesApi
     private static async Task<Results<Created<ProvisionResponse>, ProblemHttpResult>> Provision(
         ProvisionRequest request, HttpContext http, IGrainFactory grains, IAuthorizationService authorization, GridRegistry grid)
     {
+        if (InputLimits.FirstTooLong(
+                ("name", request.Name, InputLimits.Name), ("video.scene", request.Video?.Scene, InputLimits.Name),
+                ("video.industry", request.Video?.Industry, InputLimits.Name), ("video.sharingScope", request.Video?.SharingScope, InputLimits.Name),
+                ("video.streamUrl", request.Video?.StreamUrl, MaxStreamUrl)) is { } tooLong)
+        {
+            return tooLong;
+        }
+
         if (ProvisionProblem(request) is { } invalid)
         {
             return Problem(StatusCodes.Status400BadRequest, invalid);

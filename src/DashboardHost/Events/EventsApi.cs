@@ -23,6 +23,7 @@ public static class EventsApi
     private const int DefaultLimit = 200;
     private const int MaxLimit = 1000;
     private const int MaxDescription = 2000;
+    private const int MaxAddress = 200;
     private const int MaxPhotos = 9;
 
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
@@ -121,6 +122,13 @@ public static class EventsApi
         ReportRequest request, HttpContext http, IGrainFactory grains, IAuthorizationService authorization, GridRegistry grid,
         CityCatalogue catalogue, IEvidenceStore evidence, TimeProvider clock)
     {
+        if (InputLimits.FirstTooLong(
+                ("category", request.Category, InputLimits.Code), ("description", request.Description, MaxDescription),
+                ("address", request.Address, MaxAddress), ("urgency", request.Urgency, InputLimits.Code)) is { } tooLong)
+        {
+            return tooLong;
+        }
+
         if (ReportProblem(request, catalogue) is { } invalid)
         {
             return Problem(StatusCodes.Status400BadRequest, invalid);
@@ -161,6 +169,13 @@ public static class EventsApi
         string id, ActionRequest request, HttpContext http, IGrainFactory grains, CaseScope scope,
         CityCatalogue catalogue, IEvidenceStore evidence, TimeProvider clock)
     {
+        if (InputLimits.FirstTooLong(
+                ("action", request.Action, InputLimits.Code), ("reason", request.Reason, InputLimits.Reason), ("department", request.Department, InputLimits.Code),
+                ("assignee", request.Assignee, InputLimits.Code), ("primaryEventId", request.PrimaryEventId, InputLimits.Code)) is { } tooLong)
+        {
+            return tooLong;
+        }
+
         if (!TryParse<EventAction>(request.Action, out var action) || action == EventAction.Report)
         {
             return Problem(StatusCodes.Status400BadRequest, $"action must be one of {Names<EventAction>(EventAction.Report)}");
@@ -326,18 +341,22 @@ public static class EventsApi
             return Problem(StatusCodes.Status400BadRequest, "Send the photo as the multipart form field 'file'.");
         }
 
-        if (!Evidence.ContentTypes.Contains(file.ContentType))
-        {
-            return Problem(StatusCodes.Status415UnsupportedMediaType, $"Evidence must be one of {string.Join(", ", Evidence.ContentTypes)}, not {file.ContentType}.");
-        }
-
         if (file.Length > Evidence.MaxBytes)
         {
             return Problem(StatusCodes.Status413PayloadTooLarge, $"Evidence is limited to {Evidence.MaxBytes / 1024 / 1024} MB.");
         }
 
+        // The type is what the bytes are, never what the client's header claims: a page saved as "image/png" stays refused.
         await using var content = file.OpenReadStream();
-        return TypedResults.Ok(await evidence.SaveAsync(content, file.ContentType, cancellationToken));
+        var head = new byte[Evidence.SniffBytes];
+        var read = await content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
+        if (Evidence.Sniff(head.AsSpan(0, read)) is not { } type)
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Evidence must be a JPEG, PNG or WebP photo or a PDF document; the file's bytes are none of these.");
+        }
+
+        content.Position = 0;
+        return TypedResults.Ok(await evidence.SaveAsync(content, type, cancellationToken));
     }
 
     private static async Task<string?> MissingEvidenceAsync(string[]? hashes, IEvidenceStore evidence, CancellationToken cancellationToken)
@@ -370,8 +389,6 @@ public static class EventsApi
         { Location: not [_, _] } => "location must be [lon, lat]",
         _ when !double.IsFinite(r.Location![0]) || !double.IsFinite(r.Location[1]) || Math.Abs(r.Location[0]) > 180 || Math.Abs(r.Location[1]) > 90 =>
             "location must be WGS 84 [lon, lat] in degrees",
-        { Description.Length: > MaxDescription } => $"description is limited to {MaxDescription} characters",
-        { Address.Length: > 200 } => "address is limited to 200 characters",
         { Urgency: { } u } when !TryParse<EventUrgency>(u, out _) => $"urgency must be one of {Names<EventUrgency>()}",
         _ => null,
     };

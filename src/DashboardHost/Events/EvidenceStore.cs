@@ -26,9 +26,20 @@ public static class Evidence
     /// <summary>Evidence larger than this is refused: a photo from a phone is a few megabytes.</summary>
     public const long MaxBytes = 10 * 1024 * 1024;
 
-    public static IReadOnlySet<string> ContentTypes { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    /// <summary>Bytes enough to tell every accepted type by its magic number.</summary>
+    public const int SniffBytes = 12;
+
+    /// <summary>
+    /// The type the bytes are, by their magic number (JPEG <c>FF D8 FF</c>, PNG <c>89 PNG CR LF SUB LF</c>,
+    /// WebP <c>RIFF….WEBP</c>, PDF <c>%PDF-</c>), whatever the client said; null for anything else.
+    /// </summary>
+    public static string? Sniff(ReadOnlySpan<byte> head) => head switch
     {
-        "image/jpeg", "image/png", "image/webp", "application/pdf",
+        [0xFF, 0xD8, 0xFF, ..] => "image/jpeg",
+        [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, ..] => "image/png",
+        [0x52, 0x49, 0x46, 0x46, _, _, _, _, 0x57, 0x45, 0x42, 0x50, ..] => "image/webp",
+        [0x25, 0x50, 0x44, 0x46, 0x2D, ..] => "application/pdf",
+        _ => null,
     };
 
     public static bool IsSha256(string? value) => value is { Length: 64 } && value.All(c => char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c));

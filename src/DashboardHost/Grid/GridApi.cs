@@ -2,6 +2,7 @@ using System.Globalization;
 using CityOps.DashboardHost.Auth;
 using CityOps.Grains.Interfaces.Departments;
 using CityOps.Grains.Interfaces.Grid;
+using CityOps.Grains.Interfaces.Users;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -26,7 +27,7 @@ public static class GridApi
         grid.MapGet("/locate", Locate).WithSummary("The unit cell of a point and its regions up to the city");
         grid.MapGet("/cells/{code}", GetCell).WithSummary("A unit cell's place, chain, live counts and health");
         grid.MapGet("/map", GetMap).WithSummary("A region's child regions or cells with live status, as GeoJSON simplified for the zoom");
-        grid.MapPost("/import", Import).RequireAuthorization(AccessPolicies.Admin)
+        grid.MapPost("/import", Import).RequireAuthorization(AccessPolicies.Admin).WithMetadata(new LargeJsonBody())
             .WithSummary("Replaces the grid with GeoJSON regions and cells; nothing changes unless all of it is valid");
         grid.MapGet("/nearest-responder", NearestResponder).RequireAuthorization(AccessPolicies.Dispatcher)
             .WithSummary("The nearest on-duty responder of a department to a point");
@@ -173,7 +174,7 @@ public static class GridApi
 
     private static async Task<Results<Ok<NearestResponderResponse>, ProblemHttpResult>> NearestResponder(
         string? department, double? lon, double? lat, HttpContext http, GridRegistry registry, IGrainFactory grains,
-        IAuthorizationService authorization, UserDirectory users)
+        IAuthorizationService authorization)
     {
         if (string.IsNullOrWhiteSpace(department))
         {
@@ -204,7 +205,7 @@ public static class GridApi
         return TypedResults.Ok(new NearestResponderResponse(
             department,
             responder.Username,
-            users.Users.FirstOrDefault(u => u.Username == responder.Username)?.DisplayName,
+            (await grains.GetGrain<IUserAccountGrain>(responder.Username).Get())?.Profile.DisplayName,
             [responder.Longitude, responder.Latitude],
             responder.At,
             Math.Round(nearest.DistanceMetres, 1)));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CityOps.DashboardHost.Auth;
 using CityOps.DashboardHost.Events;
 using CityOps.DashboardHost.Grid;
 using CityOps.Grains.Interfaces.City;
@@ -16,8 +17,9 @@ namespace CityOps.DashboardHost.Open311;
 
 /// <summary>
 /// The 12345 hotline and other systems through Open311 GeoReport v2 (JSON only): the catalogue as
-/// services, service requests opened through intake on the hotline channel, and every case's
-/// public status. Reading is public; creating needs a client's <c>api_key</c>. Errors are always
+/// services, service requests opened through intake on the hotline channel, and their public
+/// status (GeoReport v2's public fields only; the city's internal cases are never shown). Reading is
+/// public and rate limited per address; creating needs a client's <c>api_key</c>. Errors are always
 /// the GeoReport array of <c>{code, description}</c> with the same HTTP status.
 /// </summary>
 public static partial class Open311Api
@@ -37,13 +39,16 @@ public static partial class Open311Api
     {
         var open311 = app.MapGroup("/open311/v2").WithTags("Open311").AllowAnonymous();
         open311.MapGet("/services.{format}", ListServices)
+            .RequireRateLimiting(SignInLimits.Open311ReadPolicy)
             .WithSummary("The city's event categories as GeoReport v2 services (?locale=en for English names)");
         open311.MapPost("/requests.{format}", CreateRequest)
             .Accepts<Open311Submission>("application/x-www-form-urlencoded", "application/json")
             .WithSummary("Creates a service request (a case on the hotline channel); needs api_key, service_code, lat and long");
         open311.MapGet("/requests.{format}", ListRequests)
-            .WithSummary("Service requests by id, service_code, status (open|closed) and start_date/end_date; the last 90 days and at most 1000 by default");
+            .RequireRateLimiting(SignInLimits.Open311ReadPolicy)
+            .WithSummary("Service requests by id, service_code, status (open|closed) and start_date/end_date (a window of at most 90 days; the last 90 by default), at most 1000");
         open311.MapGet("/requests/{id}.{format}", GetRequest)
+            .RequireRateLimiting(SignInLimits.Open311ReadPolicy)
             .WithSummary("One service request, as an array of one");
         return app;
     }
@@ -204,6 +209,11 @@ public static partial class Open311Api
             return Error(StatusCodes.Status400BadRequest, "start_date must not be after end_date.");
         }
 
+        if (until - since > DefaultWindow)
+        {
+            return Error(StatusCodes.Status400BadRequest, $"start_date and end_date may be at most {DefaultWindow.TotalDays} days apart.");
+        }
+
         var query = new EventQuery(null, states, null, null, serviceCode, now, MaxResults);
         var districts = grid.Current.DistrictsOf(grid.Current.City.Code);
         var summaries = await Task.WhenAll(districts.Select(d => grains.GetGrain<IEventIndexGrain>(d).Query(query)));
@@ -227,18 +237,24 @@ public static partial class Open311Api
             return unsupported;
         }
 
-        var view = IsEventId(id) ? await grains.GetGrain<IUrbanEventGrain>(id).Get() : null;
+        var view = IsEventId(id) ? (await ViewsAsync(grains, [id])).SingleOrDefault() : null;
         return view is null
             ? Error(StatusCodes.Status404NotFound, $"No service request '{id}'.")
             : TypedResults.Ok(Describe([view], catalogue, IsEnglish(request, locale)));
     }
 
-    /// <summary>The views of the cases that exist, in the order asked for.</summary>
+    /// <summary>
+    /// The views of the cases that exist and are service requests, in the order asked for. Only what came in
+    /// through Open311 (the hotline channel) is public: sensor alarms, video detections and staff reports are
+    /// the city's internal cases and answer as if they did not exist.
+    /// </summary>
     private static async Task<IReadOnlyList<UrbanEventView>> ViewsAsync(IGrainFactory grains, IEnumerable<string> ids)
     {
         var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<IUrbanEventGrain>(id).Get()));
-        return [.. views.OfType<UrbanEventView>()];
+        return [.. views.OfType<UrbanEventView>().Where(IsPublic)];
     }
+
+    private static bool IsPublic(UrbanEventView view) => view.Summary.Channel == EventChannel.Hotline;
 
     private static IReadOnlyList<Open311Request> Describe(IEnumerable<UrbanEventView> views, CityCatalogue catalogue, bool english) =>
         [.. views.Select(v =>

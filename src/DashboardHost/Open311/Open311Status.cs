@@ -34,13 +34,11 @@ public static class Open311Status
             EventState.Handled => english ? "Handled, awaiting on-site verification" : "处置完成，待核查",
             EventState.Verified => english ? "Verified on site, awaiting closure" : "核查通过，待结案",
             EventState.Closed => english ? "Closed" : "已结案",
-            EventState.Rejected => (english ? "Not accepted as a case: " : "不予立案：") + LastReason(view, EventAction.Reject),
-            EventState.Suspended => (english ? "Suspended: " : "挂账延期：") + LastReason(view, EventAction.Suspend),
+            // The staff's reasons are internal notes, not for the public: the stage alone is told.
+            EventState.Rejected => english ? "Not accepted as a case" : "不予立案",
+            EventState.Suspended => english ? "Suspended" : "挂账延期",
             EventState.Merged => english ? $"Merged into {view.MergedInto}" : $"已合并至 {view.MergedInto}",
             _ => view.Summary.State.ToString(),
         };
     }
-
-    private static string? LastReason(UrbanEventView view, EventAction action) =>
-        view.Timeline.LastOrDefault(e => e.Action == action)?.Reason;
 }

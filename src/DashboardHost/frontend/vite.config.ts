@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { defineConfig } from "vite";
 
-// Three pages, built into the DashboardHost's wwwroot, which the assembly embeds and serves itself.
+// Four pages, built into the DashboardHost's wwwroot, which the assembly embeds and serves itself.
 // `npm run dev` proxies the API and the hub to an engine started with `dotnet run --project src/Silo`.
 export default defineConfig({
   base: "/",
@@ -19,6 +19,7 @@ export default defineConfig({
       input: {
         bigscreen: resolve(__dirname, "index.html"),
         console: resolve(__dirname, "console/index.html"),
+        users: resolve(__dirname, "console/users/index.html"),
         mobile: resolve(__dirname, "m/index.html"),
       },
     },

@@ -26,7 +26,20 @@ public sealed record AuditEntry(
     [property: Id(9)] string? Origin,
     [property: Id(10)] Dictionary<string, string> Details,
     [property: Id(11)] string PreviousHash,
-    [property: Id(12)] string Hash);
+    [property: Id(12)] string Hash) : IChainedEntry;
+
+/// <summary>
+/// An entry of a hash chain: its place, the hash of the entry before it and its own hash. Case audit
+/// trails and the administration audit are both such chains, verified by the same rule (<c>AuditChain.Verify</c>).
+/// </summary>
+public interface IChainedEntry
+{
+    long Sequence { get; }
+
+    string PreviousHash { get; }
+
+    string Hash { get; }
+}
 
 /// <summary>The keys of <see cref="AuditEntry.Details"/>.</summary>
 public static class AuditDetails

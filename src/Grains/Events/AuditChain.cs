@@ -114,37 +114,41 @@ public static class AuditChain
     {
         ArgumentNullException.ThrowIfNull(entry);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var writer = new Canonical(hash);
-        writer.String(Version);
-        writer.Int64(entry.Sequence);
-        writer.Int64(entry.At.UtcTicks);
-        writer.Int32((int)(entry.At.Offset.Ticks / TimeSpan.TicksPerMinute));
-        writer.String(entry.Actor);
-        writer.String(ApiNames.Of(entry.Role));
-        writer.String(ApiNames.Of(entry.Action));
-        writer.String(entry.Reason);
-        writer.String(entry.StateBefore is { } before ? ApiNames.Of(before) : null);
-        writer.String(ApiNames.Of(entry.StateAfter));
-        writer.Int32(entry.AttachmentSha256s.Length);
+        var writer = new CanonicalWriter(hash);
+        writer.WriteText(Version);
+        writer.WriteInt64(entry.Sequence);
+        writer.WriteInt64(entry.At.UtcTicks);
+        writer.WriteInt32((int)(entry.At.Offset.Ticks / TimeSpan.TicksPerMinute));
+        writer.WriteText(entry.Actor);
+        writer.WriteText(ApiNames.Of(entry.Role));
+        writer.WriteText(ApiNames.Of(entry.Action));
+        writer.WriteText(entry.Reason);
+        writer.WriteText(entry.StateBefore is { } before ? ApiNames.Of(before) : null);
+        writer.WriteText(ApiNames.Of(entry.StateAfter));
+        writer.WriteInt32(entry.AttachmentSha256s.Length);
         foreach (var attachment in entry.AttachmentSha256s)
         {
-            writer.String(attachment);
+            writer.WriteText(attachment);
         }
 
-        writer.String(entry.Origin);
-        writer.Int32(entry.Details.Count);
+        writer.WriteText(entry.Origin);
+        writer.WriteInt32(entry.Details.Count);
         foreach (var (key, value) in entry.Details.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
-            writer.String(key);
-            writer.String(value);
+            writer.WriteText(key);
+            writer.WriteText(value);
         }
 
-        writer.String(entry.PreviousHash);
+        writer.WriteText(entry.PreviousHash);
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     /// <summary>A checkpoint of the trail as it stands, to keep where the trail's storage cannot rewrite it.</summary>
-    public static AuditAnchor Anchor(IReadOnlyList<AuditEntry> trail)
+    public static AuditAnchor Anchor(IReadOnlyList<AuditEntry> trail) => Anchor<AuditEntry>(trail);
+
+    /// <summary>The same checkpoint of any hash chain.</summary>
+    public static AuditAnchor Anchor<T>(IReadOnlyList<T> trail)
+        where T : IChainedEntry
     {
         ArgumentNullException.ThrowIfNull(trail);
         return new(trail.Count, trail.Count == 0 ? GenesisHash : trail[^1].Hash);
@@ -155,9 +159,18 @@ public static class AuditChain
     /// a missing or misplaced one (its sequence), a broken link (its previous hash); then, given an
     /// anchor taken earlier, a cut-off tail or a trail rewritten and re-hashed up to the anchor.
     /// </summary>
-    public static AuditVerification Verify(IReadOnlyList<AuditEntry> trail, AuditAnchor? anchor = null)
+    public static AuditVerification Verify(IReadOnlyList<AuditEntry> trail, AuditAnchor? anchor = null) =>
+        Verify(trail, HashOrNull, anchor);
+
+    /// <summary>
+    /// The same check for any hash chain (the administration audit too): <paramref name="hashOf"/> gives
+    /// what an entry's fields hash to, or null when they cannot be encoded.
+    /// </summary>
+    public static AuditVerification Verify<T>(IReadOnlyList<T> trail, Func<T, string?> hashOf, AuditAnchor? anchor = null)
+        where T : IChainedEntry
     {
         ArgumentNullException.ThrowIfNull(trail);
+        ArgumentNullException.ThrowIfNull(hashOf);
         if (anchor is { Count: < 0 })
         {
             throw new ArgumentOutOfRangeException(nameof(anchor), anchor.Count, "An anchor counts entries.");
@@ -166,7 +179,7 @@ public static class AuditChain
         for (var i = 0; i < trail.Count; i++)
         {
             var entry = trail[i];
-            var computed = HashOrNull(entry);
+            var computed = hashOf(entry);
             if (!string.Equals(computed, entry.Hash, StringComparison.Ordinal))
             {
                 return AuditVerification.Broken(i, AuditBreakKind.ContentChanged, $"entry {i} was edited: its fields hash to {computed ?? "nothing (invalid text)"}, it records {entry.Hash}");
@@ -204,11 +217,15 @@ public static class AuditChain
     }
 
     /// <summary>Null for an entry with invalid text, which <see cref="Append"/> never writes.</summary>
-    private static string? HashOrNull(AuditEntry entry)
+    private static string? HashOrNull(AuditEntry entry) => HashOrNull(entry, ComputeHash);
+
+    /// <summary>An entry's hash, or null when its text is not valid Unicode (refused by the strict encoding).</summary>
+    public static string? HashOrNull<T>(T entry, Func<T, string> computeHash)
     {
+        ArgumentNullException.ThrowIfNull(computeHash);
         try
         {
-            return ComputeHash(entry);
+            return computeHash(entry);
         }
         catch (EncoderFallbackException)
         {
@@ -218,23 +235,27 @@ public static class AuditChain
 
     private static bool IsSha256Hex(string value) => value is { Length: 64 } && value.All(char.IsAsciiHexDigitLower);
 
-    private readonly struct Canonical(IncrementalHash hash)
+    /// <summary>
+    /// The canonical encoding described above (typed, length-prefixed values), for every chain that hashes
+    /// entries the same way; each chain starts its encoding with its own version string.
+    /// </summary>
+    public readonly struct CanonicalWriter(IncrementalHash hash)
     {
-        public void Int32(int value)
+        public void WriteInt32(int value)
         {
             Span<byte> bytes = stackalloc byte[4];
             BinaryPrimitives.WriteInt32BigEndian(bytes, value);
             hash.AppendData(bytes);
         }
 
-        public void Int64(long value)
+        public void WriteInt64(long value)
         {
             Span<byte> bytes = stackalloc byte[8];
             BinaryPrimitives.WriteInt64BigEndian(bytes, value);
             hash.AppendData(bytes);
         }
 
-        public void String(string? value)
+        public void WriteText(string? value)
         {
             if (value is null)
             {
@@ -244,7 +265,7 @@ public static class AuditChain
 
             var bytes = Utf8.GetBytes(value);
             hash.AppendData([1]);
-            Int32(bytes.Length);
+            WriteInt32(bytes.Length);
             hash.AppendData(bytes);
         }
     }

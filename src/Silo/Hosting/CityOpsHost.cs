@@ -42,10 +42,7 @@ public static class CityOpsHost
             ["Storage:DataPath"] = settings.DataPath,
             ["City:Path"] = settings.CityPath,
         });
-        if (builder.Configuration["Http:Urls"] is { Length: > 0 } urls)
-        {
-            builder.WebHost.UseUrls(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        }
+        HttpEndpoints.Configure(builder);
 
         Directory.CreateDirectory(settings.DataPath);
         await DatabaseSchema.ApplyAsync(settings.StorageInvariant, settings.StorageConnectionString, DatabaseSchema.ScriptsDirectory, cancellationToken);
@@ -58,10 +55,12 @@ public static class CityOpsHost
         builder.UseOrleans(silo => ConfigureSilo(silo, settings));
 
         // Hosted services start in this order: the silo, then the grid (an invalid one stops the
-        // start), then the devices' registration, then the recovery of work a crash left half done,
+        // start), then the users (which refuses demo passwords beyond loopback), then the devices'
+        // registration, then the recovery of work a crash left half done,
         // then the broker that authenticates against the registry, then the simulated devices that
         // connect to it. They stop in the reverse order: devices and the broker first, the silo last.
         builder.Services.AddHostedService<GridStartup>();
+        builder.Services.AddHostedService<UserSeeder>();
         builder.Services.AddHostedService<DeviceSeeder>();
         builder.Services.AddSingleton<StoredStates>();
         builder.Services.AddHostedService<PendingWorkRecovery>();

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using CityOps.DeviceGateway;
 using CityOps.Grains.Interfaces.City;
+using CityOps.Grains.Interfaces.Users;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -17,17 +18,30 @@ public sealed class StartupBanner(
     IServer server,
     IOptions<GatewayOptions> mqtt,
     EngineSettings settings,
+    IGrainFactory grains,
     ILogger<StartupBanner> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStarted.Register(Print);
+        lifetime.ApplicationStarted.Register(() => _ = PrintAsync());
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private void Print()
+    private async Task PrintAsync()
+    {
+        try
+        {
+            await PrintCoreAsync();
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException or InvalidOperationException)
+        {
+            logger.LogWarning(ex, "Could not print the start-up banner");
+        }
+    }
+
+    private async Task PrintCoreAsync()
     {
         var urls = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var http = urls.Select(u => u.Replace("0.0.0.0", "localhost", StringComparison.Ordinal).Replace("[::]", "localhost", StringComparison.Ordinal)).ToList();
@@ -45,10 +59,11 @@ public sealed class StartupBanner(
         text.AppendLine($"  MQTT           mqtt://localhost:{mqtt.Value.Port}  (topics {mqtt.Value.TopicRoot}/{{deviceId}}/…)");
         text.AppendLine($"  City           {settings.CityPath}");
         text.AppendLine($"  Data           {settings.DataPath}");
-        var users = settings.PrintDemoSignIns ? ReadDemoUsers() : [];
+        // Demo passwords are printed only while nobody but this machine can use them, and only those still in force.
+        var users = settings.PrintDemoSignIns && urls.All(HttpEndpoints.IsLoopback) ? await StillInitialAsync(ReadDemoUsers()) : [];
         if (users.Count > 0)
         {
-            text.AppendLine("  Demo sign-ins (sample data only: change them before real use):");
+            text.AppendLine("  Demo sign-ins (sample data only, loopback only: reset them in /console/users before listening on the network):");
             foreach (var user in users)
             {
                 text.AppendLine($"    {user.Username,-24} {user.Password,-16} {string.Join(',', user.Roles)}");
@@ -56,6 +71,12 @@ public sealed class StartupBanner(
         }
 
         logger.LogInformation("{Banner}", text.ToString());
+    }
+
+    private async Task<List<UserRecord>> StillInitialAsync(List<UserRecord> users)
+    {
+        var views = await Task.WhenAll(users.Select(u => grains.GetGrain<IUserAccountGrain>(u.Username).Get()));
+        return [.. users.Where((_, i) => views[i] is { InitialPassword: true, Disabled: false })];
     }
 
     private List<UserRecord> ReadDemoUsers()

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using CityOps.DashboardHost.Auth;
-using CityOps.Grains.Interfaces.City;
+using CityOps.Grains.Interfaces.Users;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -11,23 +11,13 @@ public class TokenIssuerTests
 {
     private readonly SymmetricSecurityKey _key = new(RandomNumberGenerator.GetBytes(32));
 
-    private static readonly UserDirectory Users = new([
-        new UserRecord("dispatcher.water", "Dispatch#2026", "水务派遣员", ["dispatcher"], ["990101", "990102"], "water"),
-    ]);
+    private static readonly UserProfile Dispatcher = new("dispatcher.water", "水务派遣员", ["dispatcher"], ["990101", "990102"], "water");
 
     [Fact]
-    public void A_user_with_the_right_password_is_found_and_a_wrong_one_is_not()
-    {
-        Users.Authenticate("dispatcher.water", "Dispatch#2026").Should().NotBeNull();
-        Users.Authenticate("dispatcher.water", "dispatch#2026").Should().BeNull();
-        Users.Authenticate("nobody", "Dispatch#2026").Should().BeNull();
-    }
-
-    [Fact]
-    public async Task The_token_carries_roles_regions_and_department_and_validates_with_the_key()
+    public async Task The_token_carries_roles_regions_department_version_and_session_and_validates_with_the_key()
     {
         var issuer = new TokenIssuer(Options.Create(new AuthOptions()), _key, TimeProvider.System);
-        var (token, lifetime) = issuer.Issue(Users.Authenticate("dispatcher.water", "Dispatch#2026")!);
+        var (token, lifetime) = issuer.Issue(Dispatcher, 3, "session-1");
 
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
         {
@@ -37,19 +27,31 @@ public class TokenIssuerTests
         });
 
         result.IsValid.Should().BeTrue();
-        lifetime.Should().Be(TimeSpan.FromHours(8));
+        lifetime.Should().Be(TimeSpan.FromMinutes(15), "access tokens are short-lived; sessions go on with refresh tokens");
         var jwt = new JsonWebToken(token);
         jwt.GetClaim("sub").Value.Should().Be("dispatcher.water");
         jwt.Claims.Where(c => c.Type == CityClaims.Role).Select(c => c.Value).Should().Equal("dispatcher");
         jwt.Claims.Where(c => c.Type == CityClaims.Region).Select(c => c.Value).Should().Equal("990101", "990102");
         jwt.GetClaim(CityClaims.Department).Value.Should().Be("water");
+        jwt.GetClaim(CityClaims.TokenVersion).Value.Should().Be("3");
+        jwt.GetClaim("sid").Value.Should().Be("session-1");
     }
 
     [Fact]
-    public void A_user_with_an_unknown_role_is_refused_when_loaded()
+    public void A_refresh_token_names_its_user_and_session_and_reads_back()
     {
-        var act = () => new UserDirectory([new UserRecord("x", "p", "X", ["mayor"], ["9901"], null)]);
+        var (session, secret) = (RefreshTokens.NewSessionId(), RefreshTokens.NewSecret());
 
-        act.Should().Throw<InvalidDataException>().WithMessage("*mayor*");
+        var parsed = RefreshTokens.Parse(RefreshTokens.Format("dispatcher.water", session, secret));
+
+        parsed.Should().Be(new RefreshTokens.Parsed("dispatcher.water", session, secret));
+        RefreshTokens.Hash(secret).Should().HaveLength(64).And.NotBe(RefreshTokens.Hash(RefreshTokens.NewSecret()));
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("a.b")]
+    [InlineData("ZGlzcGF0Y2hlcg.short.secret")]
+    public void A_malformed_refresh_token_is_not_read(string? token) => RefreshTokens.Parse(token).Should().BeNull();
 }

@@ -219,7 +219,7 @@ public class EventsApiTests(EngineFixture fixture)
     public async Task Evidence_uploaded_for_a_case_is_named_by_its_sha256_in_the_action_that_attaches_it()
     {
         var id = await _cases.ReportAsync();
-        var photo = RandomNumberGenerator.GetBytes(2048);
+        var photo = Engine.Photo(RandomNumberGenerator.GetBytes(2048));
         using var http = await _cases.AsAsync(CaseClient.Operator);
         using var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(photo);

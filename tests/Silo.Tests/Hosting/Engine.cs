@@ -47,7 +47,19 @@ public sealed class Engine : IAsyncDisposable
     /// <summary>The silo's gateway, where a separate host joins the cluster as an Orleans client.</summary>
     public int GatewayPort { get; private set; }
 
-    public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
+    /// <summary>
+    /// Where the tests reach the engine. A test may set <c>Http:Urls</c> itself with <c>{port}</c> in place of
+    /// the port (<c>https://127.0.0.1:{port}</c>, <c>http://0.0.0.0:{port}</c>); the tests still call 127.0.0.1.
+    /// </summary>
+    public Uri BaseAddress => new((_settings.TryGetValue("Http:Urls", out var urls) && urls is not null ? urls : "http://127.0.0.1:{port}")
+        .Replace("{port}", HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+
+    /// <summary>How the tests' HTTP clients are made; an HTTPS test trusts its own certificate here.</summary>
+    public Func<HttpMessageHandler>? Handler { get; init; }
+
+    /// <summary>Registrations of the test's own, after the engine's (a log capture).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
 
     /// <summary>The running engine's services, for a test that must look inside, e.g. at a gateway's own counters.</summary>
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The engine is not running.");
@@ -60,21 +72,38 @@ public sealed class Engine : IAsyncDisposable
     public static IReadOnlyList<UserRecord> Users { get; } =
         JsonSerializer.Deserialize<UserRecord[]>(File.ReadAllBytes(Path.Combine(CityPath, "users.json")), CityJson.Options)!;
 
+    /// <summary>The bytes of a JPEG photo (its magic number, then <paramref name="body"/> or random bytes): evidence is judged by its bytes.</summary>
+    public static byte[] Photo(byte[]? body = null) =>
+        [0xFF, 0xD8, 0xFF, 0xE0, .. body ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(256)];
+
     public static DeviceRecord Device(DeviceKind kind, int index = 0) => Devices.Where(d => d.Kind == kind).ElementAt(index);
 
     /// <param name="settings">Configuration that overrides the test defaults, e.g. to turn the simulator on.</param>
     /// <param name="clock">A clock the test moves by hand in place of the system clock.</param>
     /// <param name="prepareData">Puts files in the (new, empty) data folder before the first start, e.g. a database written earlier.</param>
-    public static async Task<Engine> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null, Action<string>? prepareData = null)
+    /// <param name="handler">Makes the handler of the tests' HTTP clients, e.g. one that trusts a test certificate.</param>
+    /// <param name="services">Registrations of the test's own, after the engine's.</param>
+    public static async Task<Engine> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null, Action<string>? prepareData = null,
+        Func<HttpMessageHandler>? handler = null, Action<IServiceCollection>? services = null)
     {
-        var engine = new Engine(Path.Combine(Path.GetTempPath(), "cityops-engine-tests", Guid.NewGuid().ToString("N")), settings) { Clock = clock };
+        var engine = new Engine(Path.Combine(Path.GetTempPath(), "cityops-engine-tests", Guid.NewGuid().ToString("N")), settings) { Clock = clock, Handler = handler, ConfigureServices = services };
         if (prepareData is not null)
         {
             Directory.CreateDirectory(engine.DataPath);
             prepareData(engine.DataPath);
         }
 
-        await engine.StartAgainAsync();
+        try
+        {
+            await engine.StartAgainAsync();
+        }
+        catch
+        {
+            await engine.DisposeAsync();
+            throw;
+        }
+
         return engine;
     }
 
@@ -108,6 +137,9 @@ public sealed class Engine : IAsyncDisposable
         var settings = new Dictionary<string, string?>
         {
             ["Http:Urls"] = BaseAddress.ToString(),
+
+            // Tests of a shared engine keep their tokens for the whole run; expiry is not what they test.
+            ["Auth:TokenLifetime"] = "08:00:00",
             ["Mqtt:Port"] = MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Mqtt:BindAddress"] = "127.0.0.1",
             ["Orleans:SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -117,10 +149,15 @@ public sealed class Engine : IAsyncDisposable
             ["Simulator:Enabled"] = "false",
             ["Devices:CommandTimeout"] = "00:00:02",
             [$"Open311:ApiKeys:{Open311Client}"] = Open311Key,
+
+            // Every test signs in from 127.0.0.1, many times a minute: the limits are tested on engines of their own.
+            ["Auth:SignInsPerMinutePerAddress"] = "100000",
+            ["Auth:SignInsPerMinutePerUsername"] = "100000",
+            ["Open311:ReadsPerMinutePerAddress"] = "100000",
         };
         foreach (var (key, value) in _settings)
         {
-            settings[key] = value;
+            settings[key] = value?.Replace("{port}", HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         }
 
         _app = await CityOpsHost.BuildAsync([], config => config.AddInMemoryCollection(settings), services =>
@@ -129,8 +166,19 @@ public sealed class Engine : IAsyncDisposable
             {
                 services.AddSingleton<TimeProvider>(Clock);
             }
+
+            ConfigureServices?.Invoke(services);
         });
-        await _app.StartAsync();
+        try
+        {
+            await _app.StartAsync();
+        }
+        catch
+        {
+            // What did start (the silo) stops, so a refused start leaves nothing running.
+            await StopAsync();
+            throw;
+        }
     }
 
     /// <summary>Stops the engine the way Ctrl+C does: hosted services stop and grains deactivate.</summary>
@@ -146,7 +194,8 @@ public sealed class Engine : IAsyncDisposable
 
     public HttpClient Http(string? token = null)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress };
+        var client = Handler is null ? new HttpClient() : new HttpClient(Handler(), disposeHandler: true);
+        client.BaseAddress = BaseAddress;
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -160,7 +160,7 @@ public class Open311Tests(EngineFixture fixture)
     }
 
     [Fact]
-    public async Task A_rejected_request_reads_closed_with_the_reason()
+    public async Task A_rejected_request_reads_closed_without_the_staffs_reason()
     {
         var id = await CreateAsync("trash_bin_damaged", 6000);
 
@@ -168,7 +168,7 @@ public class Open311Tests(EngineFixture fixture)
 
         var rejected = await GetRequestAsync(id);
         rejected.GetProperty("status").GetString().Should().Be("closed");
-        rejected.GetProperty("status_notes").GetString().Should().Be("不予立案：非城市管理范围");
+        rejected.GetProperty("status_notes").GetString().Should().Be("不予立案", "the staff's reasons are internal notes");
     }
 
     [Fact]
@@ -248,6 +248,56 @@ public class Open311Tests(EngineFixture fixture)
 
         openOnes.EnumerateArray().Select(r => r.GetProperty("service_request_id").GetString()).Should().Equal(open);
         closedOnes.EnumerateArray().Select(r => r.GetProperty("service_request_id").GetString()).Should().Equal(rejected);
+    }
+
+    [Fact]
+    public async Task A_request_reads_exactly_GeoReport_v2s_public_fields_with_the_reported_values()
+    {
+        var id = await CreateAsync("bus_shelter_damaged", 9600);
+        var place = SampleGrid.Cells[9600].Centre;
+
+        var read = await GetRequestAsync(id);
+
+        read.EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(
+            "service_request_id", "status", "status_notes", "service_name", "service_code", "description", "agency_responsible", "service_notice",
+            "requested_datetime", "updated_datetime", "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url");
+        read.GetProperty("service_request_id").GetString().Should().Be(id);
+        read.GetProperty("status").GetString().Should().Be("open");
+        read.GetProperty("service_code").GetString().Should().Be("bus_shelter_damaged");
+        read.GetProperty("service_name").GetString().Should().Be(Catalogue.Single(c => c.Code == "bus_shelter_damaged").Name);
+        read.GetProperty("description").GetString().Should().Be("路灯不亮已三天");
+        read.GetProperty("address").GetString().Should().Be("江北区滨江路 18 号");
+        read.GetProperty("lat").GetDouble().Should().BeApproximately(place[1], 1e-9);
+        read.GetProperty("long").GetDouble().Should().BeApproximately(place[0], 1e-9);
+        read.GetProperty("requested_datetime").GetString().Should().MatchRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$");
+        read.GetProperty("service_notice").ValueKind.Should().Be(JsonValueKind.Null);
+        read.GetProperty("address_id").ValueKind.Should().Be(JsonValueKind.Null);
+        read.GetProperty("zipcode").ValueKind.Should().Be(JsonValueKind.Null);
+        read.GetProperty("media_url").ValueKind.Should().Be(JsonValueKind.Null);
+        read.GetRawText().Should().NotContain("13900001234").And.NotContain("小明").And.NotContain("wang.xiaoming").And.NotContain(Engine.Open311Client);
+    }
+
+    [Fact]
+    public async Task A_case_reported_inside_the_city_is_neither_read_by_its_id_nor_listed_by_ids()
+    {
+        var internalCase = await new Events.CaseClient(Engine).ReportAsync();
+        using var http = Engine.Http();
+
+        var byId = await http.GetAsync(new Uri($"/open311/v2/requests/{internalCase}.json", UriKind.Relative));
+        var byIds = await http.GetFromJsonAsync<JsonElement>(new Uri($"/open311/v2/requests.json?service_request_id={internalCase}", UriKind.Relative));
+
+        await ShouldBeOpen311ErrorAsync(byId, HttpStatusCode.NotFound, internalCase);
+        byIds.GetArrayLength().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_listing_window_longer_than_90_days_is_refused()
+    {
+        using var http = Engine.Http();
+
+        var response = await http.GetAsync(new Uri("/open311/v2/requests.json?start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z", UriKind.Relative));
+
+        await ShouldBeOpen311ErrorAsync(response, HttpStatusCode.BadRequest, "90 days");
     }
 
     [Fact]

@@ -136,6 +136,9 @@ public sealed class EngineProcess : IAsyncDisposable
             ["Storage__DataPath"] = DataPath,
             ["City__Path"] = Engine.CityPath,
             ["City__PrintDemoSignIns"] = "false",
+
+            // Tokens taken before a crash are used after it; expiry is not what these tests test.
+            ["Auth__TokenLifetime"] = "08:00:00",
             ["Simulator__Enabled"] = "false",
             [$"Open311__ApiKeys__{Open311Client}"] = Open311Key,
             ["Logging__Console__FormatterOptions__ColorBehavior"] = "Disabled",

@@ -221,7 +221,7 @@ public class CaseScopeTests(EngineFixture fixture)
 
     private static async Task<(byte[] Photo, string Sha256)> UploadAsync(HttpClient http)
     {
-        var photo = Encoding.UTF8.GetBytes($"scene {Guid.NewGuid()}");
+        var photo = Engine.Photo(Encoding.UTF8.GetBytes($"scene {Guid.NewGuid()}"));
         using var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(photo);
         file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");

@@ -113,6 +113,16 @@ public class ScopeMatrixTests(EngineFixture fixture, ITestOutputHelper output)
     private static Func<Call, Task<Outcome>> Post(Func<Call, string> url, Func<Call, object> body) =>
         call => SendAsync(call, HttpMethod.Post, url(call), JsonContent.Create(body(call)));
 
+    private static Func<Call, Task<Outcome>> Put(Func<Call, string> url, Func<Call, object> body) =>
+        call => SendAsync(call, HttpMethod.Put, url(call), JsonContent.Create(body(call)));
+
+    /// <summary>Signs the user in once more and signs that session out, so the matrix's own token stays good.</summary>
+    private static async Task<Outcome> SignOutAsync(Call call)
+    {
+        var own = await call.Engine.TokenAsync(call.User.Username, call.User.Password);
+        return await SendAsync(call with { Token = own }, HttpMethod.Post, "/api/auth/signout");
+    }
+
     /// <summary>A multipart form without the file: whoever gets past the scope check is told to send one (400).</summary>
     private static Func<Call, Task<Outcome>> PostEmptyForm(Func<Call, string> url) =>
         call => SendAsync(call, HttpMethod.Post, url(call), new MultipartFormDataContent { { new StringContent("x"), "note" } });
@@ -138,6 +148,9 @@ public class ScopeMatrixTests(EngineFixture fixture, ITestOutputHelper output)
     public static IReadOnlyList<Row> Rows { get; } =
     [
         new("POST /api/auth/token", [], PublicBecause: "signing in"),
+        new("POST /api/auth/refresh", [], PublicBecause: "renewing a session: the refresh token is the credential"),
+        new("POST /api/auth/signout", [new("sign out a session of its own", SignOutAsync, Everyone(204))]),
+        new("GET /console/users", [], PublicBecause: "page shell"),
         new("* /health", [], PublicBecause: "readiness for load balancers"),
         new("* /metrics", [], PublicBecause: "Prometheus scrape; counters only"),
         new("GET /openapi/{documentName}.json", [], PublicBecause: "the API document"),
@@ -213,6 +226,16 @@ public class ScopeMatrixTests(EngineFixture fixture, ITestOutputHelper output)
         new("GET /api/regions/{code}", [new("region", Get(c => $"/api/regions/{c.Target.Region}"), RegionRule(200))]),
         new("POST /api/responders/me/duty", [new("duty", Post(_ => "/api/responders/me/duty", _ => new { }), (user, _) => Status(user.Role == "responder" ? 400 : 403))]),
         new("GET /api/map/regions", [new("boundaries", Get(_ => "/api/map/regions"), Everyone(200))]),
+
+        new("GET /api/admin/users", [new("list", Get(_ => "/api/admin/users"), AdminOnly(Everyone(200)))]),
+        new("GET /api/admin/users/{username}", [new("read", Get(c => $"/api/admin/users/{c.User.Username}"), AdminOnly(Everyone(200)))]),
+        new("POST /api/admin/users", [new("create (no password)", Post(_ => "/api/admin/users", _ => new { username = "scope.probe", displayName = "x", roles = new[] { "operator" }, regions = new[] { "9901" } }), AdminOnly(Everyone(400)))]),
+        new("PUT /api/admin/users/{username}", [new("update (no roles)", Put(c => $"/api/admin/users/{c.User.Username}", _ => new { displayName = "x" }), AdminOnly(Everyone(400)))]),
+        new("POST /api/admin/users/{username}/disable", [new("disable", Post(_ => "/api/admin/users/no.such.user/disable", _ => new { }), AdminOnly(Everyone(404)))]),
+        new("POST /api/admin/users/{username}/enable", [new("enable", Post(_ => "/api/admin/users/no.such.user/enable", _ => new { }), AdminOnly(Everyone(404)))]),
+        new("POST /api/admin/users/{username}/password", [new("reset (weak)", Post(c => $"/api/admin/users/{c.User.Username}/password", _ => new { password = "weak" }), AdminOnly(Everyone(400)))]),
+        new("GET /api/admin/audit", [new("audit", Get(_ => "/api/admin/audit"), AdminOnly(Everyone(200)))]),
+        new("POST /api/admin/audit/verify", [new("verify", Post(_ => "/api/admin/audit/verify", _ => new { }), AdminOnly(Everyone(200)))]),
 
         new("* /hubs/situation/negotiate", [new("subscribe", SubscribeAsync, (_, kind) => kind == Kind.OtherRegion ? Status(403) : Listed(kind == Kind.InScope))]),
         new("* /hubs/situation", [], PublicBecause: "the hub's transport; the token is checked on negotiate and its scope by the subscribe probe above"),
@@ -354,7 +377,7 @@ public class ScopeMatrixTests(EngineFixture fixture, ITestOutputHelper output)
             CaseClient cases, HttpClient centre, UserRecord dispatcher, Kind kind, string department, string category, double[] place, string deviceId, string region)
         {
             using var form = new MultipartFormDataContent();
-            var photo = new ByteArrayContent(Encoding.UTF8.GetBytes($"photo of {department} in {region} {Guid.NewGuid()}"));
+            var photo = new ByteArrayContent(Hosting.Engine.Photo(Encoding.UTF8.GetBytes($"photo of {department} in {region} {Guid.NewGuid()}")));
             photo.Headers.ContentType = new MediaTypeHeaderValue("image/png");
             form.Add(photo, "file", "scene.png");
             var upload = await centre.PostAsync(new Uri("/api/evidence", UriKind.Relative), form);

@@ -4,6 +4,7 @@ using CityOps.Grains.Devices;
 using CityOps.Grains.Events;
 using CityOps.Grains.Grid;
 using CityOps.Grains.Interfaces.Devices;
+using CityOps.Grains.Users;
 using CityOps.Silo.Storage;
 using FsCheck.Xunit;
 using Microsoft.Data.Sqlite;
@@ -28,7 +29,7 @@ public sealed class GrainStateFormatTests
     private static readonly Type[] Generated =
     [
         typeof(DeviceTwinState), typeof(GridCellState), typeof(UrbanEventState), typeof(EventIndexState),
-        typeof(AlarmOutboxState), typeof(AuditTrailState),
+        typeof(AlarmOutboxState), typeof(AuditTrailState), typeof(UserAccountState), typeof(AdminAuditState),
     ];
 
     /// <summary>Every T of an <c>IPersistentState&lt;T&gt;</c> a grain asks for.</summary>
@@ -66,6 +67,15 @@ public sealed class GrainStateFormatTests
 
     [Property(Arbitrary = [typeof(StateArbitraries)], MaxTest = 100)]
     public void An_audit_trail_reads_back_as_written(AuditTrailState state) => RoundTrip(state);
+
+    [Property(Arbitrary = [typeof(StateArbitraries)], MaxTest = 100)]
+    public void A_user_account_reads_back_as_written(UserAccountState state) => RoundTrip(state);
+
+    [Property(Arbitrary = [typeof(StateArbitraries)], MaxTest = 100)]
+    public void The_user_directory_reads_back_as_written(UserDirectoryState state) => RoundTrip(state);
+
+    [Property(Arbitrary = [typeof(StateArbitraries)], MaxTest = 100)]
+    public void An_administration_audit_reads_back_as_written(AdminAuditState state) => RoundTrip(state);
 
     [Theory]
     [MemberData(nameof(PersistedStateTypes))]

@@ -5,7 +5,9 @@ using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Devices;
 using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Grid;
+using CityOps.Grains.Interfaces.Users;
 using CityOps.Grains.Rules;
+using CityOps.Grains.Users;
 using FsCheck;
 using FsCheck.Fluent;
 
@@ -191,4 +193,51 @@ public static class StateArbitraries
             from details in DictionaryOf(Text)
             select new AuditEntry(sequence, at, "operator", role, action, reason, before, after, attachments, "http:127.0.0.1", details, new string('0', 64), new string('a', 64)), 4)
         select new AuditTrailState { Entries = [.. entries] }).ToArbitrary();
+
+    private static Gen<UserProfile> UserProfiles =>
+        from name in Text
+        from roles in ArrayOf(Gen.Elements("admin", "operator", "dispatcher", "responder"))
+        from regions in ArrayOf(Gen.Elements("9901", "990101", "990101001"))
+        from department in OrNull(Gen.Elements("water", "gas"))
+        select new UserProfile(name, "用户 " + name, roles, regions, department);
+
+    public static Arbitrary<UserAccountState> UserAccount() => (
+        from profile in OrNull(UserProfiles)
+        from hash in OrNull(Text)
+        from disabled in Gen.Elements(true, false)
+        from initial in Gen.Elements(true, false)
+        from version in Gen.Choose(0, 1000)
+        from failures in ArrayOf(Instant)
+        from lockedUntil in OrNullValue(Instant)
+        from sessions in DictionaryOf(
+            from current in Text
+            from used in ArrayOf(Text)
+            from issued in Instant
+            from expires in Instant
+            select new UserSession { CurrentHash = current, UsedHashes = used, IssuedAt = issued, ExpiresAt = expires })
+        from updated in Instant
+        from lastSignIn in OrNullValue(Instant)
+        select new UserAccountState
+        {
+            Profile = profile, PasswordHash = hash, Disabled = disabled, InitialPassword = initial, TokenVersion = version, RecentFailures = failures,
+            LockedUntil = lockedUntil, Sessions = sessions, UpdatedAt = updated, LastSignInAt = lastSignIn,
+        }).ToArbitrary();
+
+    public static Arbitrary<UserDirectoryState> UserDirectory() => (
+        from names in ArrayOf(Text)
+        from seeded in Gen.Elements(true, false)
+        select new UserDirectoryState { Usernames = names, Seeded = seeded }).ToArbitrary();
+
+    public static Arbitrary<AdminAuditState> AdminAudit() => (
+        from entries in Gen.ListOf(
+            from sequence in Gen.Choose(0, 1000)
+            from at in Instant
+            from actor in Text
+            from action in Gen.Elements(AdminAuditActions.SignIn, AdminAuditActions.CreateUser, AdminAuditActions.ResetPassword)
+            from subject in OrNull(Text)
+            from succeeded in Gen.Elements(true, false)
+            from origin in OrNull(Gen.Elements("127.0.0.1", "::1", "10.0.0.7"))
+            from details in DictionaryOf(Text)
+            select new AdminAuditEntry(sequence, at, actor, action, subject, succeeded, origin, details, new string('0', 64), new string('b', 64)), 4)
+        select new AdminAuditState { Entries = [.. entries] }).ToArbitrary();
 }

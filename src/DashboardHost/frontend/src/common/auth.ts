@@ -1,7 +1,12 @@
-// Sign-in and authenticated calls: the token lives for the browser session only.
+// Sign-in and authenticated calls: the tokens live for the browser session only. The access token is
+// short-lived; it is renewed with the refresh token shortly before it expires (or on a 401), and
+// signing out ends the session on the server too.
 import { applyTexts, t, toggleLanguage } from "./i18n";
 
 const key = "cityops.token";
+const refreshKey = "cityops.refresh";
+
+interface TokenAnswer { access_token: string; refresh_token: string }
 
 export interface Claims {
   sub: string;
@@ -37,17 +42,61 @@ export function homeRegion(): string {
   return list(claims()?.region)[0] ?? "";
 }
 
-function signOut(): void {
+function keep(answer: TokenAnswer): void {
+  sessionStorage.setItem(key, answer.access_token);
+  sessionStorage.setItem(refreshKey, answer.refresh_token);
+}
+
+function forget(): void {
   sessionStorage.removeItem(key);
+  sessionStorage.removeItem(refreshKey);
   location.reload();
 }
 
+async function signOut(): Promise<void> {
+  const jwt = token();
+  if (jwt) await fetch("/api/auth/signout", { method: "POST", headers: { Authorization: `Bearer ${jwt}` } }).catch(() => undefined);
+  forget();
+}
+
+let renewing: Promise<boolean> | null = null;
+
+/** Exchanges the refresh token for new tokens, once at a time: a refresh token used twice would end the session. */
+function renew(): Promise<boolean> {
+  renewing ??= (async () => {
+    const refresh = sessionStorage.getItem(refreshKey);
+    if (!refresh) return false;
+    const response = await fetch("/api/auth/refresh", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ refresh_token: refresh }),
+    });
+    if (!response.ok) return false;
+    keep((await response.json()) as TokenAnswer);
+    return true;
+  })().finally(() => { renewing = null; });
+  return renewing;
+}
+
+/** The access token, renewed first when it expires within a minute (the hub asks for it on every connect). */
+export async function freshToken(): Promise<string> {
+  const exp = (claims() as { exp?: number } | null)?.exp;
+  if (exp !== undefined && exp * 1000 - Date.now() < 60_000) await renew();
+  return token() ?? "";
+}
+
 export async function api(path: string, init: RequestInit = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  headers.set("Authorization", `Bearer ${token() ?? ""}`);
-  if (typeof init.body === "string") headers.set("Content-Type", "application/json");
-  const response = await fetch(path, { ...init, headers });
-  if (response.status === 401) signOut();
+  const send = async (): Promise<Response> => {
+    const headers = new Headers(init.headers);
+    headers.set("Authorization", `Bearer ${await freshToken()}`);
+    if (typeof init.body === "string") headers.set("Content-Type", "application/json");
+    return fetch(path, { ...init, headers });
+  };
+  let response = await send();
+  if (response.status === 401) {
+    if (!(await renew())) forget();
+    else response = await send();
+  }
   return response;
 }
 
@@ -87,7 +136,7 @@ export function requireLogin(onReady: () => void): void {
   const overlay = loginOverlay();
   applyTexts();
   document.querySelectorAll("[data-action=lang]").forEach((b) => b.addEventListener("click", toggleLanguage));
-  document.querySelectorAll("[data-action=logout]").forEach((b) => b.addEventListener("click", signOut));
+  document.querySelectorAll("[data-action=logout]").forEach((b) => b.addEventListener("click", () => void signOut()));
   const form = overlay.querySelector("form")!;
   const error = overlay.querySelector<HTMLElement>(".error")!;
   form.addEventListener("submit", async (e) => {
@@ -99,10 +148,12 @@ export function requireLogin(onReady: () => void): void {
       body: JSON.stringify({ username: data.get("username"), password: data.get("password") }),
     });
     if (!response.ok) {
-      error.textContent = t("loginFailed");
+      // A lockout or a rate limit says when to try again; a plain refusal says no more than that.
+      const problem = (await response.json().catch(() => null)) as { title?: string; detail?: string } | null;
+      error.textContent = response.status === 401 ? t("loginFailed") : [problem?.title, problem?.detail].filter(Boolean).join(" ") || t("loginFailed");
       return;
     }
-    sessionStorage.setItem(key, ((await response.json()) as { access_token: string }).access_token);
+    keep((await response.json()) as TokenAnswer);
     overlay.hidden = true;
     onReady();
   });

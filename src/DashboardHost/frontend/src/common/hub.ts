@@ -1,6 +1,6 @@
 // The live situation feed: SignalR hub /hubs/situation, one region per connection.
 import { HubConnectionBuilder, HubConnectionState, LogLevel, type HubConnection } from "@microsoft/signalr";
-import { token } from "./auth";
+import { freshToken } from "./auth";
 import type { SituationFrame } from "./types";
 
 export type FeedState = "live" | "reconnecting" | "offline";
@@ -17,7 +17,7 @@ export interface FeedHandlers {
  */
 export function connectSituation(region: string, handlers: FeedHandlers): HubConnection {
   const connection = new HubConnectionBuilder()
-    .withUrl("/hubs/situation", { accessTokenFactory: () => token() ?? "" })
+    .withUrl("/hubs/situation", { accessTokenFactory: freshToken })
     // Keep retrying for as long as the screen is up: a wall display has nobody to press reload.
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => Math.min(1000 * 2 ** ctx.previousRetryCount, 15000) })
     .configureLogging(LogLevel.Warning)

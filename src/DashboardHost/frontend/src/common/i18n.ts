@@ -25,6 +25,12 @@ const zh = {
   myQueue: "我的待办", onDuty: "在岗", offDuty: "离岗", goOnDuty: "上岗", goOffDuty: "下岗", noLocation: "无法获取位置",
   accept: "接单", handle: "处置反馈", photo: "现场照片", uploading: "上传中…", done: "已完成", deviceLookup: "设备查询", query: "查询",
   deviceId: "设备编号", nothingToDo: "暂无待办",
+  userAdmin: "用户管理", newUser: "新建用户", displayName: "姓名", roles: "角色", regions: "管辖区域", accountState: "账号状态",
+  lastSignIn: "最近登录", selectUser: "选择左侧用户查看和修改", disabled: "已停用", locked: "已锁定", initialPassword: "初始密码（需重置）",
+  active: "正常", adminsOnly: "仅系统管理员可管理用户", saved: "已保存", newPassword: "新密码", resetPassword: "重置密码",
+  passwordReset: "密码已重置，该用户的登录已全部失效", enable: "启用", disable: "停用", activeSessions: "在线会话", profile: "角色与区域",
+  adminAudit: "管理审计（本月）",
+  passwordRules: "至少 10 位，包含大写、小写、数字、符号中的至少三类，不含用户名，不得使用常见密码",
 };
 
 type Texts = Record<keyof typeof zh, string>;
@@ -55,6 +61,12 @@ const en: Texts = {
   myQueue: "My queue", onDuty: "On duty", offDuty: "Off duty", goOnDuty: "Go on duty", goOffDuty: "Go off duty", noLocation: "Location unavailable",
   accept: "Accept", handle: "Report handled", photo: "Site photo", uploading: "Uploading…", done: "Done", deviceLookup: "Device lookup", query: "Look up",
   deviceId: "Device ID", nothingToDo: "Nothing to do",
+  userAdmin: "Users", newUser: "New user", displayName: "Name", roles: "Role", regions: "Regions", accountState: "State",
+  lastSignIn: "Last sign-in", selectUser: "Select a user to see and change them", disabled: "Disabled", locked: "Locked", initialPassword: "Initial password (reset it)",
+  active: "Active", adminsOnly: "Only administrators manage users", saved: "Saved", newPassword: "New password", resetPassword: "Reset password",
+  passwordReset: "Password reset; every session of this user has ended", enable: "Enable", disable: "Disable", activeSessions: "Sessions", profile: "Role and regions",
+  adminAudit: "Administration audit (this month)",
+  passwordRules: "At least 10 characters, three of upper case, lower case, digits and symbols, not the username, not a common password",
 };
 
 export type TextKey = keyof typeof zh;
@@ -77,6 +89,9 @@ const zhNames: Record<string, string> = {
   "metric.waterLevelCm": "水位(cm)", "metric.rainMm": "雨量(mm)", "metric.gasLel": "燃气(%LEL)", "metric.tiltDeg": "倾角(°)",
   "metric.pm25": "PM2.5", "metric.pm10": "PM10", "metric.noiseDb": "噪声(dB)", "metric.pressureMpa": "水压(MPa)",
   "metric.temperatureC": "温度(℃)", "metric.humidityPct": "湿度(%)", "metric.battery": "电量(%)", "metric.lightLevel": "亮度", "metric.occupied": "占用",
+  "role.admin": "系统管理员", "role.operator": "值班员", "role.dispatcher": "派遣员", "role.responder": "处置人员",
+  "adminAction.signIn": "登录", "adminAction.signOut": "退出登录", "adminAction.refreshReused": "刷新令牌重复使用", "adminAction.createUser": "新建用户",
+  "adminAction.updateUser": "修改用户", "adminAction.disableUser": "停用用户", "adminAction.enableUser": "启用用户", "adminAction.resetPassword": "重置密码",
 };
 
 const enNames: Record<string, string> = {

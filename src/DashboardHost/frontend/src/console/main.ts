@@ -1,7 +1,7 @@
 // The operator/dispatcher console (中屏): find cases, read their history and audit trail, move them on.
 import "../common/app.css";
 import "./console.css";
-import { api, claims, getJson, homeRegion, problemText, requireLogin } from "../common/auth";
+import { api, claims, getJson, hasRole, homeRegion, problemText, requireLogin } from "../common/auth";
 import { byId, el } from "../common/dom";
 import { act, needsReason, uploadEvidence, uploadReportEvidence, type ActionRequest, type ActionResult } from "../common/events";
 import { countdown, time } from "../common/format";
@@ -272,6 +272,7 @@ async function start(): Promise<void> {
     const xs = ring.map((c) => c[0]!), ys = ring.map((c) => c[1]!);
     centre = [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
   }
+  byId("users-link").hidden = !hasRole("admin");
   fillFilters();
   setUpReportForm();
   const filters = byId<HTMLFormElement>("filters");
