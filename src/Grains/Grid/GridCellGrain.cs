@@ -30,6 +30,30 @@ public sealed class GridCellGrain(
         }
     }
 
+    public async ValueTask RegisterDevices(DeviceRegistrant[] devices)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        var changed = false;
+        foreach (var (deviceId, kind) in devices)
+        {
+            if (!Node.Devices.TryGetValue(deviceId, out var known))
+            {
+                Node.Devices[deviceId] = new DeviceCellStatus(deviceId, kind, false, []);
+                changed = true;
+            }
+            else if (known.Kind != kind)
+            {
+                Node.Devices[deviceId] = known with { Kind = kind };
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            await ChangedAsync();
+        }
+    }
+
     public async ValueTask RemoveDevice(string deviceId)
     {
         if (Node.Devices.Remove(deviceId))

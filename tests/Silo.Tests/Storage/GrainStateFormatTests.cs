@@ -28,7 +28,7 @@ public sealed class GrainStateFormatTests
     private static readonly Type[] Generated =
     [
         typeof(DeviceTwinState), typeof(GridCellState), typeof(UrbanEventState), typeof(EventIndexState),
-        typeof(AlarmOutboxState), typeof(AuditTrailState),
+        typeof(AlarmOutboxState), typeof(AuditTrailState), typeof(DeviceRegistryState),
     ];
 
     /// <summary>Every T of an <c>IPersistentState&lt;T&gt;</c> a grain asks for.</summary>
@@ -66,6 +66,9 @@ public sealed class GrainStateFormatTests
 
     [Property(Arbitrary = [typeof(StateArbitraries)], MaxTest = 100)]
     public void An_audit_trail_reads_back_as_written(AuditTrailState state) => RoundTrip(state);
+
+    [Property(Arbitrary = [typeof(StateArbitraries)], MaxTest = 100)]
+    public void A_device_registry_shard_reads_back_as_written(DeviceRegistryState state) => RoundTrip(state);
 
     [Theory]
     [MemberData(nameof(PersistedStateTypes))]
