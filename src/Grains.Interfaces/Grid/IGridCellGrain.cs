@@ -38,7 +38,8 @@ public interface IGridCellGrain : IGrainWithStringKey
 
     /// <summary>
     /// The city's registration places these devices in this cell: each one not yet known is counted, offline and
-    /// without alarms, until its twin reports; a known one keeps the status its twin reported. One call per cell.
+    /// without alarms, until its twin reports; a known one keeps the status its twin reported. One call per cell;
+    /// the cell is stored before it answers.
     /// </summary>
     ValueTask RegisterDevices(DeviceRegistrant[] devices);
 

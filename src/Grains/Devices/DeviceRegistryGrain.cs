@@ -60,6 +60,8 @@ public sealed class DeviceRegistryGrain([PersistentState("deviceRegistry", "Defa
             await state.WriteStateAsync();
         }
 
+        // A city's import touches every shard at once; each is read again, from one row, when its devices connect.
+        DeactivateOnIdle();
         return changes is null ? [] : [.. changes];
     }
 

@@ -48,9 +48,11 @@ public sealed class GridCellGrain(
             }
         }
 
+        // Stored before the answer, so the import is remembered only once every cell holds its devices.
         if (changed)
         {
             await ChangedAsync();
+            await ReportNowAsync();
         }
     }
 

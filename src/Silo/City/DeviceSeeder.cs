@@ -62,11 +62,25 @@ public sealed partial class DeviceSeeder(EngineSettings settings, IGrainFactory 
             profiles[i] = DeviceProfile.From(devices[i]);
         }
 
-        var changes = await RegisterInShardsAsync(devices, profiles, cancellationToken);
-        var cells = await CountInCellsAsync(profiles, cancellationToken);
+        // Shards and cells side by side: the one storage writer is kept busy while the other side computes.
+        var read = watch.Elapsed;
+        var registering = RegisterInShardsAsync(devices, profiles, cancellationToken);
+        var counting = CountInCellsAsync(profiles, cancellationToken);
+        var changes = await registering;
+        var registered = watch.Elapsed;
+        var cells = await counting;
+        var counted = watch.Elapsed;
         await ApplyChangesAsync(changes, cancellationToken);
         await import.SetFingerprint(fingerprint);
-        LogImported(devices.Length, path, watch.Elapsed.TotalSeconds, DeviceRegistry.Shards, cells, changes.Count);
+
+        // The file and what was built from it are garbage now; a million devices' worth is returned to the system.
+        var count = devices.Length;
+        devices = [];
+        profiles = [];
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        LogImported(
+            count, path, watch.Elapsed.TotalSeconds, read.TotalSeconds, DeviceRegistry.Shards, (registered - read).TotalSeconds,
+            cells, (counted - read).TotalSeconds, changes.Count, (watch.Elapsed - counted).TotalSeconds);
     }
 
     /// <summary>
@@ -168,8 +182,8 @@ public sealed partial class DeviceSeeder(EngineSettings settings, IGrainFactory 
     [LoggerMessage(Level = LogLevel.Information, Message = "Devices of {Path} already registered")]
     private partial void LogAlreadyImported(string path);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Registered {Count} devices from {Path} in {Seconds:F1} s ({Shards} registry shards, {Cells} grid cells, {Changed} changed profiles sent to twins)")]
-    private partial void LogImported(int count, string path, double seconds, int shards, int cells, int changed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Registered {Count} devices from {Path} in {Seconds:F1} s: file read in {ReadSeconds:F1} s, {Shards} registry shards in {ShardSeconds:F1} s and, meanwhile, {Cells} grid cells in {CellSeconds:F1} s, {Changed} changed profiles sent to twins in {TwinSeconds:F1} s")]
+    private partial void LogImported(int count, string path, double seconds, double readSeconds, int shards, double shardSeconds, int cells, double cellSeconds, int changed, double twinSeconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Aggregators of {Path} already registered")]
     private partial void LogAggregatorsAlreadyImported(string path);
