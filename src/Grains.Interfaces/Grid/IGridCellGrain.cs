@@ -12,6 +12,10 @@ public sealed record DeviceCellStatus(
     [property: Id(2)] bool Online,
     [property: Id(3)] AlarmSeverity[] ActiveAlarms);
 
+/// <summary>A device the city's registration places in a cell.</summary>
+[GenerateSerializer, Immutable]
+public sealed record DeviceRegistrant([property: Id(0)] string DeviceId, [property: Id(1)] DeviceKind Kind);
+
 /// <summary>What an urban event tells the cell it happened in: sent on each lifecycle change and when it becomes overdue.</summary>
 /// <param name="Open">False once the case is closed, rejected or merged; the cell then forgets it.</param>
 /// <param name="Overdue">The current stage has passed its time limit (督办).</param>
@@ -31,6 +35,13 @@ public interface IGridCellGrain : IGrainWithStringKey
 {
     /// <summary>A device placed in this cell was provisioned or changed its online state or alarms.</summary>
     ValueTask UpdateDevice(DeviceCellStatus status);
+
+    /// <summary>
+    /// The city's registration places these devices in this cell: each one not yet known is counted, offline and
+    /// without alarms, until its twin reports; a known one keeps the status its twin reported. One call per cell;
+    /// the cell is stored before it answers.
+    /// </summary>
+    ValueTask RegisterDevices(DeviceRegistrant[] devices);
 
     /// <summary>A device left this cell (moved to another cell or decommissioned).</summary>
     ValueTask RemoveDevice(string deviceId);

@@ -3,10 +3,22 @@ using CityOps.Grains.Interfaces.Devices;
 
 namespace CityOps.Grains.Devices;
 
+/// <summary>
+/// A device's credentials. A device with its own stored account (provisioned over HTTP, registered by an
+/// earlier version one grain per device, or revoked before it was ever registered) is answered from that row,
+/// which is read first; any other is answered from its registry shard (<see cref="IDeviceRegistryGrain"/>), where
+/// a city's devices are registered in bulk. Asked at connect only, so an idle account leaves memory soon.
+/// </summary>
+[CollectionAgeLimit(Minutes = 2)]
 public sealed class DeviceAccountGrain([PersistentState("deviceAccount", "Default")] IPersistentState<DeviceAccountState> state)
     : Grain, IDeviceAccountGrain
 {
     private DeviceAccountState Account => state.State;
+
+    /// <summary>Whether the device has an account row of its own, which then decides.</summary>
+    private bool OwnAccount => state.RecordExists;
+
+    private IDeviceRegistryGrain Registry => DeviceRegistry.Of(GrainFactory, this.GetPrimaryKeyString());
 
     public async Task EnsureRegistered(DeviceKind kind, string secret)
     {
@@ -22,7 +34,7 @@ public sealed class DeviceAccountGrain([PersistentState("deviceAccount", "Defaul
     public async Task<bool> TryCreate(DeviceKind kind, string secret)
     {
         ArgumentException.ThrowIfNullOrEmpty(secret);
-        if (Account.Revoked || Account.SecretHash is not null)
+        if (Account.Revoked || Account.SecretHash is not null || (!OwnAccount && await Registry.FindAccount(this.GetPrimaryKeyString()) is not null))
         {
             return false;
         }
@@ -33,19 +45,41 @@ public sealed class DeviceAccountGrain([PersistentState("deviceAccount", "Defaul
 
     public async Task Revoke()
     {
+        if (!OwnAccount && await Registry.Revoke(this.GetPrimaryKeyString()))
+        {
+            return;
+        }
+
         Account.Revoked = true;
         Account.Salt = null;
         Account.SecretHash = null;
         await state.WriteStateAsync();
     }
 
-    public ValueTask<DeviceKind?> Authenticate(string secret) =>
-        ValueTask.FromResult(!Account.Revoked && !string.IsNullOrEmpty(secret) && Verifies(secret) ? Account.Kind : null);
+    public async ValueTask<DeviceKind?> Authenticate(string secret)
+    {
+        if (string.IsNullOrEmpty(secret))
+        {
+            return null;
+        }
+
+        if (OwnAccount)
+        {
+            return !Account.Revoked && Verifies(secret) ? Account.Kind : null;
+        }
+
+        return await Registry.FindAccount(this.GetPrimaryKeyString()) is { Revoked: false, Salt: { } salt, SecretHash: { } hash } registered
+            && DeviceSecretHasher.Verify(secret, salt, hash)
+            ? registered.Kind
+            : null;
+    }
 
     /// <summary>A revoked device keeps its kind, so its twin and history stay visible.</summary>
-    public ValueTask<DeviceKind?> GetKind() => ValueTask.FromResult(Account.Kind);
+    public async ValueTask<DeviceKind?> GetKind() =>
+        OwnAccount ? Account.Kind : (await Registry.FindAccount(this.GetPrimaryKeyString()))?.Kind;
 
-    public ValueTask<bool> IsRevoked() => ValueTask.FromResult(Account.Revoked);
+    public async ValueTask<bool> IsRevoked() =>
+        OwnAccount ? Account.Revoked : (await Registry.FindAccount(this.GetPrimaryKeyString()))?.Revoked ?? false;
 
     private bool Verifies(string secret) =>
         Account.SecretHash is { } hash && DeviceSecretHasher.Verify(secret, Account.Salt!, hash);

@@ -64,6 +64,14 @@ public abstract class DeviceTwinGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // A device registered with its city and never heard from has no state of its own: its profile is in its
+        // registry shard, and its cell already counts it offline without alarms. Nothing is written until it speaks.
+        if (!state.RecordExists && await DeviceRegistry.Of(GrainFactory, DeviceId).GetProfile(DeviceId) is { } registered)
+        {
+            Twin.Profile = registered;
+            Twin.ReportedToCell = ReportedCellStatus.Registered;
+        }
+
         _announced = Twin.Alarms.ToDictionary(a => a.Key, a => a.Value.RaisedAt);
         await CheckSilenceAsync();
 
@@ -753,6 +761,9 @@ public sealed class DeviceTwinState
 [GenerateSerializer]
 public sealed record ReportedCellStatus([property: Id(0)] bool Online, [property: Id(1)] string Severities)
 {
+    /// <summary>What the city's registration told the cell of a device not yet heard from: offline, no alarms.</summary>
+    public static readonly ReportedCellStatus Registered = new(false, "");
+
     public DeviceCellStatus ToStatus(string deviceId, Interfaces.City.DeviceKind kind) => new(
         deviceId,
         kind,

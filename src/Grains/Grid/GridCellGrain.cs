@@ -30,6 +30,32 @@ public sealed class GridCellGrain(
         }
     }
 
+    public async ValueTask RegisterDevices(DeviceRegistrant[] devices)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        var changed = false;
+        foreach (var (deviceId, kind) in devices)
+        {
+            if (!Node.Devices.TryGetValue(deviceId, out var known))
+            {
+                Node.Devices[deviceId] = new DeviceCellStatus(deviceId, kind, false, []);
+                changed = true;
+            }
+            else if (known.Kind != kind)
+            {
+                Node.Devices[deviceId] = known with { Kind = kind };
+                changed = true;
+            }
+        }
+
+        // Stored before the answer, so the import is remembered only once every cell holds its devices.
+        if (changed)
+        {
+            await ChangedAsync();
+            await ReportNowAsync();
+        }
+    }
+
     public async ValueTask RemoveDevice(string deviceId)
     {
         if (Node.Devices.Remove(deviceId))

@@ -70,6 +70,14 @@ public abstract class GridNodeGrain<TState>(IPersistentState<TState> state, Time
         ScheduleReport();
     }
 
+    /// <summary>Reports and writes a change now rather than within <see cref="ReportInterval"/>, for a caller that must know it is stored.</summary>
+    protected async Task ReportNowAsync()
+    {
+        using var done = _pendingReport;
+        _pendingReport = null;
+        await ReportAsync(retry: true, CancellationToken.None);
+    }
+
     private void ScheduleReport() =>
         _pendingReport ??= this.RegisterGrainTimer(OnReportTimerAsync, new GrainTimerCreationOptions(ReportInterval, Timeout.InfiniteTimeSpan));
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Devices;
 using CityOps.Grains.Interfaces.Gateway;
+using CityOps.Grains.Interfaces.Grid;
 using CityOps.Silo.Hosting;
 
 namespace CityOps.Silo.City;
@@ -12,14 +13,19 @@ namespace CityOps.Silo.City;
 public sealed record AggregatorRecord(string Id, string Secret, string[] Regions);
 
 /// <summary>
-/// Registers the city's devices (accounts and twins) and aggregators before the broker lets them connect. The
-/// import is remembered by the file's fingerprint, so a restart with the same file starts at once
-/// and activates no grain; a changed file is imported again (registration is idempotent).
+/// Registers the city's devices and aggregators before the broker lets them connect. Devices are registered in
+/// bulk: each registry shard (<see cref="IDeviceRegistryGrain"/>) gets its devices in one call and each grid cell
+/// its devices in one call, so no account or twin is activated and nothing is written per device. The import is
+/// remembered by the file's fingerprint, so a restart with the same file starts at once and activates no grain;
+/// a changed file is imported again (registration is idempotent) and only twins whose profile changed are told.
 /// </summary>
 public sealed partial class DeviceSeeder(EngineSettings settings, IGrainFactory grains, ILogger<DeviceSeeder> logger) : IHostedService
 {
     /// <summary>Bump when seeding itself changes, so every city is imported again once.</summary>
-    private const string SeedingVersion = "2";
+    private const string SeedingVersion = "3";
+
+    /// <summary>Calls to shards and cells at once: enough to keep both cores and the storage writer busy.</summary>
+    private const int ParallelCalls = 16;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -31,6 +37,7 @@ public sealed partial class DeviceSeeder(EngineSettings settings, IGrainFactory 
 
     private async Task SeedDevicesAsync(CancellationToken cancellationToken)
     {
+        var watch = Stopwatch.StartNew();
         var path = Path.Combine(settings.CityPath, "devices.json");
         var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
         var fingerprint = $"{SeedingVersion}:{Convert.ToHexString(SHA256.HashData(bytes))}";
@@ -43,18 +50,100 @@ public sealed partial class DeviceSeeder(EngineSettings settings, IGrainFactory 
 
         var devices = JsonSerializer.Deserialize<DeviceRecord[]>(bytes, CityJson.Options)
             ?? throw new InvalidDataException($"{path} holds no devices.");
-        var watch = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(
-            devices,
-            new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken },
-            async (device, _) =>
+        bytes = [];
+        var profiles = new DeviceProfile[devices.Length];
+        for (var i = 0; i < devices.Length; i++)
+        {
+            if (string.IsNullOrEmpty(devices[i].Id) || string.IsNullOrEmpty(devices[i].Secret) || string.IsNullOrEmpty(devices[i].CellCode))
             {
-                await grains.GetGrain<IDeviceAccountGrain>(device.Id).EnsureRegistered(device.Kind, device.Secret);
-                await DeviceTwins.Get(grains, device.Kind, device.Id).Provision(DeviceProfile.From(device));
-            });
+                throw new InvalidDataException($"{path}: every device needs an id, a secret and a cell.");
+            }
+
+            profiles[i] = DeviceProfile.From(devices[i]);
+        }
+
+        // Shards and cells side by side: the one storage writer is kept busy while the other side computes.
+        var read = watch.Elapsed;
+        var registering = RegisterInShardsAsync(devices, profiles, cancellationToken);
+        var counting = CountInCellsAsync(profiles, cancellationToken);
+        var changes = await registering;
+        var registered = watch.Elapsed;
+        var cells = await counting;
+        var counted = watch.Elapsed;
+        await ApplyChangesAsync(changes, cancellationToken);
         await import.SetFingerprint(fingerprint);
-        LogImported(devices.Length, path, watch.Elapsed.TotalSeconds);
+
+        // The file and what was built from it are garbage now; a million devices' worth is returned to the system.
+        var count = devices.Length;
+        devices = [];
+        profiles = [];
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        LogImported(
+            count, path, watch.Elapsed.TotalSeconds, read.TotalSeconds, DeviceRegistry.Shards, (registered - read).TotalSeconds,
+            cells, (counted - read).TotalSeconds, changes.Count, (watch.Elapsed - counted).TotalSeconds);
     }
+
+    /// <summary>
+    /// Sends every registry shard its devices in one call (each shard hashes their secrets and writes once), the
+    /// shards side by side; answers the devices already registered whose profile changed.
+    /// </summary>
+    private async Task<List<RegistryChange>> RegisterInShardsAsync(DeviceRecord[] devices, DeviceProfile[] profiles, CancellationToken cancellationToken)
+    {
+        var shards = new List<DeviceEnrolment>[DeviceRegistry.Shards];
+        for (var i = 0; i < devices.Length; i++)
+        {
+            (shards[DeviceRegistry.ShardOf(devices[i].Id)] ??= []).Add(new DeviceEnrolment(profiles[i], devices[i].Secret));
+        }
+
+        var changes = new List<RegistryChange>();
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, DeviceRegistry.Shards).Where(shard => shards[shard] is not null),
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelCalls, CancellationToken = cancellationToken },
+            async (shard, _) =>
+            {
+                var changed = await grains.GetGrain<IDeviceRegistryGrain>(shard).Register([.. shards[shard]]);
+                if (changed.Length > 0)
+                {
+                    lock (changes)
+                    {
+                        changes.AddRange(changed);
+                    }
+                }
+            });
+        return changes;
+    }
+
+    /// <summary>Tells every grid cell its devices in one call, so the city's counts are right before any device speaks.</summary>
+    private async Task<int> CountInCellsAsync(DeviceProfile[] profiles, CancellationToken cancellationToken)
+    {
+        var cells = profiles
+            .GroupBy(p => p.CellCode, StringComparer.Ordinal)
+            .Select(g => (Cell: g.Key, Devices: g.Select(p => new DeviceRegistrant(p.Id, p.Kind)).ToArray()))
+            .ToList();
+        await Parallel.ForEachAsync(
+            cells,
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelCalls, CancellationToken = cancellationToken },
+            async (cell, _) => await grains.GetGrain<IGridCellGrain>(cell.Cell).RegisterDevices(cell.Devices));
+        return cells.Count;
+    }
+
+    /// <summary>
+    /// A device whose profile changed leaves the cell it stood in, and its twin learns the new profile (a twin with
+    /// no state of its own reads it from its shard anyway; one with state, or active now, is told).
+    /// </summary>
+    private async Task ApplyChangesAsync(List<RegistryChange> changes, CancellationToken cancellationToken) =>
+        await Parallel.ForEachAsync(
+            changes,
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelCalls, CancellationToken = cancellationToken },
+            async (change, _) =>
+            {
+                if (change.PreviousCell is { } previous && previous != change.Profile.CellCode)
+                {
+                    await grains.GetGrain<IGridCellGrain>(previous).RemoveDevice(change.Profile.Id);
+                }
+
+                await DeviceTwins.Get(grains, change.Profile.Kind, change.Profile.Id).Provision(change.Profile);
+            });
 
     /// <summary>The aggregators of the optional <c>gateways.json</c>, remembered by fingerprint like the devices.</summary>
     private async Task SeedAggregatorsAsync(CancellationToken cancellationToken)
@@ -93,8 +182,8 @@ public sealed partial class DeviceSeeder(EngineSettings settings, IGrainFactory 
     [LoggerMessage(Level = LogLevel.Information, Message = "Devices of {Path} already registered")]
     private partial void LogAlreadyImported(string path);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Registered {Count} devices from {Path} in {Seconds:F1} s")]
-    private partial void LogImported(int count, string path, double seconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Registered {Count} devices from {Path} in {Seconds:F1} s: file read in {ReadSeconds:F1} s, {Shards} registry shards in {ShardSeconds:F1} s and, meanwhile, {Cells} grid cells in {CellSeconds:F1} s, {Changed} changed profiles sent to twins in {TwinSeconds:F1} s")]
+    private partial void LogImported(int count, string path, double seconds, double readSeconds, int shards, double shardSeconds, int cells, double cellSeconds, int changed, double twinSeconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Aggregators of {Path} already registered")]
     private partial void LogAggregatorsAlreadyImported(string path);

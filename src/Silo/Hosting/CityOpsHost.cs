@@ -106,7 +106,7 @@ public static class CityOpsHost
         {
             silo.AddCityGrainStorage(SqliteStorage, settings.StorageInvariant, settings.StorageConnectionString);
             silo.Services.AddGrainStorage("Default", (services, _) =>
-                new SerializedGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(SqliteStorage)));
+                new SerializedGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(SqliteStorage), services.GetRequiredService<GrainStateFormat>()));
         }
         else
         {

@@ -10,7 +10,7 @@ namespace CityOps.Silo.Storage;
 /// storage asynchronously and everything else keeps moving.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore is deliberately never disposed; see _writer.")]
-public sealed class SerializedGrainStorage(IGrainStorage inner) : IGrainStorage
+public sealed class SerializedGrainStorage(IGrainStorage inner, GrainStateFormat? format = null) : IGrainStorage
 {
     /// <summary>
     /// Never disposed: the container disposes singletons while the last grains may still be writing
@@ -21,8 +21,21 @@ public sealed class SerializedGrainStorage(IGrainStorage inner) : IGrainStorage
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         Task.Run(() => inner.ReadStateAsync(stateName, grainId, grainState));
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        OneWriterAsync(() => inner.WriteStateAsync(stateName, grainId, grainState));
+    /// <summary>
+    /// The state is serialized before the write waits for its turn, on the thread pool, so that the one writer
+    /// spends its turn on the database alone and large states (a registry shard of a thousand devices) are
+    /// serialized side by side rather than one after another.
+    /// </summary>
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        ArgumentNullException.ThrowIfNull(grainState);
+        var state = grainState.State;
+        var payload = format is null ? null : await Task.Run(() => format.Serialize(state)).ConfigureAwait(false);
+        using (payload is null ? null : GrainStateFormat.Serialized(state, payload))
+        {
+            await OneWriterAsync(() => inner.WriteStateAsync(stateName, grainId, grainState)).ConfigureAwait(false);
+        }
+    }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         OneWriterAsync(() => inner.ClearStateAsync(stateName, grainId, grainState));

@@ -29,6 +29,20 @@ public class GridCellGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Registered_devices_count_as_offline_until_their_twins_report_and_keep_what_their_twins_reported()
+    {
+        var cell = Cell("9811010010010021");
+        await cell.UpdateDevice(new DeviceCellStatus("wl-online", DeviceKind.WaterLevel, true, [AlarmSeverity.Major]));
+
+        await cell.RegisterDevices([new("wl-online", DeviceKind.WaterLevel), new("wl-new", DeviceKind.WaterLevel), new("cam-new", DeviceKind.Camera)]);
+
+        var situation = await cell.GetSituation();
+        situation.Counts.Devices.Should().Be(3);
+        situation.Counts.DevicesOnline.Should().Be(1);
+        situation.Counts.Alarms.Should().Be(new AlarmCounts(0, 1, 0));
+    }
+
+    [Fact]
     public async Task A_device_removed_from_a_cell_no_longer_counts()
     {
         var cell = Cell("9811010010010002");

@@ -29,7 +29,7 @@ public sealed class GrainStateFormatTests
     private static readonly Type[] Generated =
     [
         typeof(DeviceTwinState), typeof(GridCellState), typeof(UrbanEventState), typeof(EventIndexState),
-        typeof(AlarmOutboxState), typeof(AuditTrailState), typeof(UserAccountState), typeof(AdminAuditState),
+        typeof(AlarmOutboxState), typeof(AuditTrailState), typeof(UserAccountState), typeof(AdminAuditState), typeof(DeviceRegistryState),
     ];
 
     /// <summary>Every T of an <c>IPersistentState&lt;T&gt;</c> a grain asks for.</summary>
@@ -76,6 +76,25 @@ public sealed class GrainStateFormatTests
 
     [Property(Arbitrary = [typeof(StateArbitraries)], MaxTest = 100)]
     public void An_administration_audit_reads_back_as_written(AdminAuditState state) => RoundTrip(state);
+
+    [Property(Arbitrary = [typeof(StateArbitraries)], MaxTest = 100)]
+    public void A_device_registry_shard_reads_back_as_written(DeviceRegistryState state) => RoundTrip(state);
+
+    [Fact]
+    public void A_state_serialized_ahead_of_its_write_is_written_as_it_was_then_and_no_other_state_is()
+    {
+        var state = new DeviceRegistryState();
+        var payload = Format.Serialize(state);
+        var other = new DeviceRegistryState();
+
+        using (GrainStateFormat.Serialized(state, payload))
+        {
+            Format.Serialize(state).Should().BeSameAs(payload);
+            Format.Serialize(other).Should().NotBeSameAs(payload);
+        }
+
+        Format.Serialize(state).Should().NotBeSameAs(payload);
+    }
 
     [Theory]
     [MemberData(nameof(PersistedStateTypes))]

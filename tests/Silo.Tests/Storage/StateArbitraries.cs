@@ -180,6 +180,16 @@ public static class StateArbitraries
         from reports in Gen.ListOf(Report, 3)
         select new AlarmOutboxState { DeviceId = id, Kind = kind, Reports = [.. reports] }).ToArbitrary();
 
+    public static Arbitrary<DeviceRegistryState> Registry() => (
+        from devices in DictionaryOf(
+            from kind in Enum<DeviceKind>()
+            from salt in OrNull(ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b)))
+            from hash in OrNull(ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b)))
+            from revoked in Gen.Elements(true, false)
+            from profile in OrNull(Profile)
+            select new RegisteredDevice(kind, salt, hash, revoked, profile))
+        select new DeviceRegistryState { Devices = devices }).ToArbitrary();
+
     public static Arbitrary<AuditTrailState> Trail() => (
         from entries in Gen.ListOf(
             from sequence in Gen.Choose(0, 1000)

@@ -1,0 +1,80 @@
+using System.Text;
+using CityOps.Grains.Interfaces.City;
+
+namespace CityOps.Grains.Interfaces.Devices;
+
+/// <summary>
+/// One shard of the city's device register, keyed by <see cref="DeviceRegistry.ShardOf"/>: the kind, salted
+/// secret hash, revoked flag and profile of every device whose id hashes to it, in one stored row. A city's
+/// devices are registered a shard at a time (one call and one write per shard), so neither an account nor a
+/// twin is activated for a device that has not spoken yet; the account grain and the twin read from here
+/// while they have no stored state of their own.
+/// </summary>
+public interface IDeviceRegistryGrain : IGrainWithIntegerKey
+{
+    /// <summary>
+    /// Registers the shard's devices of a city file, idempotently: a device with the same kind, secret and profile
+    /// changes nothing, a revoked device stays revoked, and the shard is written once if anything changed.
+    /// Returns the devices already registered whose profile changed, with the cell each stood in.
+    /// </summary>
+    Task<RegistryChange[]> Register(DeviceEnrolment[] devices);
+
+    /// <summary>The device's account as registered here, or null when this shard holds no such device.</summary>
+    ValueTask<RegisteredAccount?> FindAccount(string deviceId);
+
+    /// <summary>The device's profile as registered here, or null when this shard holds no such device.</summary>
+    ValueTask<DeviceProfile?> GetProfile(string deviceId);
+
+    /// <summary>Refuses the device from now on (its secret is forgotten); false when this shard holds no such device.</summary>
+    Task<bool> Revoke(string deviceId);
+}
+
+/// <summary>A device of a city file as the seeder hands it to its shard.</summary>
+[GenerateSerializer, Immutable]
+public sealed record DeviceEnrolment([property: Id(0)] DeviceProfile Profile, [property: Id(1)] string Secret);
+
+/// <summary>A registered device whose profile changed; <paramref name="PreviousCell"/> is the cell it stood in before.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RegistryChange([property: Id(0)] DeviceProfile Profile, [property: Id(1)] string? PreviousCell);
+
+/// <summary>A device's credentials as a registry shard holds them.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RegisteredAccount(
+    [property: Id(0)] DeviceKind Kind,
+    [property: Id(1)] byte[]? Salt,
+    [property: Id(2)] byte[]? SecretHash,
+    [property: Id(3)] bool Revoked);
+
+/// <summary>Where a device's registration is kept.</summary>
+public static class DeviceRegistry
+{
+    /// <summary>
+    /// The number of shards. Part of the stored layout: a device's shard must stay where it was registered,
+    /// so this never changes for an existing database.
+    /// </summary>
+    public const int Shards = 1024;
+
+    /// <summary>The device's shard: FNV-1a of the id's UTF-8 bytes, stable across processes and versions.</summary>
+    public static int ShardOf(string deviceId)
+    {
+        ArgumentNullException.ThrowIfNull(deviceId);
+        Span<byte> buffer = stackalloc byte[256];
+        var bytes = Encoding.UTF8.GetMaxByteCount(deviceId.Length) <= buffer.Length
+            ? buffer[..Encoding.UTF8.GetBytes(deviceId, buffer)]
+            : Encoding.UTF8.GetBytes(deviceId);
+        var hash = 2166136261u;
+        foreach (var b in bytes)
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return (int)(hash % Shards);
+    }
+
+    /// <summary>The shard that holds the device's registration.</summary>
+    public static IDeviceRegistryGrain Of(IGrainFactory grains, string deviceId)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        return grains.GetGrain<IDeviceRegistryGrain>(ShardOf(deviceId));
+    }
+}

@@ -1,0 +1,108 @@
+using CityOps.Grains.Interfaces.City;
+using CityOps.Grains.Interfaces.Devices;
+
+namespace CityOps.Grains.Devices;
+
+/// <summary>
+/// One shard of the device register (<see cref="IDeviceRegistryGrain"/>): a city's devices are registered here
+/// in bulk, one call and at most one write per shard, and read by the account grain and the twin of a device
+/// that has no stored state of its own.
+/// </summary>
+public sealed class DeviceRegistryGrain([PersistentState("deviceRegistry", "Default")] IPersistentState<DeviceRegistryState> state)
+    : Grain, IDeviceRegistryGrain
+{
+    private Dictionary<string, RegisteredDevice> Devices => state.State.Devices;
+
+    public async Task<RegistryChange[]> Register(DeviceEnrolment[] devices)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        List<RegistryChange>? changes = null;
+        var written = false;
+        foreach (var (profile, secret) in devices)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(secret);
+            if (DeviceRegistry.ShardOf(profile.Id) != this.GetPrimaryKeyLong())
+            {
+                throw new ArgumentException($"Device '{profile.Id}' belongs to shard {DeviceRegistry.ShardOf(profile.Id)}, not {this.GetPrimaryKeyLong()}.", nameof(devices));
+            }
+
+            if (!Devices.TryGetValue(profile.Id, out var known))
+            {
+                var (salt, hash) = DeviceSecretHasher.Hash(secret);
+                Devices[profile.Id] = new RegisteredDevice(profile.Kind, salt, hash, false, profile);
+                written = true;
+                continue;
+            }
+
+            var next = known;
+            // A revoked device stays revoked, whatever the file says.
+            if (!known.Revoked && (known.Kind != profile.Kind || !Verifies(known, secret)))
+            {
+                var (salt, hash) = DeviceSecretHasher.Hash(secret);
+                next = next with { Kind = profile.Kind, Salt = salt, SecretHash = hash };
+            }
+
+            if (known.Profile != profile)
+            {
+                next = next with { Kind = profile.Kind, Profile = profile };
+                (changes ??= []).Add(new RegistryChange(profile, known.Profile?.CellCode));
+            }
+
+            if (!ReferenceEquals(next, known))
+            {
+                Devices[profile.Id] = next;
+                written = true;
+            }
+        }
+
+        if (written)
+        {
+            await state.WriteStateAsync();
+        }
+
+        // A city's import touches every shard at once; each is read again, from one row, when its devices connect.
+        DeactivateOnIdle();
+        return changes is null ? [] : [.. changes];
+    }
+
+    public ValueTask<RegisteredAccount?> FindAccount(string deviceId) => ValueTask.FromResult(
+        Devices.TryGetValue(deviceId, out var device) ? new RegisteredAccount(device.Kind, device.Salt, device.SecretHash, device.Revoked) : null);
+
+    public ValueTask<DeviceProfile?> GetProfile(string deviceId) =>
+        ValueTask.FromResult(Devices.TryGetValue(deviceId, out var device) ? device.Profile : null);
+
+    public async Task<bool> Revoke(string deviceId)
+    {
+        if (!Devices.TryGetValue(deviceId, out var device))
+        {
+            return false;
+        }
+
+        if (!device.Revoked)
+        {
+            Devices[deviceId] = device with { Revoked = true, Salt = null, SecretHash = null };
+            await state.WriteStateAsync();
+        }
+
+        return true;
+    }
+
+    private static bool Verifies(RegisteredDevice device, string secret) =>
+        device is { Salt: { } salt, SecretHash: { } hash } && DeviceSecretHasher.Verify(secret, salt, hash);
+}
+
+/// <summary>The devices of one registry shard, by id.</summary>
+[GenerateSerializer]
+public sealed class DeviceRegistryState
+{
+    [Id(0)] public Dictionary<string, RegisteredDevice> Devices { get; set; } = [];
+}
+
+/// <summary>A registered device: its account (kind, salted secret hash, revoked) and its profile.</summary>
+[GenerateSerializer]
+public sealed record RegisteredDevice(
+    [property: Id(0)] DeviceKind Kind,
+    [property: Id(1)] byte[]? Salt,
+    [property: Id(2)] byte[]? SecretHash,
+    [property: Id(3)] bool Revoked,
+    [property: Id(4)] DeviceProfile? Profile);
