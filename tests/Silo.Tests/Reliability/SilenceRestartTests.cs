@@ -33,15 +33,17 @@ public class SilenceRestartTests(ITestOutputHelper output)
         }
 
         var lastHeard = DateTimeOffset.UtcNow;
-        await CaseClient.EventuallyAsync(async () => await OnlineInCellAsync(engine, manhole) == 1);
+        var token = await engine.TokenAsync("operator");
+        await CaseClient.EventuallyAsync(async () => await OnlineInCellAsync(engine, token, manhole) == 1);
         (await engine.StopAsync(TimeSpan.FromSeconds(60))).ExitCode.Should().Be(0);
 
         // Nothing asks for the device after the start: only the engine's own watch can find it silent.
         await engine.StartAsync();
-        await CaseClient.EventuallyAsync(async () => await OnlineInCellAsync(engine, manhole) == 0, TimeSpan.FromSeconds(90));
+        token = await engine.TokenAsync("operator");
+        await CaseClient.EventuallyAsync(async () => await OnlineInCellAsync(engine, token, manhole) == 0, TimeSpan.FromSeconds(90));
         output.WriteLine($"offline in its cell {(DateTimeOffset.UtcNow - lastHeard).TotalSeconds:0} s after it was last heard from");
 
-        using var http = engine.Http(await engine.TokenAsync("operator"));
+        using var http = engine.Http(token);
         var twin = await http.GetFromJsonAsync<JsonElement>(new Uri($"/api/devices/{manhole.Id}", UriKind.Relative));
         twin.GetProperty("online").GetBoolean().Should().BeFalse();
         twin.GetProperty("alarms").EnumerateArray().Select(a => a.GetProperty("kind").GetString()).Should().Contain("device_offline");
@@ -51,9 +53,9 @@ public class SilenceRestartTests(ITestOutputHelper output)
     /// The devices online in the device's cell (no other device connects in this test). Only the twin
     /// changes that count, and reading it wakes no twin.
     /// </summary>
-    private static async Task<int> OnlineInCellAsync(EngineProcess engine, DeviceRecord device)
+    private static async Task<int> OnlineInCellAsync(EngineProcess engine, string token, DeviceRecord device)
     {
-        using var http = engine.Http(await engine.TokenAsync("operator"));
+        using var http = engine.Http(token);
         var cell = await http.GetFromJsonAsync<JsonElement>(new Uri($"/api/grid/cells/{device.CellCode}", UriKind.Relative));
         return cell.GetProperty("situation").GetProperty("devicesOnline").GetInt32();
     }
