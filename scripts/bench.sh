@@ -230,7 +230,8 @@ registered() { grep -q "Registered [0-9,]* devices" "$ENGINE_LOG"; }
 wait_until $((DEVICES / 400 + 180)) "the engine (registering $DEVICES devices)" "$ENGINE_PID" "$ENGINE_LOG" registered
 wait_until 120 "the engine's /health" "$ENGINE_PID" "$ENGINE_LOG" healthy
 ready=$(date +%s.%N)
-REGISTRATION_SECONDS=$(grep -o "Registered [0-9,]* devices from .* in [0-9.]* s" "$ENGINE_LOG" | head -n 1 | sed 's/.* in \([0-9.]*\) s$/\1/')
+# The first " in N s" of the line is the whole registration; the steps' times follow it.
+REGISTRATION_SECONDS=$(grep -m 1 "Registered [0-9,]* devices from " "$ENGINE_LOG" | sed -n 's/.*Registered [0-9,]* devices from [^ ]* in \([0-9.]*\) s.*/\1/p')
 START_TO_READY=$(awk -v a="$started" -v b="$ready" 'BEGIN { printf "%.1f", b - a }')
 RSS_AFTER_REGISTRATION=$(rss_mb "$ENGINE_PID")
 log "engine ready: registration ${REGISTRATION_SECONDS} s (its log), ${START_TO_READY} s from start to healthy; RSS ${RSS_AFTER_REGISTRATION} MB"

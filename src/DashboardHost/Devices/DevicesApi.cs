@@ -272,8 +272,7 @@ public static class DevicesApi
     private static string? ProvisionProblem(ProvisionRequest r) => r switch
     {
         { Id: null or "" } => "id is required",
-        _ when r.Id!.Length > 64 || r.Id.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) =>
-            "id must be at most 64 letters, digits, '-', '_' or '.'",
+        _ when !DeviceIds.IsValid(r.Id) => DeviceIds.Rule("id"),
         { Kind: null } => "kind is required",
         { Kind: { } kind } when !Enum.IsDefined(kind) => "kind is not a known device kind",
         { Name: null or "" } => "name is required",

@@ -188,7 +188,7 @@ public static class EventsApi
         }
 
         // Merging counts this case on the primary and shows it there: the primary must be the user's too.
-        if (action == EventAction.Merge && request.PrimaryEventId is { } primaryId && IsEventId(primaryId)
+        if (action == EventAction.Merge && request.PrimaryEventId is { } primaryId && CaseIds.IsCaseId(primaryId)
             && await grains.GetGrain<IUrbanEventGrain>(primaryId).Get() is { } primary
             && scope.Refusal(CaseViewers.From(http.User), primary.Summary) is { } outside)
         {
@@ -318,7 +318,7 @@ public static class EventsApi
     private static async Task<(UrbanEventView? View, ProblemHttpResult? Problem)> FindAsync(
         string id, HttpContext http, IGrainFactory grains, CaseScope scope)
     {
-        if (!IsEventId(id))
+        if (!CaseIds.IsCaseId(id))
         {
             return (null, Problem(StatusCodes.Status404NotFound, $"No case '{id}'."));
         }
@@ -394,10 +394,6 @@ public static class EventsApi
     };
 
     /// <summary>Case ids are <c>E</c>, a date and a number: anything else is not looked up at all.</summary>
-    private static bool IsEventId(string id) =>
-        id is { Length: 16 } && id[0] == 'E' && id[9] == '-'
-        && !id.AsSpan(1, 8).ContainsAnyExceptInRange('0', '9') && !id.AsSpan(10).ContainsAnyExceptInRange('0', '9');
-
     private static string OriginOf(HttpContext http) => "http:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 
     /// <summary>Parses an API name (camelCase, any case); minimal APIs' own enum binding is case-sensitive.</summary>

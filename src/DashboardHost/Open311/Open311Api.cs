@@ -175,7 +175,7 @@ public static partial class Open311Api
                 return Error(StatusCodes.Status400BadRequest, $"At most {MaxResults} service_request_id values at once.");
             }
 
-            var found = await ViewsAsync(grains, wanted.Where(IsEventId));
+            var found = await ViewsAsync(grains, wanted.Where(CaseIds.IsCaseId));
             return TypedResults.Ok(Describe(found, catalogue, english));
         }
 
@@ -237,7 +237,7 @@ public static partial class Open311Api
             return unsupported;
         }
 
-        var view = IsEventId(id) ? (await ViewsAsync(grains, [id])).SingleOrDefault() : null;
+        var view = CaseIds.IsCaseId(id) ? (await ViewsAsync(grains, [id])).SingleOrDefault() : null;
         return view is null
             ? Error(StatusCodes.Status404NotFound, $"No service request '{id}'.")
             : TypedResults.Ok(Describe([view], catalogue, IsEnglish(request, locale)));
@@ -419,11 +419,6 @@ public static partial class Open311Api
     }
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
-
-    private static bool IsEventId(string id) => EventIdPattern().IsMatch(id);
-
-    [GeneratedRegex(@"^E\d{8}-\d{6,9}$")]
-    private static partial Regex EventIdPattern();
 
     [GeneratedRegex(@"[+-]\d{2}:?\d{2}$")]
     private static partial Regex ZoneSuffix();

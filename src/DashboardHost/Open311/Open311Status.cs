@@ -13,9 +13,9 @@ public static class Open311Status
     public const string Closed = "closed";
 
     /// <summary>The end states; a client treats each as done.</summary>
-    public static IReadOnlyList<EventState> ClosedStates { get; } = [EventState.Closed, EventState.Rejected, EventState.Merged];
+    public static IReadOnlyList<EventState> ClosedStates => EventStates.Ended;
 
-    public static IReadOnlyList<EventState> OpenStates { get; } = [.. Enum.GetValues<EventState>().Except(ClosedStates)];
+    public static IReadOnlyList<EventState> OpenStates => EventStates.Open;
 
     public static string Of(EventState state) => ClosedStates.Contains(state) ? Closed : Open;
 

@@ -20,7 +20,7 @@ public sealed class SituationSnapshots(IGrainFactory grains, GridRegistry grid, 
 {
     private const int Parallelism = 32;
 
-    private static readonly EventState[] OpenStates = [.. Enum.GetValues<EventState>().Where(s => s is not (EventState.Closed or EventState.Rejected or EventState.Merged))];
+    private static readonly EventState[] OpenStates = [.. EventStates.Open];
 
     /// <summary>The city's time zone, which decides the KPIs' day; the same setting the case grains count by.</summary>
     private readonly TimeSpan _kpiUtcOffset = configuration.GetValue(CityDays.UtcOffsetSetting, CityDays.DefaultUtcOffset);

@@ -17,7 +17,7 @@ public sealed record TelemetryBatchEntry(string? DeviceId, ParseResult<Telemetry
 public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = TelemetryParser.DefaultMaxPayloadBytes)
 {
     public const int DefaultMaxPayloadBytes = 16 * 1024;
-    public const int MaxMetrics = 64;
+    public const int MaxMetrics = DeviceIds.MaxMetrics;
     public const int MaxMetricNameLength = 64;
 
     /// <summary>An NB-IoT/LoRa platform forwards a few hundred readings at a time; more is a misconfiguration or an attack.</summary>
@@ -26,7 +26,7 @@ public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = Te
     public const int MaxBatchBytes = 256 * 1024;
 
     /// <summary>The same limit the provisioning API puts on device ids.</summary>
-    public const int MaxDeviceIdLength = 64;
+    public const int MaxDeviceIdLength = DeviceIds.MaxLength;
 
     /// <summary>Readings beyond this magnitude are not physical for any city sensor.</summary>
     public const double MaxMagnitude = 1e9;
@@ -187,9 +187,9 @@ public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = Te
                     }
 
                     var deviceId = reader.GetString()!;
-                    if (!IsValidDeviceId(deviceId))
+                    if (!DeviceIds.IsValid(deviceId))
                     {
-                        return ParseResult<TelemetryReport>.Reject(RejectReason.OutOfRange, $"deviceId must be at most {MaxDeviceIdLength} letters, digits, '-', '_' or '.'");
+                        return ParseResult<TelemetryReport>.Reject(RejectReason.OutOfRange, DeviceIds.Rule("deviceId"));
                     }
 
                     fields.DeviceId = deviceId;
@@ -353,9 +353,6 @@ public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = Te
 
         return true;
     }
-
-    private static bool IsValidDeviceId(string id) =>
-        id.Length is > 0 and <= MaxDeviceIdLength && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
     private static string Truncate(string text) => text.Length <= 32 ? text : text[..32] + "…";
 

@@ -83,3 +83,15 @@ public sealed record LifecycleStatus(
     /// </summary>
     public static LifecycleStatus Reported => new(EventState.Reported);
 }
+
+/// <summary>Which states end a case: defined here once, for the lifecycle, the index, the screens and Open311.</summary>
+public static class EventStates
+{
+    /// <summary>Closed, rejected (not a case for the city) or merged into another case.</summary>
+    public static IReadOnlyList<EventState> Ended { get; } = [EventState.Rejected, EventState.Closed, EventState.Merged];
+
+    /// <summary>Every other state, in the enum's order.</summary>
+    public static IReadOnlyList<EventState> Open { get; } = [.. Enum.GetValues<EventState>().Except(Ended)];
+
+    public static bool IsOpen(EventState state) => state is not (EventState.Rejected or EventState.Closed or EventState.Merged);
+}

@@ -41,7 +41,7 @@ public sealed record EventSummary(
     [property: Id(14)] string? Description,
     [property: Id(15)] int Version = 0)
 {
-    public bool IsOpen => State is not (EventState.Closed or EventState.Rejected or EventState.Merged);
+    public bool IsOpen => EventStates.IsOpen(State);
 
     public bool IsOverdue(DateTimeOffset now) => Deadline is { } deadline && now > deadline;
 

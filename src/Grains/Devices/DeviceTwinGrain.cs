@@ -40,7 +40,7 @@ public abstract class DeviceTwinGrain(
     private const int MaxEventAlarms = 16;
 
     /// <summary>Bounds the metrics one twin keeps, whatever names a device sends.</summary>
-    private const int MaxMetrics = 64;
+    private const int MaxMetrics = DeviceIds.MaxMetrics;
 
     private readonly TimeProvider _clock = services.Clock;
     private readonly DeviceTwinOptions _options = services.Options;

@@ -47,7 +47,7 @@ public sealed class EventIndexGrain(
         {
             var day = CityDays.DayOf(report.At, services.Options.KpiUtcOffset).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
             var number = await NextNumberAsync(day);
-            var id = EventIndex.EventId(day, number);
+            var id = CaseIds.Of(day, number);
             Index.Reserved[id] = candidate with { EventId = id };
             Index.Unopened[id] = report;
             admission = new Admission(id, IsDuplicate: false);

@@ -89,7 +89,7 @@ public static class EventLifecycle
     public static IReadOnlyList<EventState> SuspendableStates { get; } = [Registered, Returned, Dispatched, Accepted];
 
     /// <summary>The states in which a case is over: nothing is pending and no clock runs (a closed case may still be reopened).</summary>
-    public static IReadOnlyList<EventState> EndStates { get; } = [Rejected, Closed, Merged];
+    public static IReadOnlyList<EventState> EndStates => EventStates.Ended;
 
     public static IReadOnlyList<EventTransition> Transitions { get; } =
     [
@@ -171,7 +171,7 @@ public static class EventLifecycle
         [Merged] = EventStage.None,
     };
 
-    public static bool IsOpen(EventState state) => !EndStates.Contains(state);
+    public static bool IsOpen(EventState state) => EventStates.IsOpen(state);
 
     public static EventStage StageOf(LifecycleStatus status) => Stages[Resting(status)];
 
