@@ -37,6 +37,13 @@ public interface IGridCellGrain : IGrainWithStringKey
     ValueTask UpdateDevice(DeviceCellStatus status);
 
     /// <summary>
+    /// As <see cref="UpdateDevice"/>, without the caller waiting: a device that only came online, which a
+    /// twin tells its cell while its readings wait behind it, and which a lost message costs little.
+    /// </summary>
+    [Orleans.Concurrency.OneWay]
+    Task DeviceCameOnline(DeviceCellStatus status);
+
+    /// <summary>
     /// The city's registration places these devices in this cell: each one not yet known is counted, offline and
     /// without alarms, until its twin reports; a known one keeps the status its twin reported. One call per cell;
     /// the cell is stored before it answers.

@@ -251,8 +251,8 @@ public abstract class DeviceTwinGrain(
 
     /// <summary>
     /// Stores an alarm raised or cleared at once (with its reports, before the device's acknowledgement);
-    /// a device that only came online is told to its grid cell at once and written later with its
-    /// readings, since a crash that forgets it came online costs nothing its next message does not mend.
+    /// a device that only came online is told to its grid cell at once, one-way, and written later with
+    /// its readings, since a crash that forgets it came online costs nothing its next message does not mend.
     /// </summary>
     private async Task StoreAsync(bool alarmsChanged, bool cameOnline)
     {
@@ -262,9 +262,11 @@ public abstract class DeviceTwinGrain(
             return;
         }
 
-        if (cameOnline)
+        if (cameOnline && CellStatus() is { } status && !status.Equals(Twin.ReportedToCell))
         {
-            await TellCellAsync();
+            // Not awaited: the cell may be waiting for its turn at storage, and the readings must not wait with it.
+            await GrainFactory.GetGrain<IGridCellGrain>(Twin.Profile!.CellCode).DeviceCameOnline(status.ToStatus(DeviceId, Twin.Profile.Kind));
+            Twin.ReportedToCell = status;
         }
 
         ScheduleFlush();

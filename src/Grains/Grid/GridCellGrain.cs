@@ -30,6 +30,8 @@ public sealed class GridCellGrain(
         }
     }
 
+    public Task DeviceCameOnline(DeviceCellStatus status) => UpdateDevice(status).AsTask();
+
     public async ValueTask RegisterDevices(DeviceRegistrant[] devices)
     {
         ArgumentNullException.ThrowIfNull(devices);
