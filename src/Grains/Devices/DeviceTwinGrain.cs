@@ -158,7 +158,7 @@ public abstract class DeviceTwinGrain(
                 continue;
             }
 
-            if (report.Values.Keys.Count(m => !Twin.Values.ContainsKey(m)) + Twin.Values.Count > MaxMetrics)
+            if (Twin.Values.Count + report.Values.Count > MaxMetrics && report.Values.Keys.Count(m => !Twin.Values.ContainsKey(m)) + Twin.Values.Count > MaxMetrics)
             {
                 refused++;
                 continue;

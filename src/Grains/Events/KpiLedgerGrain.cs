@@ -6,13 +6,21 @@ namespace CityOps.Grains.Events;
 public sealed class KpiLedgerGrain([PersistentState("kpiLedger", "Default")] IPersistentState<KpiLedgerState> state, EventServices services)
     : Grain, IKpiLedgerGrain
 {
+    /// <summary>The day this activation last trimmed its days and remembered changes: both move only when the day does.</summary>
+    private DateOnly? _trimmedOn;
+
     public async Task Add(DateOnly day, EventKpiCounters delta, string eventId, int version)
     {
         ArgumentNullException.ThrowIfNull(delta);
         ArgumentException.ThrowIfNullOrEmpty(eventId);
         var keptFrom = KeptFrom();
         var today = keptFrom.AddDays(services.Options.KpiRetentionDays - 1);
-        var trimmed = state.State.TrimBefore(keptFrom) | state.State.ForgetChangesBefore(today.AddDays(1 - KpiLedgerState.ChangesKeptDays));
+        var trimmed = false;
+        if (_trimmedOn != today)
+        {
+            trimmed = state.State.TrimBefore(keptFrom) | state.State.ForgetChangesBefore(today.AddDays(1 - KpiLedgerState.ChangesKeptDays));
+            _trimmedOn = today;
+        }
 
         // A day the retention has passed would be dropped at once: it is not counted.
         var counted = day >= keptFrom && state.State.Count(day, delta, eventId, version, today);
