@@ -87,6 +87,15 @@ public sealed class DeviceDirectory(IGrainFactory grains, IOptions<GatewayOption
         }
 
         var account = grains.GetGrain<IDeviceAccountGrain>(deviceId);
+
+        // A known device keeps its kind for good: only whether it is revoked is asked again.
+        if (entry is { Twin: not null, Kind: not null })
+        {
+            var rechecked = entry with { Revoked = await account.IsRevoked(), CheckedUntil = now + _recheckAfter };
+            Remember(deviceId, rechecked);
+            return rechecked;
+        }
+
         var kindCall = account.GetKind();
         var revokedCall = account.IsRevoked();
         var kind = await kindCall;
@@ -95,10 +104,6 @@ public sealed class DeviceDirectory(IGrainFactory grains, IOptions<GatewayOption
         if (kind is not { } known)
         {
             fresh = new Entry(null, null, revoked, now + UnknownFor);
-        }
-        else if (entry?.Twin is not null && entry.Kind == known)
-        {
-            fresh = entry with { Revoked = revoked, CheckedUntil = now + _recheckAfter };
         }
         else
         {

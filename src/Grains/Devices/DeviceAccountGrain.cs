@@ -7,7 +7,8 @@ namespace CityOps.Grains.Devices;
 /// A device's credentials. A device with its own stored account (provisioned over HTTP, registered by an
 /// earlier version one grain per device, or revoked before it was ever registered) is answered from that row,
 /// which is read first; any other is answered from its registry shard (<see cref="IDeviceRegistryGrain"/>), where
-/// a city's devices are registered in bulk. Asked at connect only, so an idle account leaves memory soon.
+/// a city's devices are registered in bulk. Asked at connect, and by the gateway whether the device is revoked
+/// once a revocation check interval (Mqtt:RevocationCheckInterval); an idle account leaves memory soon.
 /// </summary>
 [CollectionAgeLimit(Minutes = 2)]
 public sealed class DeviceAccountGrain([PersistentState("deviceAccount", "Default")] IPersistentState<DeviceAccountState> state)
