@@ -99,7 +99,7 @@ public sealed class SilenceSchedule
 /// deactivated. After a restart <c>PendingWorkRecovery</c> watches every device its grid cell last
 /// counted online, so a device that never comes back is still found silent.
 /// </summary>
-public sealed partial class SilenceWatch(IGrainFactory grains, TimeProvider clock, ILogger<SilenceWatch> logger) : IDisposable
+public sealed partial class SilenceWatch(IGrainFactory grains, TimeProvider clock, IServiceProvider services, ILogger<SilenceWatch> logger) : IDisposable
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
 
@@ -134,7 +134,8 @@ public sealed partial class SilenceWatch(IGrainFactory grains, TimeProvider cloc
 
     private void Sweep()
     {
-        if (Interlocked.Exchange(ref _sweeping, 1) == 1)
+        // Twins cannot be placed on a stopping silo; the devices stay watched until then.
+        if (EngineStopping.Began(services) || Interlocked.Exchange(ref _sweeping, 1) == 1)
         {
             return;
         }

@@ -23,7 +23,7 @@ public static class SituationCoalescing
 /// feed a few calls a second per silo instead of one per reading. Nothing here is stored: a change
 /// lost with the process is a frame the screens miss, and their next snapshot reads the grains.
 /// </summary>
-public sealed partial class SituationOutbox(IGrainFactory grains, ILogger<SituationOutbox> logger) : IDisposable
+public sealed partial class SituationOutbox(IGrainFactory grains, IServiceProvider services, ILogger<SituationOutbox> logger) : IDisposable
 {
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
 
@@ -88,6 +88,12 @@ public sealed partial class SituationOutbox(IGrainFactory grains, ILogger<Situat
 
     private void Flush()
     {
+        // Feeds cannot be placed on a stopping silo, and the screens' next snapshot reads the grains anyway.
+        if (EngineStopping.Began(services))
+        {
+            return;
+        }
+
         // A flush that overruns the interval is not overtaken by the next one.
         if (Interlocked.Exchange(ref _flushing, 1) == 1)
         {

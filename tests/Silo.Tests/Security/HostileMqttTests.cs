@@ -76,6 +76,7 @@ public sealed class HostileMqttFixture : IAsyncLifetime
 }
 
 /// <summary>The embedded broker under attack: oversized and idle connections, connection floods, keep-alive abuse, TLS.</summary>
+[Collection(HostileMqttRunsAlone.Name)]
 public partial class HostileMqttTests(HostileMqttFixture fixture) : IClassFixture<HostileMqttFixture>
 {
     private Engine Engine => fixture.Engine;
@@ -356,4 +357,11 @@ public partial class HostileMqttTests(HostileMqttFixture fixture) : IClassFixtur
 
         await ClosedAsync(socket).WaitAsync(TimeSpan.FromSeconds(5));
     }
+}
+
+/// <summary>Runs the hostile suite alone: its memory bounds read the test process's heap, which other tests running at the same time would grow.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HostileMqttRunsAlone
+{
+    public const string Name = "hostile-mqtt";
 }
