@@ -255,9 +255,9 @@ public sealed partial class ExternalBrokerBridge : IHostedService, IDeviceComman
                 }
             }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (Exception) when (stopping.IsCancellationRequested)
         {
-            // Stopping.
+            // Stopping: whatever the attempt under way threw (a refused connection included) ends with the loop.
         }
     }
 
