@@ -66,6 +66,12 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan RevocationCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// This gateway's name in the cluster's gateway directory (<c>IGatewayDirectoryGrain</c>); by default
+    /// the host's name and the process id, which is unique among running gateways.
+    /// </summary>
+    public string GatewayId { get; set; } = "";
+
     /// <summary>MQTT over TLS (<c>Mqtt:Tls</c>).</summary>
     public MqttTlsOptions Tls { get; set; } = new();
 }

@@ -13,7 +13,8 @@ public static class GatewayServiceCollectionExtensions
     /// <summary>
     /// Adds the MQTT device gateway: the embedded broker with its health check named <c>mqtt</c> and, when
     /// <c>Mqtt:External:Enabled</c>, the bridge from an external broker with its health check named
-    /// <c>mqtt-external</c>; downlink commands then go out through the external broker.
+    /// <c>mqtt-external</c>; downlink commands then go out through the external broker. The gateway lists itself in
+    /// the cluster's gateway directory, through which commands and revocations reach it from any silo.
     /// </summary>
     public static IServiceCollection AddDeviceGateway(this IServiceCollection services, IConfiguration configuration)
     {
@@ -33,21 +34,24 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<DeviceAdmission>();
         services.AddSingleton<AggregatorHandler>();
         services.AddSingleton<MqttBroker>();
-        services.AddSingleton<IDeviceGatewayControl>(sp => sp.GetRequiredService<MqttBroker>());
         services.AddHostedService(sp => sp.GetRequiredService<MqttBroker>());
         services.AddHealthChecks().AddCheck<MqttBrokerHealthCheck>("mqtt");
         if (external.GetValue<bool>(nameof(ExternalBrokerOptions.Enabled)))
         {
             services.AddSingleton<ExternalBrokerBridge>();
-            services.AddSingleton<IDeviceCommandSender>(sp => sp.GetRequiredService<ExternalBrokerBridge>());
             services.AddHostedService(sp => sp.GetRequiredService<ExternalBrokerBridge>());
             services.AddHealthChecks().AddCheck<ExternalBrokerHealthCheck>("mqtt-external");
+            services.AddSingleton(sp => new GatewayEndpoint(sp.GetRequiredService<MqttBroker>(), sp.GetRequiredService<ExternalBrokerBridge>()));
         }
         else
         {
-            services.AddSingleton<IDeviceCommandSender>(sp => sp.GetRequiredService<MqttBroker>());
+            services.AddSingleton(sp => new GatewayEndpoint(sp.GetRequiredService<MqttBroker>()));
         }
 
+        // After the broker and the bridge, so that it stops first: the cluster stops sending here before they close.
+        // Commands and revocations reach this gateway through it (IGatewayDirectoryGrain), from any silo.
+        services.AddSingleton<GatewayPresence>();
+        services.AddHostedService(sp => sp.GetRequiredService<GatewayPresence>());
         return services;
     }
 }

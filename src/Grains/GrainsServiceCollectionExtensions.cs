@@ -33,6 +33,9 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<Situation.SituationOutbox>();
         services.AddSingleton<DeviceMetrics>();
         services.AddSingleton<DeviceTwinServices>();
+
+        // Commands go to whichever gateway holds the device, wherever it runs (a test may put its own sender after this one).
+        services.AddSingleton<CityOps.Grains.Interfaces.Devices.IDeviceCommandSender, Gateway.GatewayDirectorySender>();
         services.TryAddSingleton(_ => CityCatalogue.Load(configuration["City:Path"] ?? throw new InvalidOperationException("City:Path is not configured.")));
         services.AddOptions<EventOptions>().Bind(configuration.GetSection(EventOptions.Section))
             .Validate(o => o.KpiRetentionDays >= 1, $"{CityDays.KpiRetentionSetting} must be at least 1.").ValidateOnStart();

@@ -255,19 +255,18 @@ public static class DevicesApi
             return problem!;
         }
 
+        // The account tells every gateway in the cluster to cut the device off.
         await grains.GetGrain<IDeviceAccountGrain>(id).Revoke();
-        if (services.GetService(typeof(IDeviceGatewayControl)) is IDeviceGatewayControl gateway)
-        {
-            await gateway.DisconnectAsync(id);
-        }
-
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<GatewayStats>, ProblemHttpResult>> GetGatewayStats(IServiceProvider services) =>
-        services.GetService(typeof(IDeviceGatewayControl)) is IDeviceGatewayControl gateway
-            ? TypedResults.Ok(await gateway.StatsAsync())
-            : Problem(StatusCodes.Status503ServiceUnavailable, "No device gateway runs in this process.");
+    private static async Task<Results<Ok<GatewayStats>, ProblemHttpResult>> GetGatewayStats(IGrainFactory grains)
+    {
+        var gateways = await grains.GetGrain<IGatewayDirectoryGrain>(0).Stats();
+        return gateways.Count > 0
+            ? TypedResults.Ok(GatewayStats.Sum(gateways.Values))
+            : Problem(StatusCodes.Status503ServiceUnavailable, "No device gateway is running in the cluster.");
+    }
 
     private static string? ProvisionProblem(ProvisionRequest r) => r switch
     {

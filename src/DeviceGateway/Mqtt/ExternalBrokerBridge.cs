@@ -23,7 +23,7 @@ namespace CityOps.DeviceGateway.Mqtt;
 /// order, a slow device holds up only its lane. Downlink commands are published to the broker. When the
 /// broker goes away the bridge reconnects with a growing backoff and logs at a bounded rate.
 /// </summary>
-public sealed partial class ExternalBrokerBridge : IHostedService, IDeviceCommandSender, IAsyncDisposable
+public sealed partial class ExternalBrokerBridge : IHostedService, IAsyncDisposable
 {
     private const int Lanes = 16;
 

@@ -32,7 +32,7 @@ public sealed partial class MqttBroker(
     DeviceAdmission admission,
     GatewayMetrics metrics,
     TimeProvider clock,
-    ILogger<MqttBroker> logger) : IHostedService, IDeviceCommandSender, IDeviceGatewayControl, IDisposable
+    ILogger<MqttBroker> logger) : IHostedService, IDisposable
 {
     private const string EngineClientId = "cityops-engine";
 
@@ -123,18 +123,27 @@ public sealed partial class MqttBroker(
     {
         // Its messages through an aggregator or an external broker are refused from now on too.
         directory.MarkRevoked(deviceId);
+        foreach (var client in await ClientsOfAsync(deviceId))
+        {
+            await client.DisconnectAsync(new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.NotAuthorized });
+        }
+    }
+
+    /// <summary>Whether the device holds a connection to this broker, so that a command sent here reaches it.</summary>
+    public async Task<bool> HoldsAsync(string deviceId) => (await ClientsOfAsync(deviceId)).Count > 0;
+
+    /// <summary>
+    /// The device's connections (it may hold several, as <c>{id}-N</c>). A scan of every client: only
+    /// commands and revocations ask, and they are rare next to telemetry.
+    /// </summary>
+    private async Task<List<MqttClientStatus>> ClientsOfAsync(string deviceId)
+    {
         if (_server is not { IsStarted: true } server)
         {
-            return;
+            return [];
         }
 
-        foreach (var client in await server.GetClientsAsync())
-        {
-            if (client.Session.Items[DeviceSession.Key] is DeviceSession session && session.DeviceId == deviceId)
-            {
-                await client.DisconnectAsync(new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.NotAuthorized });
-            }
-        }
+        return [.. (await server.GetClientsAsync()).Where(c => c.Session.Items[DeviceSession.Key] is DeviceSession session && session.DeviceId == deviceId)];
     }
 
     private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs args)

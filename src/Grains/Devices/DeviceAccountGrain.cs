@@ -46,15 +46,17 @@ public sealed class DeviceAccountGrain([PersistentState("deviceAccount", "Defaul
 
     public async Task Revoke()
     {
-        if (!OwnAccount && await Registry.Revoke(this.GetPrimaryKeyString()))
+        if (OwnAccount || !await Registry.Revoke(this.GetPrimaryKeyString()))
         {
-            return;
+            Account.Revoked = true;
+            Account.Salt = null;
+            Account.SecretHash = null;
+            await state.WriteStateAsync();
         }
 
-        Account.Revoked = true;
-        Account.Salt = null;
-        Account.SecretHash = null;
-        await state.WriteStateAsync();
+        // Stored first: every gateway cuts the device off now, and one that misses this finds out at its
+        // next revocation check (Mqtt:RevocationCheckInterval).
+        await GrainFactory.GetGrain<Interfaces.Gateway.IGatewayDirectoryGrain>(0).Revoke(this.GetPrimaryKeyString());
     }
 
     public async ValueTask<DeviceKind?> Authenticate(string secret)
