@@ -7,7 +7,7 @@ using CityOps.DashboardHost.Devices;
 using CityOps.DashboardHost.Events;
 using CityOps.DashboardHost.Grid;
 using CityOps.DashboardHost.Lifecycle;
-using CityOps.DashboardHost.Health;
+using CityOps.Hosting;
 using CityOps.DashboardHost.Map;
 using CityOps.DashboardHost.Open311;
 using CityOps.DashboardHost.Situation;
@@ -35,6 +35,12 @@ public static class DashboardServiceCollectionExtensions
     {
         var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         var dataPath = configuration["Storage:DataPath"] ?? throw new InvalidOperationException("Storage:DataPath is not configured.");
+        if (ClusterMembership.From(configuration).Profile == Profile.Cluster && string.IsNullOrWhiteSpace(auth.SigningKey))
+        {
+            // A key of its own per host would make a token issued by one host worthless at the others.
+            throw new InvalidOperationException("The cluster profile needs Auth:SigningKey (base64 of at least 32 random bytes), the same for every host.");
+        }
+
         var signingKey = SigningKeyStore.Resolve(auth.SigningKey, dataPath);
         services.AddSingleton<HttpWriteGate>();
         services.AddHostedService(sp => sp.GetRequiredService<HttpWriteGate>());

@@ -71,7 +71,7 @@ public static class CityOpsHost
         builder.Services.AddDeviceSimulator(builder.Configuration);
         builder.Services.AddHostedService<StartupBanner>();
 
-        builder.AddCityTelemetry();
+        builder.AddCityTelemetry(GatewayMetrics.MeterName, CityOps.Grains.Devices.DeviceMetrics.MeterName, CityOps.DashboardHost.Situation.SituationSessions.MeterName);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();

@@ -1,17 +1,8 @@
+using CityOps.Hosting;
 using CityOps.Silo.Storage;
 using Microsoft.Extensions.Configuration;
 
 namespace CityOps.Silo.Hosting;
-
-/// <summary>The deployment profile (docs/architecture.md, Processes).</summary>
-public enum Profile
-{
-    /// <summary>One process, localhost clustering, SQLite under ./data, embedded broker.</summary>
-    Embedded,
-
-    /// <summary>PostgreSQL membership, state and reminders; several silos.</summary>
-    Cluster,
-}
 
 /// <summary>
 /// The settings the host needs before it can build anything, read once from configuration with
@@ -32,23 +23,14 @@ public sealed record EngineSettings(
 {
     public static EngineSettings From(IConfiguration configuration)
     {
-        var profile = configuration["Profile"] switch
-        {
-            null or "" or "embedded" => Profile.Embedded,
-            "cluster" => Profile.Cluster,
-            var other => throw new InvalidOperationException($"Profile '{other}' is unknown; use 'embedded' or 'cluster'."),
-        };
+        var membership = ClusterMembership.From(configuration);
+        var profile = membership.Profile;
         var dataPath = Path.GetFullPath(configuration["Storage:DataPath"] is { Length: > 0 } d ? d : "data");
-        var cityPath = ResolveCityPath(configuration["City:Path"] is { Length: > 0 } c ? c : "samples/city");
-        var connectionString = configuration.GetConnectionString("Orleans");
+        var cityPath = CityFolder.Resolve(configuration);
+        var connectionString = membership.ConnectionString;
         var invariant = configuration["Storage:Invariant"];
         if (profile == Profile.Cluster)
         {
-            if (string.IsNullOrWhiteSpace(connectionString))
-            {
-                throw new InvalidOperationException("The cluster profile needs ConnectionStrings:Orleans (PostgreSQL).");
-            }
-
             invariant = string.IsNullOrWhiteSpace(invariant) ? AdoNetInvariants.PostgreSql : invariant;
         }
         else
@@ -66,38 +48,10 @@ public sealed record EngineSettings(
             cityPath,
             AdoNetInvariants.ToOrleansInvariant(invariant),
             connectionString!,
-            configuration["Orleans:ClusterId"] is { Length: > 0 } cluster ? cluster : "cityops",
-            configuration["Orleans:ServiceId"] is { Length: > 0 } service ? service : "cityops",
+            membership.ClusterId,
+            membership.ServiceId,
             configuration.GetValue("Orleans:SiloPort", 11111),
-            configuration.GetValue("Orleans:GatewayPort", 30000),
+            membership.GatewayPort,
             configuration.GetValue("City:PrintDemoSignIns", true));
     }
-
-    /// <summary>
-    /// A relative city path is looked for from the working directory upwards, so the engine finds
-    /// the sample city whether it is started from the repository root or from src/Silo.
-    /// </summary>
-    private static string ResolveCityPath(string path)
-    {
-        if (Path.IsPathRooted(path))
-        {
-            return RequireCity(path);
-        }
-
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, path);
-            if (File.Exists(Path.Combine(candidate, "devices.json")))
-            {
-                return candidate;
-            }
-        }
-
-        return RequireCity(Path.GetFullPath(path));
-    }
-
-    private static string RequireCity(string path) =>
-        File.Exists(Path.Combine(path, "devices.json"))
-            ? path
-            : throw new InvalidOperationException($"No city at '{path}': City:Path must name a folder with devices.json, regions.geojson and the other city files.");
 }

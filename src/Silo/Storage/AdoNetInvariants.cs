@@ -17,7 +17,7 @@ public static class AdoNetInvariants
     public const string SqliteDriver = "Microsoft.Data.Sqlite";
 
     /// <summary>PostgreSQL through Npgsql.</summary>
-    public const string PostgreSql = "Npgsql";
+    public const string PostgreSql = CityOps.Hosting.ClusterMembership.PostgreSqlInvariant;
 
     /// <summary>Whether <paramref name="invariant"/> names SQLite (either spelling).</summary>
     public static bool IsSqlite(string? invariant) =>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using CityOps.Hosting;
 using CityOps.Silo.Hosting;
 
 namespace CityOps.Silo.Tests.Hosting;

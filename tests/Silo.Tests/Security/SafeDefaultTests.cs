@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using CityOps.Hosting;
 using CityOps.Silo.Hosting;
 using CityOps.Silo.Tests.Hosting;
 using Microsoft.Extensions.Configuration;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Runtime;
 
-namespace CityOps.DashboardHost.Health;
+namespace CityOps.Hosting;
 
 /// <summary>Healthy when the Orleans cluster answers and has at least one active silo.</summary>
 public sealed class SiloHealthCheck(IGrainFactory grains) : IHealthCheck

@@ -1,8 +1,9 @@
-using CityOps.DashboardHost.Situation;
-using CityOps.DeviceGateway;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 
-namespace CityOps.Silo.Hosting;
+namespace CityOps.Hosting;
 
 /// <summary>
 /// Exports the engine's metrics with OpenTelemetry: a Prometheus scrape endpoint at <c>/metrics</c>
@@ -11,14 +12,15 @@ namespace CityOps.Silo.Hosting;
 /// </summary>
 public static class Telemetry
 {
-    public static WebApplicationBuilder AddCityTelemetry(this WebApplicationBuilder builder)
+    /// <param name="meters">The meters of the parts this program runs (gateway, twins, hub); Orleans' and ASP.NET Core's are always added.</param>
+    public static WebApplicationBuilder AddCityTelemetry(this WebApplicationBuilder builder, params string[] meters)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var prometheus = builder.Configuration.GetValue("Telemetry:Prometheus", true);
         var otlp = builder.Configuration["Telemetry:OtlpEndpoint"];
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
-            metrics.AddMeter(GatewayMetrics.MeterName, CityOps.Grains.Devices.DeviceMetrics.MeterName, SituationSessions.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting");
+            metrics.AddMeter([.. meters, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting"]);
             if (prometheus)
             {
                 metrics.AddPrometheusExporter();

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace CityOps.DashboardHost.Health;
+namespace CityOps.Hosting;
 
 public static class HealthEndpoint
 {

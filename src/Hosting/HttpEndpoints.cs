@@ -1,7 +1,10 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 
-namespace CityOps.Silo.Hosting;
+namespace CityOps.Hosting;
 
 /// <summary>
 /// Where the HTTP host listens (<c>Http:Urls</c>) and with which certificate for <c>https://</c> addresses
