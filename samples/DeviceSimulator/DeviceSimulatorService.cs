@@ -36,20 +36,20 @@ public sealed class DeviceSimulatorService(IOptions<SimulatorOptions> options, I
             return;
         }
 
-        var port = settings.Port ?? DefaultMqttPort;
+        var brokers = BrokerEndpoint.From(settings, settings.Port ?? DefaultMqttPort);
         var topicRoot = string.IsNullOrWhiteSpace(settings.TopicRoot) ? DefaultTopicRoot : settings.TopicRoot;
         var seed = settings.Seed ?? Random.Shared.Next();
         var clock = new SimulatedClock(DateTimeOffset.UtcNow, settings.TimeScale, UtcOffset(settings.UtcOffsetHours));
         using var loop = new SimulationLoop(settings.ConnectParallelism);
         var context = new SimulationContext(
-            new MqttClientFactory(), settings.Host, port, topicRoot, clock, settings.OfflineRate,
+            new MqttClientFactory(), brokers, topicRoot, clock, settings.OfflineRate,
             new BoundedLog(logger, TimeSpan.FromSeconds(10)), loop.OnConnectionLost, stoppingToken);
         var devices = selected.Select(record => CreateDevice(record, city, settings, seed, context)).ToList();
 
         logger.LogInformation(
-            "Simulating {Count} devices ({Kinds}) against mqtt://{Host}:{Port}, scenario {Scenario}, time scale {TimeScale}x, seed {Seed}, {LowLying} low-lying cells",
+            "Simulating {Count} devices ({Kinds}) against mqtt://{Brokers}, scenario {Scenario}, time scale {TimeScale}x, seed {Seed}, {LowLying} low-lying cells",
             devices.Count, string.Join(", ", selected.GroupBy(d => d.Kind).Select(g => $"{g.Count()} {g.Key}")),
-            settings.Host, port, settings.Scenario, clock.TimeScale, seed, city.LowLyingCells.Count);
+            string.Join(", mqtt://", brokers), settings.Scenario, clock.TimeScale, seed, city.LowLyingCells.Count);
 
         try
         {

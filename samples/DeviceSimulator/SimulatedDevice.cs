@@ -5,11 +5,10 @@ using MQTTnet.Protocol;
 
 namespace CityOps.Samples.DeviceSimulator;
 
-/// <summary>What all simulated devices share: where the broker is, the clock, and how to report trouble.</summary>
+/// <summary>What all simulated devices share: where the brokers are, the clock, and how to report trouble.</summary>
 internal sealed record SimulationContext(
     MqttClientFactory Factory,
-    string Host,
-    int Port,
+    IReadOnlyList<BrokerEndpoint> Brokers,
     string TopicRoot,
     SimulatedClock Clock,
     double OfflineRate,
@@ -43,7 +42,10 @@ internal sealed class SimulatedDevice : IDisposable
     private readonly SimulationContext _context;
     private readonly Random _random;
     private readonly IMqttClient _client;
-    private readonly MqttClientOptions _clientOptions;
+
+    /// <summary>The connection options per broker; the device starts at one chosen by its id and moves on when it fails.</summary>
+    private readonly MqttClientOptions[] _clientOptions;
+    private int _broker;
     private readonly string _statusTopic;
     private readonly string _telemetryTopic;
     private readonly string _alarmTopic;
@@ -77,8 +79,8 @@ internal sealed class SimulatedDevice : IDisposable
         _simulatedInterval = TimeSpan.FromSeconds(record.ExpectedIntervalSeconds > 0 ? record.ExpectedIntervalSeconds : 60);
         _interval = TimeSpan.FromTicks(Math.Max(MinimumInterval.Ticks, context.Clock.ToReal(_simulatedInterval).Ticks));
 
-        _clientOptions = new MqttClientOptionsBuilder()
-            .WithTcpServer(context.Host, context.Port)
+        _clientOptions = [.. context.Brokers.Select(b => new MqttClientOptionsBuilder()
+            .WithTcpServer(b.Host, b.Port)
             .WithClientId(record.Id)
             .WithCredentials(record.Id, record.Secret)
             .WithCleanStart()
@@ -88,7 +90,8 @@ internal sealed class SimulatedDevice : IDisposable
             .WithWillPayload(Payloads.Offline.ToArray())
             .WithWillRetain()
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build();
+            .Build())];
+        _broker = (int)(StableHash.Of(record.Id) % (uint)_clientOptions.Length);
 
         _client = context.Factory.CreateMqttClient();
         _client.DisconnectedAsync += OnDisconnectedAsync;
@@ -157,7 +160,7 @@ internal sealed class SimulatedDevice : IDisposable
             // A previous attempt may have connected and then failed to subscribe or announce itself.
             if (!_client.IsConnected)
             {
-                var result = await _client.ConnectAsync(_clientOptions, cancellationToken);
+                var result = await _client.ConnectAsync(_clientOptions[_broker], cancellationToken);
                 if (result.ResultCode != MqttClientConnectResultCode.Success)
                 {
                     Fail(now, $"the broker refused the connection ({result.ResultCode})");
@@ -181,7 +184,7 @@ internal sealed class SimulatedDevice : IDisposable
         }
         catch (Exception ex) when (IsSurvivable(ex, cancellationToken))
         {
-            Fail(now, $"cannot connect to the broker at {_context.Host}:{_context.Port}: {ex.Message}");
+            Fail(now, $"cannot connect to the broker at {_context.Brokers[_broker]}: {ex.Message}");
         }
     }
 
@@ -242,11 +245,12 @@ internal sealed class SimulatedDevice : IDisposable
         ScheduleReconnect(now);
     }
 
-    /// <summary>Not connected: try again after a jittered, growing backoff.</summary>
+    /// <summary>Not connected: try again after a jittered, growing backoff, at the next broker when there are several.</summary>
     private void ScheduleReconnect(DateTimeOffset now)
     {
         _phase = Phase.Disconnected;
         _failures++;
+        _broker = (_broker + 1) % _clientOptions.Length;
         NextDue = now + Backoff();
     }
 

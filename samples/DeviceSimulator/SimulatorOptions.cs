@@ -14,6 +14,13 @@ public sealed class SimulatorOptions
     /// <summary>The broker's port; when unset, <c>Mqtt:Port</c> (default 1883) is used.</summary>
     public int? Port { get; set; }
 
+    /// <summary>
+    /// Several gateways as <c>host:port</c>, comma-separated (<c>Simulator:Brokers</c>), in place of
+    /// <see cref="Host"/> and <see cref="Port"/>: devices are spread over them and a device whose gateway
+    /// fails connects to the next, as devices configured with a primary and a standby gateway do.
+    /// </summary>
+    public string? Brokers { get; set; }
+
     /// <summary>The MQTT topic root; when unset, <c>Mqtt:TopicRoot</c> (default <c>city</c>) is used.</summary>
     public string? TopicRoot { get; set; }
 
@@ -53,4 +60,33 @@ public enum SimulationScenario
 
     /// <summary>A rainstorm that floods the low-lying cells, then recedes (see <see cref="RainstormScenario"/>).</summary>
     Rainstorm,
+}
+
+/// <summary>An MQTT broker address a simulated device may connect to.</summary>
+public sealed record BrokerEndpoint(string Host, int Port)
+{
+    public override string ToString() => $"{Host}:{Port}";
+
+    /// <summary>
+    /// The brokers of <see cref="SimulatorOptions.Brokers"/>, or the one of <see cref="SimulatorOptions.Host"/> and
+    /// <paramref name="port"/> when none are listed.
+    /// </summary>
+    public static IReadOnlyList<BrokerEndpoint> From(SimulatorOptions options, int port)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.Brokers))
+        {
+            return [new BrokerEndpoint(options.Host, port)];
+        }
+
+        return [.. options.Brokers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Parse)];
+    }
+
+    private static BrokerEndpoint Parse(string text)
+    {
+        var colon = text.LastIndexOf(':');
+        return colon > 0 && int.TryParse(text[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535
+            ? new BrokerEndpoint(text[..colon], port)
+            : throw new InvalidOperationException($"Simulator:Brokers entry '{text}' is not host:port.");
+    }
 }

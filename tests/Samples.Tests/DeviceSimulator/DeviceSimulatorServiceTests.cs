@@ -162,6 +162,49 @@ public sealed class DeviceSimulatorServiceTests : IAsyncLifetime
         Encoding.UTF8.GetString(retained.Payload).Should().Be("""{"online":false}""");
     }
 
+    [Fact]
+    public async Task Devices_configured_with_two_gateways_move_to_the_other_when_theirs_stops()
+    {
+        var first = await StartBrokerAsync();
+        var second = await StartBrokerAsync();
+        await StartSimulatorAsync(first, brokers: $"127.0.0.1:{first.Port},127.0.0.1:{second.Port}");
+        var devices = new[] { Pole.Id, Water.Id, SlowGas.Id };
+        await Task.WhenAll(devices.Select(id => Task.WhenAny(
+            first.WaitForAsync(m => m.Topic == $"city/{id}/status"),
+            second.WaitForAsync(m => m.Topic == $"city/{id}/status"))));
+        var onFirst = devices.Where(id => first.Messages.Any(m => m.ClientId == id)).ToList();
+
+        await first.Server.StopAsync(new MQTTnet.Server.MqttServerStopOptions());
+
+        onFirst.Should().NotBeEmpty("three devices spread over two gateways put at least one on the first here");
+        await Task.WhenAll(onFirst.Select(id => second.WaitForAsync(m => m.Topic == $"city/{id}/telemetry", TimeSpan.FromSeconds(20))));
+    }
+
+    [Theory]
+    [InlineData("10.0.0.5:1883, 10.0.0.6:1884", "10.0.0.5:1883|10.0.0.6:1884")]
+    [InlineData("gateway-a.city.local:8883", "gateway-a.city.local:8883")]
+    public void Brokers_are_read_as_a_list_of_host_and_port(string brokers, string expected)
+    {
+        BrokerEndpoint.From(new SimulatorOptions { Brokers = brokers }, 1883).Select(b => b.ToString()).Should().Equal(expected.Split('|'));
+    }
+
+    [Fact]
+    public void Without_a_list_the_one_broker_is_host_and_port()
+    {
+        BrokerEndpoint.From(new SimulatorOptions { Host = "127.0.0.1" }, 18830).Should().Equal(new BrokerEndpoint("127.0.0.1", 18830));
+    }
+
+    [Theory]
+    [InlineData("10.0.0.5")]
+    [InlineData("10.0.0.5:port")]
+    [InlineData("10.0.0.5:70000")]
+    public void A_broker_entry_without_a_port_is_refused_naming_it(string entry)
+    {
+        var read = () => BrokerEndpoint.From(new SimulatorOptions { Brokers = entry }, 1883);
+
+        read.Should().Throw<InvalidOperationException>().WithMessage($"*'{entry}'*host:port*");
+    }
+
     private static long Seq(ReceivedMessage message)
     {
         using var json = JsonDocument.Parse(message.Payload);
@@ -180,11 +223,12 @@ public sealed class DeviceSimulatorServiceTests : IAsyncLifetime
         return broker;
     }
 
-    private async Task<DeviceSimulatorService> StartSimulatorAsync(TestBroker broker, ILogger<DeviceSimulatorService>? logger = null)
+    private async Task<DeviceSimulatorService> StartSimulatorAsync(TestBroker broker, ILogger<DeviceSimulatorService>? logger = null, string? brokers = null)
     {
         var options = new SimulatorOptions
         {
             Port = broker.Port,
+            Brokers = brokers,
             CityPath = _cityPath,
             TimeScale = TimeScale,
             Seed = 1,
