@@ -22,11 +22,8 @@ public static class DashboardProgram
     public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        ProgramDefaults.Apply(builder, DefaultUrls);
         configure?.Invoke(builder.Configuration);
-        if (HttpEndpoints.Urls(builder.Configuration).Count == 0)
-        {
-            builder.Configuration[HttpEndpoints.UrlsSetting] = DefaultUrls;
-        }
 
         // Every part reads the same absolute folders, wherever the process was started from.
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

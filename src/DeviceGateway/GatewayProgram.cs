@@ -20,11 +20,8 @@ public static class GatewayProgram
     public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        ProgramDefaults.Apply(builder, DefaultUrls);
         configure?.Invoke(builder.Configuration);
-        if (HttpEndpoints.Urls(builder.Configuration).Count == 0)
-        {
-            builder.Configuration[HttpEndpoints.UrlsSetting] = DefaultUrls;
-        }
 
         HttpEndpoints.Configure(builder);
         builder.UseOrleansClient(client => client.UseCityCluster(builder.Configuration));

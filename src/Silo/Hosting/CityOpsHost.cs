@@ -65,7 +65,16 @@ public static class CityOpsHost
         builder.Services.AddSingleton<StoredStates>();
         builder.Services.AddHostedService<PendingWorkRecovery>();
         builder.Services.AddHostedService<DeadlineSweep>();
-        builder.Services.AddDeviceGateway(builder.Configuration);
+        if (settings.RunsGateway)
+        {
+            builder.Services.AddDeviceGateway(builder.Configuration);
+        }
+        else
+        {
+            // The options still tell the simulator the topic root (Simulator:Brokers names the gateways).
+            builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
+        }
+
         builder.Services.AddDashboard(builder.Configuration);
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
         builder.Services.AddDeviceSimulator(builder.Configuration);

@@ -9,6 +9,7 @@ namespace CityOps.Silo.Hosting;
 /// relative paths made absolute, so every part of the engine sees the same folders.
 /// </summary>
 /// <param name="PrintDemoSignIns">Whether the start-up banner shows the users' passwords: right for the sample city only.</param>
+/// <param name="RunsGateway">Whether this silo also runs the device gateway (<c>Mqtt:Enabled</c>, default true); a cluster may leave it to gateways of their own.</param>
 public sealed record EngineSettings(
     Profile Profile,
     string DataPath,
@@ -19,7 +20,8 @@ public sealed record EngineSettings(
     string ServiceId,
     int SiloPort,
     int GatewayPort,
-    bool PrintDemoSignIns)
+    bool PrintDemoSignIns,
+    bool RunsGateway)
 {
     public static EngineSettings From(IConfiguration configuration)
     {
@@ -52,6 +54,7 @@ public sealed record EngineSettings(
             membership.ServiceId,
             configuration.GetValue("Orleans:SiloPort", 11111),
             membership.GatewayPort,
-            configuration.GetValue("City:PrintDemoSignIns", true));
+            configuration.GetValue("City:PrintDemoSignIns", true),
+            configuration.GetValue("Mqtt:Enabled", true));
     }
 }

@@ -56,7 +56,9 @@ public sealed class StartupBanner(
             text.AppendLine($"  API document   {url}/openapi/v1.json");
         }
 
-        text.AppendLine($"  MQTT           mqtt://localhost:{mqtt.Value.Port}  (topics {mqtt.Value.TopicRoot}/{{deviceId}}/…)");
+        text.AppendLine(settings.RunsGateway
+            ? $"  MQTT           mqtt://localhost:{mqtt.Value.Port}  (topics {mqtt.Value.TopicRoot}/{{deviceId}}/…)"
+            : "  MQTT           none in this silo (Mqtt:Enabled is false): devices connect to the gateways");
         text.AppendLine($"  City           {settings.CityPath}");
         text.AppendLine($"  Data           {settings.DataPath}");
         // Demo passwords are printed only while nobody but this machine can use them, and only those still in force.
