@@ -13,12 +13,26 @@ using MQTTnet.Formatter;
 
 namespace CityOps.Silo.Tests.Reliability;
 
+/// <summary>Which of the engine's programs a process runs (docs/architecture.md, Processes).</summary>
+public enum EngineProgram
+{
+    /// <summary><c>src/Silo</c>: a silo with, unless configured away, its gateway, HTTP host and simulator.</summary>
+    Silo,
+
+    /// <summary><c>src/DeviceGateway</c>: an MQTT gateway that joins the cluster as a client.</summary>
+    DeviceGateway,
+
+    /// <summary><c>src/DashboardHost</c>: APIs, hub and pages, joining the cluster as a client.</summary>
+    DashboardHost,
+}
+
 /// <summary>How a graceful stop went.</summary>
 /// <param name="ExitCode">Null when the engine had not exited by the timeout (it is then killed).</param>
 public sealed record StopResult(TimeSpan Elapsed, int? ExitCode);
 
 /// <summary>
-/// The engine as an operating-system process, <c>dotnet CityOps.Silo.dll</c> built from src/Silo,
+/// The engine as an operating-system process, <c>dotnet CityOps.Silo.dll</c> built from src/Silo
+/// (or one of its other programs, <see cref="EngineProgram"/>),
 /// configured through environment variables as an operator would, so that a test can kill it
 /// (SIGKILL), stop it (SIGTERM) and start it again on the same data folder. Each start takes
 /// fresh loopback ports. Its stdout and stderr are kept line by line, and written to a file under
@@ -33,6 +47,7 @@ public sealed class EngineProcess : IAsyncDisposable
 
     private readonly string _name;
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Lazy<string> _assembly;
     private readonly List<string> _lines = [];
     private readonly object _gate = new();
     private Process? _process;
@@ -49,10 +64,17 @@ public sealed class EngineProcess : IAsyncDisposable
 
     /// <param name="name">Names the log files.</param>
     /// <param name="settings">Configuration in environment form (<c>Simulator__Enabled</c>) that overrides the defaults.</param>
-    public EngineProcess(string name, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="program">The program to run; the silo unless said otherwise.</param>
+    public EngineProcess(string name, IReadOnlyDictionary<string, string?>? settings = null, EngineProgram program = EngineProgram.Silo)
     {
         _name = name;
         _settings = settings ?? new Dictionary<string, string?>();
+        _assembly = program switch
+        {
+            EngineProgram.DeviceGateway => GatewayAssembly,
+            EngineProgram.DashboardHost => DashboardAssembly,
+            _ => SiloAssembly,
+        };
         DataPath = Path.Combine(Path.GetTempPath(), "cityops-engine-process", Guid.NewGuid().ToString("N"));
     }
 
@@ -125,7 +147,7 @@ public sealed class EngineProcess : IAsyncDisposable
 
         _process?.Dispose();
         HttpPort = FreePort();
-        MqttPort = FreePort();
+        MqttPort = _settings.TryGetValue("Mqtt__Port", out var fixedPort) && fixedPort is not null ? int.Parse(fixedPort, CultureInfo.InvariantCulture) : FreePort();
         var environment = new Dictionary<string, string?>
         {
             ["Http__Urls"] = BaseAddress.ToString(),
@@ -153,9 +175,9 @@ public sealed class EngineProcess : IAsyncDisposable
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(SiloAssembly.Value)!,
+            WorkingDirectory = Path.GetDirectoryName(_assembly.Value)!,
         };
-        start.ArgumentList.Add(SiloAssembly.Value);
+        start.ArgumentList.Add(_assembly.Value);
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
@@ -163,7 +185,7 @@ public sealed class EngineProcess : IAsyncDisposable
 
         _starts++;
         OpenLogFile();
-        Capture($"===== start {_starts}: {SiloAssembly.Value} http {HttpPort} mqtt {MqttPort} data {DataPath}");
+        Capture($"===== start {_starts}: {_assembly.Value} http {HttpPort} mqtt {MqttPort} data {DataPath}");
         var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => Capture(e.Data);
         process.ErrorDataReceived += (_, e) => Capture(e.Data);
@@ -386,20 +408,25 @@ public sealed class EngineProcess : IAsyncDisposable
         }
     }
 
+    private static readonly Lazy<string> SiloAssembly = new(() => BuiltProgram("Silo", "CityOps.Silo.dll"));
+
+    private static readonly Lazy<string> GatewayAssembly = new(() => BuiltProgram("DeviceGateway", "CityOps.DeviceGateway.dll"));
+
+    private static readonly Lazy<string> DashboardAssembly = new(() => BuiltProgram("DashboardHost", "CityOps.DashboardHost.dll"));
+
     /// <summary>
-    /// The engine as src/Silo builds it, for the test's own configuration; the copy in the test's
+    /// The program as src/{project} builds it, for the test's own configuration; the copy in the test's
     /// output folder (the project reference) when that is missing.
     /// </summary>
-    private static readonly Lazy<string> SiloAssembly = new(() =>
+    private static string BuiltProgram(string project, string assembly)
     {
-        const string assembly = "CityOps.Silo.dll";
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var (framework, configuration) = (output.Name, output.Parent?.Name ?? "Release");
         for (var dir = output; dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "CityOps.slnx")))
             {
-                var built = Path.Combine(dir.FullName, "src", "Silo", "bin", configuration, framework, assembly);
+                var built = Path.Combine(dir.FullName, "src", project, "bin", configuration, framework, assembly);
                 if (File.Exists(built))
                 {
                     return built;
@@ -412,8 +439,8 @@ public sealed class EngineProcess : IAsyncDisposable
         var copied = Path.Combine(output.FullName, assembly);
         return File.Exists(copied) && File.Exists(Path.ChangeExtension(copied, ".runtimeconfig.json"))
             ? copied
-            : throw new InvalidOperationException($"{assembly} was found neither under src/Silo/bin/{configuration}/{framework} nor in {output.FullName}; build src/Silo first.");
-    });
+            : throw new InvalidOperationException($"{assembly} was found neither under src/{project}/bin/{configuration}/{framework} nor in {output.FullName}; build src/{project} first.");
+    }
 
     /// <summary>The dotnet host running the tests, so the engine runs on the same runtime.</summary>
     private static string DotnetHost()

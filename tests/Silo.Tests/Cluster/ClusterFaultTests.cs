@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CityOps.Grains.Interfaces.City;
+using CityOps.Silo.Tests.Hosting;
+using CityOps.Silo.Tests.Reliability;
+using CityOps.Silo.Tests.Situation;
+using Xunit.Abstractions;
+
+namespace CityOps.Silo.Tests.Cluster;
+
+/// <summary>
+/// Faults of a cluster under steady simulated load, each on a cluster of real processes
+/// (<see cref="LocalCluster"/>): one program is killed with SIGKILL and the test reads, through the
+/// survivors, what a city would notice. Each prints what it observed.
+/// </summary>
+[Collection(ReliabilityTests.Name)]
+public sealed class ClusterFaultTests(ITestOutputHelper output)
+{
+    private const int SimulatedDevices = 120;
+
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    /// <summary>A smart pole the simulator runs (it takes the sample city's first devices of each kind), reporting every few seconds.</summary>
+    private static DeviceRecord Pole => Engine.Devices.First(d => d.Kind == DeviceKind.SmartPole);
+
+    [Fact]
+    public async Task Devices_of_a_killed_gateway_reconnect_to_the_other_and_commands_reach_them_there()
+    {
+        await using var cluster = await LocalCluster.StartAsync("gateway-fault", silos: 2, gateways: 2, dashboards: 0, simulatedDevices: SimulatedDevices);
+        var (first, second) = (cluster.Gateways[0], cluster.Gateways[1]);
+        await EventuallyAsync(async () => await Connections(first) > 0 && await Connections(first) + await Connections(second) >= SimulatedDevices, "every device connected, some to each gateway");
+        var before = (First: await Connections(first), Second: await Connections(second));
+
+        var killed = Stopwatch.StartNew();
+        await first.KillAsync();
+        await EventuallyAsync(async () => await Connections(second) >= before.First + before.Second, "every device on the second gateway");
+        var reconnected = killed.Elapsed;
+
+        var pole = Pole;
+        var silo = cluster.Silos[0];
+        using var http = silo.Http(await silo.TokenAsync("operator"));
+        var sent = await http.PostAsJsonAsync($"/api/devices/{pole.Id}/commands", new { name = "setLight", args = new { level = 25 } });
+        sent.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        var id = (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        await EventuallyAsync(
+            async () => (await http.GetFromJsonAsync<JsonElement>($"/api/devices/{pole.Id}/commands")).EnumerateArray()
+                .Any(c => c.GetProperty("id").GetString() == id && c.GetProperty("state").GetString() == "acknowledged"),
+            $"the command acknowledged by {pole.Id} through the second gateway");
+        var readingsAfter = await LocalCluster.MetricAsync(second, "cityops_gateway_messages_accepted_total", "channel=\"Telemetry\"");
+
+        output.WriteLine($"devices before the kill: {before.First} on the first gateway, {before.Second} on the second");
+        output.WriteLine($"all {before.First + before.Second} on the second gateway {reconnected.TotalSeconds:0.0} s after the kill");
+        output.WriteLine($"command {id} to {pole.Id} acknowledged through the second gateway; it has accepted {readingsAfter:0} readings");
+        readingsAfter.Should().BeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task Killing_a_silo_loses_no_acknowledged_case_and_the_hub_streams_on()
+    {
+        await using var cluster = await LocalCluster.StartAsync("silo-fault", silos: 2, gateways: 1, dashboards: 1, simulatedDevices: SimulatedDevices);
+        var (survivor, victim, dashboard) = (cluster.Silos[0], cluster.Silos[1], cluster.Dashboards[0]);
+        var token = await survivor.TokenAsync("operator");
+        using var http = survivor.Http(token);
+        await using var hub = await SituationClient.ConnectAsync(dashboard.BaseAddress, await dashboard.TokenAsync("operator"));
+        await hub.SubscribeAsync(Pole.CellCode[..12]);
+        await hub.NextAsync(f => f.Type == "Snapshot", "the community's snapshot");
+        await hub.NextAsync(f => f.Type == "Delta" && f.NamesDevice(Pole.Id), $"a reading of {Pole.Id} on the hub");
+
+        // Reports through the surviving silo's API before, during and after the kill; each failed answer is sent
+        // again with its idempotency key, as a client would, until the load stops.
+        var load = new CityLoad();
+        var acknowledged = new ConcurrentBag<string>();
+        var failures = 0;
+        using var stop = new CancellationTokenSource();
+        var reporting = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var report = load.NextReport();
+                for (var attempt = 0; attempt < 20 && !stop.IsCancellationRequested; attempt++)
+                {
+                    try
+                    {
+                        var answer = await CityLoad.SendAsync(http, report);
+                        if (answer is { Status: HttpStatusCode.Created or HttpStatusCode.OK, Id: { } caseId })
+                        {
+                            acknowledged.Add(caseId);
+                            break;
+                        }
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                    {
+                        // Answered nothing: not acknowledged; sent again below.
+                    }
+
+                    Interlocked.Increment(ref failures);
+                    await Task.Delay(500);
+                }
+            }
+        });
+        await EventuallyAsync(() => Task.FromResult(acknowledged.Count >= 10), "ten cases before the kill");
+
+        var beforeKill = acknowledged.Count;
+        var killed = Stopwatch.StartNew();
+        await victim.KillAsync();
+        await EventuallyAsync(() => Task.FromResult(acknowledged.Count >= beforeKill + 10), "ten more cases after the kill");
+        var casesResumed = killed.Elapsed;
+        var frameAfterKill = await hub.NextAsync(f => f.Type == "Delta" && f.NamesDevice(Pole.Id), $"a reading of {Pole.Id} on the hub after the kill");
+        var hubResumed = killed.Elapsed;
+        await stop.CancelAsync();
+        await reporting;
+
+        var lost = new List<string>();
+        foreach (var caseId in acknowledged)
+        {
+            using var response = await http.GetAsync(new Uri($"/api/events/{caseId}", UriKind.Relative));
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                lost.Add($"{caseId} ({(int)response.StatusCode})");
+            }
+        }
+
+        output.WriteLine($"cases acknowledged: {acknowledged.Count} ({beforeKill} before the kill); requests answered with a failure and sent again: {failures}");
+        output.WriteLine($"cases acknowledged again {casesResumed.TotalSeconds:0.0} s after the kill; the hub's next device change {hubResumed.TotalSeconds:0.0} s after it (frame seq {frameAfterKill.Seq})");
+        output.WriteLine($"acknowledged cases not found through the survivor: {lost.Count}");
+        lost.Should().BeEmpty();
+    }
+
+    private static Task<double> Connections(EngineProcess gateway) => LocalCluster.MetricAsync(gateway, "cityops_gateway_connections_open");
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < Patience)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // A program between states; ask again.
+            }
+
+            await Task.Delay(500);
+        }
+
+        throw new TimeoutException($"Not within {Patience.TotalSeconds:0} s: {what}.");
+    }
+}
