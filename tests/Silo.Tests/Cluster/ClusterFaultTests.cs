@@ -69,63 +69,44 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         await hub.NextAsync(f => f.Type == "Snapshot", "the community's snapshot");
         await hub.NextAsync(f => f.Type == "Delta" && f.NamesDevice(Pole.Id), $"a reading of {Pole.Id} on the hub");
 
-        // Reports through the surviving silo's API before, during and after the kill; each failed answer is sent
-        // again with its idempotency key, as a client would, until the load stops.
-        var load = new CityLoad();
-        var acknowledged = new ConcurrentBag<string>();
-        var failures = 0;
-        using var stop = new CancellationTokenSource();
-        var reporting = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                var report = load.NextReport();
-                for (var attempt = 0; attempt < 20 && !stop.IsCancellationRequested; attempt++)
-                {
-                    try
-                    {
-                        var answer = await CityLoad.SendAsync(http, report);
-                        if (answer is { Status: HttpStatusCode.Created or HttpStatusCode.OK, Id: { } caseId })
-                        {
-                            acknowledged.Add(caseId);
-                            break;
-                        }
-                    }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                    {
-                        // Answered nothing: not acknowledged; sent again below.
-                    }
+        await using var reports = ReportLoad.Start(http);
+        await EventuallyAsync(() => Task.FromResult(reports.Acknowledged.Count >= 10), "ten cases before the kill");
 
-                    Interlocked.Increment(ref failures);
-                    await Task.Delay(500);
-                }
-            }
-        });
-        await EventuallyAsync(() => Task.FromResult(acknowledged.Count >= 10), "ten cases before the kill");
-
-        var beforeKill = acknowledged.Count;
+        var beforeKill = reports.Acknowledged.Count;
         var killed = Stopwatch.StartNew();
         await victim.KillAsync();
-        await EventuallyAsync(() => Task.FromResult(acknowledged.Count >= beforeKill + 10), "ten more cases after the kill");
+        await EventuallyAsync(() => Task.FromResult(reports.Acknowledged.Count >= beforeKill + 10), "ten more cases after the kill");
         var casesResumed = killed.Elapsed;
         var frameAfterKill = await hub.NextAsync(f => f.Type == "Delta" && f.NamesDevice(Pole.Id), $"a reading of {Pole.Id} on the hub after the kill");
         var hubResumed = killed.Elapsed;
-        await stop.CancelAsync();
-        await reporting;
+        await reports.StopAsync();
+        var lost = await reports.NotFoundAsync();
 
-        var lost = new List<string>();
-        foreach (var caseId in acknowledged)
-        {
-            using var response = await http.GetAsync(new Uri($"/api/events/{caseId}", UriKind.Relative));
-            if (response.StatusCode != HttpStatusCode.OK)
-            {
-                lost.Add($"{caseId} ({(int)response.StatusCode})");
-            }
-        }
-
-        output.WriteLine($"cases acknowledged: {acknowledged.Count} ({beforeKill} before the kill); requests answered with a failure and sent again: {failures}");
-        output.WriteLine($"cases acknowledged again {casesResumed.TotalSeconds:0.0} s after the kill; the hub's next device change {hubResumed.TotalSeconds:0.0} s after it (frame seq {frameAfterKill.Seq})");
+        output.WriteLine($"cases acknowledged: {reports.Acknowledged.Count} ({beforeKill} before the kill); requests answered with a failure and sent again: {reports.Failures}");
+        output.WriteLine($"cases acknowledged again {casesResumed.TotalSeconds:0.0} s after the kill; a reading of {Pole.Id} on the hub by {hubResumed.TotalSeconds:0.0} s after it (looked for once cases resumed; frame seq {frameAfterKill.Seq})");
         output.WriteLine($"acknowledged cases not found through the survivor: {lost.Count}");
+        lost.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_silo_stopped_gracefully_under_load_hands_its_work_over_with_no_failure_seen_by_clients()
+    {
+        await using var cluster = await LocalCluster.StartAsync("silo-drain", silos: 2, gateways: 1, dashboards: 0, simulatedDevices: SimulatedDevices);
+        var (survivor, leaving) = (cluster.Silos[0], cluster.Silos[1]);
+        using var http = survivor.Http(await survivor.TokenAsync("operator"));
+        await using var reports = ReportLoad.Start(http);
+        await EventuallyAsync(() => Task.FromResult(reports.Acknowledged.Count >= 10), "ten cases before the stop");
+
+        var beforeStop = reports.Acknowledged.Count;
+        var stopped = await leaving.StopAsync(TimeSpan.FromMinutes(2));
+        await EventuallyAsync(() => Task.FromResult(reports.Acknowledged.Count >= beforeStop + 10), "ten more cases after the stop");
+        await reports.StopAsync();
+        var lost = await reports.NotFoundAsync();
+
+        output.WriteLine($"silo stopped in {stopped.Elapsed.TotalSeconds:0.0} s with exit code {stopped.ExitCode}");
+        output.WriteLine($"cases acknowledged: {reports.Acknowledged.Count} ({beforeStop} before the stop); failed answers: {reports.Failures}; not found after: {lost.Count}");
+        stopped.ExitCode.Should().Be(0);
+        reports.Failures.Should().Be(0);
         lost.Should().BeEmpty();
     }
 
@@ -152,5 +133,87 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         }
 
         throw new TimeoutException($"Not within {Patience.TotalSeconds:0} s: {what}.");
+    }
+
+    /// <summary>
+    /// Reports posted one after another through a silo's API, each with its idempotency key; a failed
+    /// answer (an error status or none) is counted and the report sent again, as a client would, until
+    /// the load stops.
+    /// </summary>
+    private sealed class ReportLoad : IAsyncDisposable
+    {
+        private readonly HttpClient _http;
+        private readonly CityLoad _load = new();
+        private readonly CancellationTokenSource _stop = new();
+        private Task _loop = Task.CompletedTask;
+        private int _failures;
+
+        private ReportLoad(HttpClient http) => _http = http;
+
+        public ConcurrentBag<string> Acknowledged { get; } = [];
+
+        public int Failures => Volatile.Read(ref _failures);
+
+        public static ReportLoad Start(HttpClient http)
+        {
+            var load = new ReportLoad(http);
+            load._loop = Task.Run(load.RunAsync);
+            return load;
+        }
+
+        public async Task StopAsync()
+        {
+            await _stop.CancelAsync();
+            await _loop;
+        }
+
+        /// <summary>The acknowledged cases that the API does not find, with its answer.</summary>
+        public async Task<List<string>> NotFoundAsync()
+        {
+            var lost = new List<string>();
+            foreach (var caseId in Acknowledged)
+            {
+                using var response = await _http.GetAsync(new Uri($"/api/events/{caseId}", UriKind.Relative));
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    lost.Add($"{caseId} ({(int)response.StatusCode})");
+                }
+            }
+
+            return lost;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await StopAsync();
+            _stop.Dispose();
+        }
+
+        private async Task RunAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var report = _load.NextReport();
+                for (var attempt = 0; attempt < 20 && !_stop.IsCancellationRequested; attempt++)
+                {
+                    try
+                    {
+                        var answer = await CityLoad.SendAsync(_http, report);
+                        if (answer is { Status: HttpStatusCode.Created or HttpStatusCode.OK, Id: { } caseId })
+                        {
+                            Acknowledged.Add(caseId);
+                            break;
+                        }
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                    {
+                        // Answered nothing: not acknowledged; sent again below.
+                    }
+
+                    Interlocked.Increment(ref _failures);
+                    await Task.Delay(500);
+                }
+            }
+        }
     }
 }
