@@ -311,6 +311,12 @@ check_chromium() {
 
 cityops_services_export_env() {
     export CITYOPS_TEST_POSTGRES="Host=127.0.0.1;Port=$CITYOPS_PG_PORT;Database=cityops_test;Username=cityops;Password=cityops"
+    # How a test stops and starts this server underneath a running engine: append "stop -m fast -w" or "start -w".
+    if is_root; then
+        export CITYOPS_TEST_PG_CTL="runuser -u postgres -- $CITYOPS_PG_BIN/pg_ctl -D $CITYOPS_PG_DATA -l $CITYOPS_STATE_DIR/postgres/server.log"
+    else
+        export CITYOPS_TEST_PG_CTL="$CITYOPS_PG_BIN/pg_ctl -D $CITYOPS_PG_DATA -l $CITYOPS_STATE_DIR/postgres/server.log"
+    fi
     export CITYOPS_TEST_MQTT_HOST=127.0.0.1
     export CITYOPS_TEST_MQTT_PORT=$CITYOPS_MQTT_PORT
     export CITYOPS_TEST_MQTT_USER=$CITYOPS_MQTT_USER

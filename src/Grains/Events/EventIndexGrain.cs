@@ -24,6 +24,14 @@ public sealed class EventIndexGrain(
 
     private EventIndexState Index => state.State;
 
+    private IGrainTimer? _openUnopened;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        WatchUnopened();
+        return Task.CompletedTask;
+    }
+
     public async Task<Admission> Admit(EventReport report, DuplicateWindow duplicates)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -50,6 +58,7 @@ public sealed class EventIndexGrain(
             var id = CaseIds.Of(day, number);
             Index.Reserved[id] = candidate with { EventId = id };
             Index.Unopened[id] = report;
+            WatchUnopened();
             admission = new Admission(id, IsDuplicate: false);
         }
 
@@ -120,6 +129,55 @@ public sealed class EventIndexGrain(
     public Task<IReadOnlyDictionary<string, int>> Versions() =>
         Task.FromResult<IReadOnlyDictionary<string, int>>(
             Index.Open.Values.Concat(Index.Ended.Values).ToDictionary(s => s.Id, s => s.Version));
+
+    /// <summary>
+    /// While reports are admitted and their cases not opened, offers them to intake again every
+    /// <see cref="EventOptions.UnopenedRetry"/>: an opening that failed (storage away) is not left until
+    /// the next start, and reports already folded into such a case as duplicates get the case they were told of.
+    /// </summary>
+    private void WatchUnopened()
+    {
+        if (Index.Unopened.Count > 0 && _openUnopened is null)
+        {
+            var every = services.Options.UnopenedRetry;
+            _openUnopened = this.RegisterGrainTimer(OfferUnopenedAgain, new GrainTimerCreationOptions(every, every) { Interleave = true });
+        }
+    }
+
+    private Task OfferUnopenedAgain(CancellationToken cancellationToken)
+    {
+        if (Index.Unopened.Count == 0)
+        {
+            _openUnopened?.Dispose();
+            _openUnopened = null;
+            return Task.CompletedTask;
+        }
+
+        var now = services.Clock.GetUtcNow();
+        foreach (var report in Index.Unopened.Values)
+        {
+            if (report.IdempotencyKey is { } key && Index.Admitted.TryGetValue(key, out var admitted) && now - admitted.At >= services.Options.UnopenedRetry)
+            {
+                // Not awaited here: intake comes back to this index to find the admission.
+                _ = OfferAsync(report);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task OfferAsync(EventReport report)
+    {
+        try
+        {
+            // The report keeps its key, so intake finds its admission and opens that very case.
+            await GrainFactory.GetGrain<IEventIntakeGrain>(0).Report(report);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Offered again at the next tick while it stays unopened.
+        }
+    }
 
     /// <summary>Drops admission keys past their retention, and places held by reports the index no longer has.</summary>
     private void Forget(DateTimeOffset now)

@@ -27,4 +27,11 @@ public sealed class EventOptions
 
     /// <summary>Ended cases each district index keeps for lists besides every open one.</summary>
     public int EndedCasesKept { get; set; } = 2000;
+
+    /// <summary>
+    /// How often a district's index offers intake again the reports it admitted whose cases were never
+    /// opened (the opening failed, for instance while storage was away, and the reporter may not send
+    /// again), and how old such an admission must be first (<c>Events:UnopenedRetry</c>).
+    /// </summary>
+    public TimeSpan UnopenedRetry { get; set; } = TimeSpan.FromSeconds(30);
 }

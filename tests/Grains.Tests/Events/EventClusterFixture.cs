@@ -30,7 +30,7 @@ public sealed class EventClusterFixture : IAsyncLifetime
         {
             siloBuilder.AddMemoryGrainStorage("Default");
             siloBuilder.UseInMemoryReminderService();
-            var settings = new Dictionary<string, string?> { ["City:Path"] = SampleCity.Path };
+            var settings = new Dictionary<string, string?> { ["City:Path"] = SampleCity.Path, ["Events:UnopenedRetry"] = "00:00:01" };
             siloBuilder.Services.AddCityGrains(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
             siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
         }

@@ -43,6 +43,31 @@ public class IdempotentIntakeTests(EventClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_report_admitted_whose_case_was_never_opened_is_opened_by_its_index_and_a_duplicate_finds_it()
+    {
+        // As when the opening failed (storage away) and the reporter never sent again: only the admission is there.
+        var report = Cases.Report("street_light_damaged", Cases.NewPlace()) with { IdempotencyKey = "open311:hotline:" + Guid.NewGuid() };
+        var window = new DuplicateWindow(200, TimeSpan.FromHours(2));
+        var index = fixture.Grains.GetGrain<IEventIndexGrain>(GridCodes.DistrictOf(report.Location.CellCode));
+        var admission = await index.Admit(report, window);
+        var duplicate = await _cases.IntakeAsync(Cases.Report("street_light_damaged", report.Location, reporter: "citizen") with { IdempotencyKey = "http:citizen:" + Guid.NewGuid() });
+
+        EventClusterFixture.Clock.Advance(TimeSpan.FromSeconds(2));
+
+        duplicate.EventId.Should().Be(admission.EventId);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        UrbanEventView? opened;
+        while ((opened = await fixture.Grains.GetGrain<IUrbanEventGrain>(admission.EventId).Get()) is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        opened.Should().NotBeNull("the index offers intake its admitted, unopened report again");
+        opened!.Summary.Reports.Should().Be(2);
+        (await index.Unopened()).Should().NotContainKey(admission.EventId);
+    }
+
+    [Fact]
     public async Task Reports_without_a_key_are_each_their_own_report()
     {
         var place = Cases.NewPlace();
