@@ -13,6 +13,7 @@ using CityOps.DashboardHost.Open311;
 using CityOps.DashboardHost.Situation;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Events;
+using CityOps.Grid;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;

@@ -6,6 +6,7 @@ using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Devices;
 using CityOps.Grains.Interfaces.Gateway;
 using CityOps.Grains.Interfaces.Grid;
+using CityOps.Grid;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -5,6 +5,7 @@ using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Departments;
 using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Grid;
+using CityOps.Grid;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

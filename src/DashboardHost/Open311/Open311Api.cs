@@ -6,6 +6,7 @@ using CityOps.DashboardHost.Events;
 using CityOps.DashboardHost.Grid;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Events;
+using CityOps.Grid;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
