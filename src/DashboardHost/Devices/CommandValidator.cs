@@ -10,8 +10,6 @@ namespace CityOps.DashboardHost.Devices;
 /// </summary>
 public static class CommandValidator
 {
-    public const int MaxBroadcastChars = 200;
-
     /// <summary>Null when the device takes the command as given; otherwise what is wrong with it, or what the device lacks.</summary>
     public static string? Problem(DeviceSnapshot device, string? name, JsonElement args)
     {
@@ -49,10 +47,10 @@ public static class CommandValidator
             var problem = p.Name switch
             {
                 "on" when p.Value.ValueKind is JsonValueKind.True or JsonValueKind.False => null,
-                "level" when p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out var level) && level is >= 0 and <= 100 => null,
-                "schedule" when p.Value.ValueKind == JsonValueKind.String && p.Value.GetString()!.Length <= 100 => null,
+                "level" when p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out var level) && level is >= DeviceCommands.MinLevel and <= DeviceCommands.MaxLevel => null,
+                "schedule" when p.Value.ValueKind == JsonValueKind.String && p.Value.GetString()!.Length <= DeviceCommands.MaxScheduleChars => null,
                 "on" => "on must be true or false",
-                "level" => "level must be a whole number from 0 to 100",
+                "level" => $"level must be a whole number from {DeviceCommands.MinLevel} to {DeviceCommands.MaxLevel}",
                 "schedule" => "schedule must be a short text such as \"18:00-06:00@60\"",
                 _ => $"setLight takes on, level and schedule, not {p.Name}",
             };
@@ -72,9 +70,9 @@ public static class CommandValidator
             return "broadcast needs a text";
         }
 
-        if (text.GetString()!.Length > MaxBroadcastChars)
+        if (text.GetString()!.Length > DeviceCommands.MaxBroadcastChars)
         {
-            return $"broadcast text is limited to {MaxBroadcastChars} characters";
+            return $"broadcast text is limited to {DeviceCommands.MaxBroadcastChars} characters";
         }
 
         return args.EnumerateObject().Any(p => p.Name is not ("text" or "target")) ? "broadcast takes text and target" : null;
@@ -82,9 +80,10 @@ public static class CommandValidator
 
     private static string? PresetProblem(DeviceKind kind, VideoRecord? video, JsonElement args)
     {
-        if (!(args.TryGetProperty("preset", out var preset) && preset.ValueKind == JsonValueKind.Number && preset.TryGetInt32(out var n) && n is >= 1 and <= 255 && args.EnumerateObject().Count() == 1))
+        if (!(args.TryGetProperty("preset", out var preset) && preset.ValueKind == JsonValueKind.Number && preset.TryGetInt32(out var n)
+            && n is >= DeviceCommands.MinPreset and <= DeviceCommands.MaxPreset && args.EnumerateObject().Count() == 1))
         {
-            return "cameraPreset needs preset, a whole number from 1 to 255";
+            return $"cameraPreset needs preset, a whole number from {DeviceCommands.MinPreset} to {DeviceCommands.MaxPreset}";
         }
 
         return DeviceCommands.LacksPreset(kind, video, n);
