@@ -4,6 +4,7 @@ using CityOps.DashboardHost.Admin;
 using CityOps.DashboardHost.Auth;
 using Azure.Storage.Blobs;
 using CityOps.DashboardHost.Devices;
+using CityOps.DashboardHost.Domain;
 using CityOps.DashboardHost.Events;
 using CityOps.DashboardHost.Grid;
 using CityOps.DashboardHost.Lifecycle;
@@ -122,6 +123,7 @@ public static class DashboardServiceCollectionExtensions
         app.MapGridApi();
         app.MapEventsApi();
         app.MapKpisApi();
+        app.MapDomainApi();
         app.MapOpen311Api();
         app.MapPages();
         // A wall screen stays connected for days; when its token expires it must sign in again, not keep streaming.
