@@ -225,7 +225,12 @@ public abstract class DeviceTwinGrain(
 
     public Task<DeviceCommand> SendCommand(string name, string args, string requestedBy)
     {
-        RequireProfile();
+        // Whoever asks, a device is sent only a command it takes, as its registration says (the API asks first, for its 400).
+        if (CommandValidator.Problem(RequireProfile(), name, args) is { } problem)
+        {
+            throw new ArgumentException($"Device '{DeviceId}': {problem}", nameof(name));
+        }
+
         return Commands.SendAsync(name, args, requestedBy);
     }
 

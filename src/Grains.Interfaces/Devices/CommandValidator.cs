@@ -1,8 +1,7 @@
 using System.Text.Json;
 using CityOps.Grains.Interfaces.City;
-using CityOps.Grains.Interfaces.Devices;
 
-namespace CityOps.DashboardHost.Devices;
+namespace CityOps.Grains.Interfaces.Devices;
 
 /// <summary>
 /// Whether a device may be sent a downlink command: the device must take it (<see cref="DeviceCommands"/>:
@@ -15,6 +14,24 @@ public static class CommandValidator
     {
         ArgumentNullException.ThrowIfNull(device);
         return Problem(device.Kind, device.Modules, device.Video, name, args);
+    }
+
+    /// <summary>
+    /// Null when the provisioned device takes the command with these arguments (JSON text); otherwise why not.
+    /// What it carries comes from its registration (<see cref="DeviceProfile"/>): a pole's modules, a camera's presets.
+    /// </summary>
+    public static string? Problem(DeviceProfile device, string? name, string args)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        try
+        {
+            using var parsed = JsonDocument.Parse(args);
+            return Problem(device.Kind, device.Modules, device.Video, name, parsed.RootElement);
+        }
+        catch (JsonException)
+        {
+            return "args must be a JSON object";
+        }
     }
 
     /// <summary>Null when a device of this kind, modules and video record takes the command as given; otherwise why not.</summary>
