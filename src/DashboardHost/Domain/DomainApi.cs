@@ -17,16 +17,21 @@ public sealed record CommandRuleResponse(string Name, DeviceKind Kind, string? M
 
 /// <summary>
 /// The engine's shared rules the pages follow rather than restate (docs/architecture.md, Contracts):
-/// the end states of a case, the actions that need a reason, and the downlink commands with their arguments' bounds.
+/// the end states of a case, the actions that need a reason, and the downlink commands with their arguments' bounds
+/// and the roles that may send them.
 /// </summary>
 public sealed record DomainRulesResponse(
     IReadOnlyList<EventState> EndStates,
     IReadOnlyList<EventAction> ActionsNeedingReason,
     IReadOnlyList<string> Commands,
     IReadOnlyList<CommandRuleResponse> CommandRules,
-    CommandLimitsResponse CommandLimits)
+    CommandLimitsResponse CommandLimits,
+    IReadOnlyList<string> CommandRoles)
 {
-    /// <summary>The rules from their one home each: <see cref="EventStates"/>, <see cref="EventActionNeeds"/>, <see cref="DeviceCommands"/>.</summary>
+    /// <summary>
+    /// The rules from their one home each: <see cref="EventStates"/>, <see cref="EventActionNeeds"/>, <see cref="DeviceCommands"/>,
+    /// <see cref="AccessPolicies.OperatorRoles"/>.
+    /// </summary>
     public static DomainRulesResponse Current { get; } = new(
         EventStates.Ended,
         EventActionNeeds.NeedingReason,
@@ -34,7 +39,8 @@ public sealed record DomainRulesResponse(
         [.. DeviceCommands.Definitions.Select(d => new CommandRuleResponse(d.Name, d.Kind, d.Module, d.Needs))],
         new CommandLimitsResponse(
             DeviceCommands.MinLevel, DeviceCommands.MaxLevel, DeviceCommands.MaxScheduleChars, DeviceCommands.MaxBroadcastChars,
-            DeviceCommands.MinPreset, DeviceCommands.MaxPreset));
+            DeviceCommands.MinPreset, DeviceCommands.MaxPreset),
+        AccessPolicies.OperatorRoles);
 }
 
 public static class DomainApi

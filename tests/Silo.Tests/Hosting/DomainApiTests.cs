@@ -22,6 +22,7 @@ public class DomainApiTests(EngineFixture fixture)
         var limits = rules.GetProperty("commandLimits");
         (limits.GetProperty("maxLevel").GetInt32(), limits.GetProperty("maxBroadcastChars").GetInt32(), limits.GetProperty("maxPreset").GetInt32())
             .Should().Be((100, 200, 255));
+        Strings(rules.GetProperty("commandRoles")).Should().BeEquivalentTo("admin", "operator");
     }
 
     private static string[] Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];

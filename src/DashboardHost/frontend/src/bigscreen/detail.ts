@@ -80,7 +80,8 @@ export async function showDevice(id: string): Promise<void> {
 
 /** The commands the device accepts (its `commands`, from the server's one definition), offered only to operators and administrators. */
 function commandForms(d: DeviceDetail): HTMLElement | null {
-  if (!hasRole("operator", "admin")) return null;
+  const senders = domainRules()?.commandRoles;
+  if (!senders || !hasRole(...senders)) return null;
   const forms: HTMLFormElement[] = [];
   const result = el("p", { class: "muted", role: "status" });
   // The arguments' bounds are the engine's (GET /api/domain); without them the engine's answer still says what is wrong.

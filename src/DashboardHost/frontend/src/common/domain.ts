@@ -15,6 +15,8 @@ export interface DomainRules {
   commands: string[];
   commandRules: { name: string; kind: string; module: string | null; needs: string }[];
   commandLimits: CommandLimits;
+  /** The roles that may send devices commands. */
+  commandRoles: string[];
 }
 
 let rules: DomainRules | null = null;
