@@ -1,14 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Azure.Storage.Blobs;
 using CityOps.DashboardHost.Admin;
 using CityOps.DashboardHost.Auth;
-using Azure.Storage.Blobs;
 using CityOps.DashboardHost.Devices;
 using CityOps.DashboardHost.Domain;
 using CityOps.DashboardHost.Events;
 using CityOps.DashboardHost.Grid;
-using CityOps.DashboardHost.Lifecycle;
 using CityOps.DashboardHost.Health;
+using CityOps.DashboardHost.Lifecycle;
 using CityOps.DashboardHost.Map;
 using CityOps.DashboardHost.Open311;
 using CityOps.DashboardHost.Situation;
