@@ -6,6 +6,11 @@
 #   CITYOPS_TEST_SERVICES_ONLY=1 ./scripts/test.sh # install, start, smoke-check and stop
 #                                                  # the services; no build, no tests
 #   CITYOPS_TEST_RESULTS=dir ./scripts/test.sh     # keep the .trx files in dir
+#   CITYOPS_TEST_SKIP_CHECKS=1 ./scripts/test.sh   # without the format and TypeScript checks
+#
+# First it checks the code (check_code: `dotnet format --verify-no-changes`, whitespace and the
+# style rules .editorconfig marks as warnings, then the pages' `tsc --noEmit`) and stops with the
+# files to fix and the command that fixes them.
 #
 # What it does: installs what is missing (Debian packages postgresql, mosquitto,
 # mosquitto-clients, chromium; Azurite from tools/package-lock.json), starts PostgreSQL,
@@ -61,6 +66,30 @@ print_failures() {
         sed -n 's/.*testName="\([^"]*\)".*outcome="\([^"]*\)".*/FAILED (\2) \1/p; s/.*outcome="\([^"]*\)".*testName="\([^"]*\)".*/FAILED (\1) \2/p' || true
 }
 
+# Fails fast, before any service starts or test runs, when the code is not as the repository keeps it:
+# C# formatted as .editorconfig says (whitespace, and the style rules it marks as warnings) and the
+# pages' TypeScript accepted by its checker. CITYOPS_TEST_SKIP_CHECKS=1 leaves the checks out (a
+# developer running one test again).
+check_code() {
+    [[ ${CITYOPS_TEST_SKIP_CHECKS:-} == 1 ]] && return 0
+    local fix="dotnet format CityOps.slnx whitespace && dotnet format CityOps.slnx style --severity warn"
+    log "checking the C# format (dotnet format --verify-no-changes)"
+    if ! dotnet format CityOps.slnx whitespace --verify-no-changes -v q; then
+        die "C# files are not formatted as .editorconfig says (listed above); run: $fix"
+    fi
+    if ! dotnet format CityOps.slnx style --severity warn --verify-no-changes -v q; then
+        die "C# files break a style rule of .editorconfig (listed above); run: $fix"
+    fi
+    log "checking the pages' TypeScript (tsc --noEmit)"
+    local frontend=src/DashboardHost/frontend
+    if [[ ! -d $frontend/node_modules ]]; then
+        (cd "$frontend" && npm ci --no-audit --no-fund >/dev/null) || die "npm ci failed in $frontend"
+    fi
+    if ! (cd "$frontend" && npx --no-install tsc --noEmit); then
+        die "the pages' TypeScript does not type-check (errors above); fix them in $frontend/src"
+    fi
+}
+
 DOTNET_PID=""
 
 # Ends a still-running dotnet test and everything it started (its process group).
@@ -83,6 +112,7 @@ main() {
     trap 'exit 130' INT
     trap 'exit 143' TERM
 
+    [[ ${CITYOPS_TEST_SERVICES_ONLY:-} == 1 ]] || check_code
     cityops_services_install
     cityops_services_start
 

@@ -1,4 +1,4 @@
-using CityOps.DashboardHost.Grid;
+using CityOps.Grid;
 using CityOps.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Azure.Storage.Blobs;
 using CityOps.DashboardHost.Admin;
 using CityOps.DashboardHost.Auth;
-using Azure.Storage.Blobs;
 using CityOps.DashboardHost.Devices;
+using CityOps.DashboardHost.Domain;
 using CityOps.DashboardHost.Events;
 using CityOps.DashboardHost.Grid;
 using CityOps.DashboardHost.Lifecycle;
@@ -13,6 +14,7 @@ using CityOps.DashboardHost.Open311;
 using CityOps.DashboardHost.Situation;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Events;
+using CityOps.Grid;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -127,6 +129,7 @@ public static class DashboardServiceCollectionExtensions
         app.MapGridApi();
         app.MapEventsApi();
         app.MapKpisApi();
+        app.MapDomainApi();
         app.MapOpen311Api();
         app.MapPages();
         // A wall screen stays connected for days; when its token expires it must sign in again, not keep streaming.

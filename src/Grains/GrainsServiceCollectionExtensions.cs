@@ -1,9 +1,9 @@
 using CityOps.Grains.Devices;
 using CityOps.Grains.Events;
-using CityOps.Grains.Rules;
-using Microsoft.Extensions.Configuration;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Events;
+using CityOps.Grains.Rules;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

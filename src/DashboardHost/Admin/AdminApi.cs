@@ -5,6 +5,7 @@ using CityOps.DashboardHost.Grid;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Users;
+using CityOps.Grid;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -29,11 +29,14 @@ public static class AccessPolicies
     /// <summary>The resource-based policy behind <see cref="AccessExtensions.CanAccessAsync"/>.</summary>
     public const string InScope = "in-scope";
 
+    /// <summary>The roles of <see cref="Operator"/>: who may send devices commands (the pages read them from <c>GET /api/domain</c>).</summary>
+    public static IReadOnlyList<string> OperatorRoles { get; } = [Roles.Admin, Roles.Operator];
+
     public static void Configure(AuthorizationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.AddPolicy(Viewer, p => p.RequireAuthenticatedUser().RequireRole(Roles.All));
-        options.AddPolicy(Operator, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Operator));
+        options.AddPolicy(Operator, p => p.RequireAuthenticatedUser().RequireRole(OperatorRoles));
         options.AddPolicy(Dispatcher, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Operator, Roles.Dispatcher));
         options.AddPolicy(Responder, p => p.RequireAuthenticatedUser().RequireRole(Roles.All));
         options.AddPolicy(Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));

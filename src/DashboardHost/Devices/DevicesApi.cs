@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using CityOps.DashboardHost.Auth;
 using CityOps.DashboardHost.Grid;
@@ -6,6 +5,7 @@ using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Devices;
 using CityOps.Grains.Interfaces.Gateway;
 using CityOps.Grains.Interfaces.Grid;
+using CityOps.Grid;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -219,7 +219,9 @@ public static class DevicesApi
             return tooLong;
         }
 
-        if (ProvisionProblem(request) is { } invalid)
+        var registration = new DeviceRegistration(
+            request.Id, request.Kind, request.Name, request.Location, request.CellCode, request.ExpectedIntervalSeconds, request.Video, request.Modules);
+        if (DeviceProvisioning.Problem(registration) is { } invalid)
         {
             return Problem(StatusCodes.Status400BadRequest, invalid);
         }
@@ -234,16 +236,10 @@ public static class DevicesApi
             return Problem(StatusCodes.Status403Forbidden, $"Cell '{request.CellCode}' is outside your regions.");
         }
 
-        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
-        if (!await grains.GetGrain<IDeviceAccountGrain>(request.Id!).TryCreate(request.Kind!.Value, secret))
-        {
-            return Problem(StatusCodes.Status409Conflict, $"Device '{request.Id}' already exists or was revoked.");
-        }
-
-        var profile = new DeviceProfile(
-            request.Id!, request.Kind.Value, request.Name!, request.Location![0], request.Location[1], request.CellCode!, request.ExpectedIntervalSeconds ?? 60, request.Video, request.Modules);
-        await DeviceTwins.Get(grains, profile.Kind, profile.Id).Provision(profile);
-        return TypedResults.Created($"/api/devices/{profile.Id}", new ProvisionResponse(profile.Id, profile.Kind, secret, profile.CellCode));
+        var profile = registration.ToProfile();
+        return await DeviceProvisioning.ProvisionAsync(grains, profile) is { } secret
+            ? TypedResults.Created($"/api/devices/{profile.Id}", new ProvisionResponse(profile.Id, profile.Kind, secret, profile.CellCode))
+            : Problem(StatusCodes.Status409Conflict, $"Device '{request.Id}' already exists or was revoked.");
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Revoke(
@@ -267,27 +263,6 @@ public static class DevicesApi
             ? TypedResults.Ok(GatewayStats.Sum(gateways.Values))
             : Problem(StatusCodes.Status503ServiceUnavailable, "No device gateway is running in the cluster.");
     }
-
-    private static string? ProvisionProblem(ProvisionRequest r) => r switch
-    {
-        { Id: null or "" } => "id is required",
-        _ when !DeviceIds.IsValid(r.Id) => DeviceIds.Rule("id"),
-        { Kind: null } => "kind is required",
-        { Kind: { } kind } when !Enum.IsDefined(kind) => "kind is not a known device kind",
-        { Name: null or "" } => "name is required",
-        { Location: not [_, _] } => "location must be [lon, lat]",
-        { Location: [var lon, var lat] } when !double.IsFinite(lon) || !double.IsFinite(lat) || lon is < -180 or > 180 || lat is < -90 or > 90 =>
-            "location must be a WGS 84 [lon, lat]",
-        { CellCode: null } => "cellCode is required",
-        _ when r.CellCode!.Length != 16 || !r.CellCode.All(char.IsAsciiDigit) => "cellCode must be a 16-digit unit grid cell code",
-        { ExpectedIntervalSeconds: <= 0 or > 86_400 } => "expectedIntervalSeconds must be from 1 to 86400",
-        { Video: not null, Kind: not DeviceKind.Camera } => "video (一机一档) is for cameras",
-        { Video.Presets: { } presets } when presets.Any(p => p is < 1 or > 255) || presets.Distinct().Count() != presets.Length =>
-            "video.presets must be distinct whole numbers from 1 to 255",
-        { Modules: not null, Kind: not DeviceKind.SmartPole } => "modules are for smart poles",
-        { Modules: { } modules } when modules.Any(m => !PoleModules.All.Contains(m)) => $"modules must be among {string.Join(", ", PoleModules.All)}",
-        _ => null,
-    };
 
     /// <summary>The device's twin when it exists and lies in the caller's regions; otherwise the problem to answer.</summary>
     private static async Task<(IDeviceTwinGrain? Twin, ProblemHttpResult? Problem)> FindInScopeAsync(

@@ -2,9 +2,9 @@ using System.Text.Json;
 using CityOps.DashboardHost.Auth;
 using CityOps.DashboardHost.Grid;
 using CityOps.Grains.Interfaces.City;
-using CityOps.Grains.Interfaces.Departments;
 using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Grid;
+using CityOps.Grid;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -101,11 +101,7 @@ public static class EventsApi
             .Select(p => grains.GetGrain<IEventIndexGrain>(p.District).Query(query with { RegionPrefix = p.Prefix })));
         IReadOnlyList<EventSummaryResponse> items =
         [
-            .. found.SelectMany(f => f)
-                .DistinctBy(s => s.Id)
-                .OrderByDescending(s => s.UpdatedAt)
-                .ThenBy(s => s.Id, StringComparer.Ordinal)
-                .Take(query.Limit)
+            .. EventQueries.OrderAndLimit(query, found.SelectMany(f => f).DistinctBy(s => s.Id))
                 .Select(s => EventSummaryResponse.From(s, catalogue, now)),
         ];
         return TypedResults.Ok(items);
@@ -181,7 +177,7 @@ public static class EventsApi
             return Problem(StatusCodes.Status400BadRequest, $"action must be one of {Names<EventAction>(EventAction.Report)}");
         }
 
-        var (view, problem) = await FindAsync(id, http, grains, scope);
+        var (_, problem) = await FindAsync(id, http, grains, scope);
         if (problem is not null)
         {
             return problem;
@@ -200,34 +196,16 @@ public static class EventsApi
             return Problem(StatusCodes.Status400BadRequest, missing);
         }
 
-        var summary = view!.Summary;
-        var department = request.Department;
-        var assignee = request.Assignee;
-        if (action == EventAction.Dispatch)
-        {
-            // The responsibility list names the department unless the dispatcher chooses another.
-            department ??= catalogue.ResponsibleDepartment(summary.Category, summary.Location.CellCode);
-            if (request.AssignNearest == true && department is not null)
-            {
-                var nearest = await grains.GetGrain<IDepartmentGrain>(department).FindNearestOnDuty(summary.Location.Longitude, summary.Location.Latitude);
-                if (nearest is null)
-                {
-                    return Problem(StatusCodes.Status409Conflict, $"Nobody of {department} is on duty to assign.");
-                }
-
-                assignee = nearest.Responder.Username;
-            }
-        }
-
         var actionRequest = new EventActionRequest(
-            action, request.Reason, null, department, assignee, request.PrimaryEventId, request.Attachments ?? [], OriginOf(http));
+            action, request.Reason, null, request.Department, request.Assignee, request.PrimaryEventId, request.Attachments ?? [], OriginOf(http),
+            AssignNearest: request.AssignNearest == true);
         var outcome = await grains.GetGrain<IUrbanEventGrain>(id).Act(EventActors.From(http.User), actionRequest);
         var now = clock.GetUtcNow();
         if (outcome.Refusal is { } refusal)
         {
             var status = refusal.Kind switch
             {
-                RefusalKind.NotAllowedInState or RefusalKind.PrimaryUnavailable => StatusCodes.Status409Conflict,
+                RefusalKind.NotAllowedInState or RefusalKind.PrimaryUnavailable or RefusalKind.NobodyOnDuty => StatusCodes.Status409Conflict,
                 RefusalKind.RoleNotPermitted or RefusalKind.NotForThisCase => StatusCodes.Status403Forbidden,
                 _ => StatusCodes.Status400BadRequest,
             };

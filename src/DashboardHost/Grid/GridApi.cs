@@ -3,6 +3,7 @@ using CityOps.DashboardHost.Auth;
 using CityOps.Grains.Interfaces.Departments;
 using CityOps.Grains.Interfaces.Grid;
 using CityOps.Grains.Interfaces.Users;
+using CityOps.Grid;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

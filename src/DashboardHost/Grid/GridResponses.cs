@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CityOps.Grains.Interfaces.Grid;
+using CityOps.Grid;
 using NetTopologySuite.Geometries;
 
 namespace CityOps.DashboardHost.Grid;

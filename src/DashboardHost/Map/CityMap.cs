@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CityOps.DashboardHost.Auth;
 using CityOps.DashboardHost.Grid;
+using CityOps.Grid;
 
 namespace CityOps.DashboardHost.Map;
 

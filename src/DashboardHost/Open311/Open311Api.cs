@@ -6,6 +6,7 @@ using CityOps.DashboardHost.Events;
 using CityOps.DashboardHost.Grid;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Events;
+using CityOps.Grid;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -214,18 +215,14 @@ public static partial class Open311Api
             return Error(StatusCodes.Status400BadRequest, $"start_date and end_date may be at most {DefaultWindow.TotalDays} days apart.");
         }
 
-        var query = new EventQuery(null, states, null, null, serviceCode, now, MaxResults);
-        var districts = grid.Current.DistrictsOf(grid.Current.City.Code);
-        var summaries = await Task.WhenAll(districts.Select(d => grains.GetGrain<IEventIndexGrain>(d).Query(query)));
         // The public list is of service requests, what citizens reported through the hotline and other
         // systems; sensor alarms, detections and staff reports are read only by the id a caller was given.
-        var matching = summaries.SelectMany(s => s)
-            .Where(s => s.Channel == EventChannel.Hotline)
-            .Where(s => s.ReportedAt >= since && s.ReportedAt <= until)
-            .OrderByDescending(s => s.ReportedAt)
-            .ThenBy(s => s.Id, StringComparer.Ordinal)
-            .Take(MaxResults)
-            .Select(s => s.Id);
+        var query = new EventQuery(
+            null, states, null, null, serviceCode, now, MaxResults,
+            Channel: EventChannel.Hotline, ReportedFrom: since, ReportedUntil: until, Order: EventOrder.LatestReportFirst);
+        var districts = grid.Current.DistrictsOf(grid.Current.City.Code);
+        var summaries = await Task.WhenAll(districts.Select(d => grains.GetGrain<IEventIndexGrain>(d).Query(query)));
+        var matching = EventQueries.OrderAndLimit(query, summaries.SelectMany(s => s)).Select(s => s.Id);
         return TypedResults.Ok(Describe(await ViewsAsync(grains, matching), catalogue, english));
     }
 
@@ -282,74 +279,6 @@ public static partial class Open311Api
                 v.MediaUrl);
         })];
 
-    /// <summary>The body as a submission, from a form or JSON; or why it cannot be read.</summary>
-    private static async Task<(Open311Submission? Submission, string? Problem)> ReadSubmissionAsync(HttpRequest request)
-    {
-        if (request.HasFormContentType)
-        {
-            var form = await request.ReadFormAsync();
-            string? Field(string name) => form.TryGetValue(name, out var value) ? value.FirstOrDefault() : null;
-            if (!TryParseNumber(Field("lat"), out var lat) || !TryParseNumber(Field("long"), out var lon))
-            {
-                return (null, "lat and long must be decimal degrees (WGS 84), e.g. lat=27.61&long=114.02.");
-            }
-
-            return (new Open311Submission(
-                Field("api_key"), Field("jurisdiction_id"), Field("service_code"), lat, lon, Field("address_string"), Field("address_id"), Field("description"),
-                Field("media_url"), Field("email"), Field("first_name"), Field("last_name"), Field("phone"), Field("device_id"), Field("account_id")), null);
-        }
-
-        if (request.HasJsonContentType())
-        {
-            try
-            {
-                var submission = await request.ReadFromJsonAsync<Open311Submission>(SubmissionJson);
-                return submission is null ? (null, "The JSON body must be an object with the service request's fields.") : (submission, null);
-            }
-            catch (JsonException e)
-            {
-                return (null, $"The JSON body cannot be read: {e.Message}");
-            }
-        }
-
-        return (null, "Send the service request as application/x-www-form-urlencoded or application/json.");
-    }
-
-    private static string? SubmissionProblem(Open311Submission s, CityCatalogue catalogue) => s switch
-    {
-        { ServiceCode: null or "" } => "service_code is required; GET /open311/v2/services.json lists them.",
-        _ when catalogue.Category(s.ServiceCode) is null => $"service_code '{s.ServiceCode}' is not a service of this city; GET /open311/v2/services.json lists them.",
-        { Latitude: null, Longitude: null } when !string.IsNullOrWhiteSpace(s.AddressString) || !string.IsNullOrWhiteSpace(s.AddressId) =>
-            "lat and long are required: this server has no geocoder, so it cannot place address_string or address_id on the grid. Send the point's lat and long (WGS 84) too.",
-        { Latitude: null } or { Longitude: null } => "lat and long are both required (decimal degrees, WGS 84).",
-        { Latitude: var lat, Longitude: var lon } when !double.IsFinite(lat!.Value) || !double.IsFinite(lon!.Value) || lat is < -90 or > 90 || lon is < -180 or > 180 =>
-            "lat must be from -90 to 90 and long from -180 to 180 (decimal degrees, WGS 84).",
-        { Description.Length: > 4000 } => "description must be at most 4000 characters.",
-        { AddressString.Length: > 500 } => "address_string must be at most 500 characters.",
-        { MediaUrl: { Length: > 0 } url } when url.Length > 2048 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") =>
-            "media_url must be an http or https URL of at most 2048 characters.",
-        _ when new[] { s.Email, s.FirstName, s.LastName, s.Phone, s.DeviceId, s.AccountId }.Any(f => f?.Length > 200) =>
-            "email, first_name, last_name, phone, device_id and account_id must each be at most 200 characters.",
-        _ => null,
-    };
-
-    /// <summary>The reporter's contact, kept on the case for call-backs and never listed.</summary>
-    private static string? Contact(Open311Submission s)
-    {
-        var name = Blank($"{s.FirstName} {s.LastName}");
-        var parts = new (string Label, string? Value)[] { ("姓名", name), ("电话", Blank(s.Phone)), ("邮箱", Blank(s.Email)) }
-            .Where(p => p.Value is not null)
-            .Select(p => $"{p.Label}：{p.Value}")
-            .ToList();
-        return parts.Count == 0 ? null : string.Join("；", parts);
-    }
-
-    private static string Origin(HttpContext http, Open311Submission s)
-    {
-        var origin = $"open311 {http.Connection.RemoteIpAddress?.ToString() ?? "unknown"}";
-        return Blank(s.DeviceId) is { } device ? $"{origin} device {device}" : origin;
-    }
-
     private static JsonHttpResult<Open311Error[]>? FormatError(string format) =>
         string.Equals(format, Json, StringComparison.OrdinalIgnoreCase)
             ? null
@@ -400,25 +329,6 @@ public static partial class Open311Api
     }
 
     private static bool HasZone(string text) => text.EndsWith('Z') || text.EndsWith('z') || ZoneSuffix().IsMatch(text);
-
-    private static bool TryParseNumber(string? text, out double? value)
-    {
-        value = null;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return true;
-        }
-
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
-        {
-            return false;
-        }
-
-        value = parsed;
-        return true;
-    }
-
-    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     [GeneratedRegex(@"[+-]\d{2}:?\d{2}$")]
     private static partial Regex ZoneSuffix();

@@ -1,5 +1,6 @@
 using CityOps.DashboardHost.Grid;
 using CityOps.Grains.Interfaces.Situation;
+using CityOps.Grid;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -2,6 +2,7 @@ using CityOps.DashboardHost.Auth;
 using CityOps.DashboardHost.Grid;
 using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Grid;
+using CityOps.Grid;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;

@@ -4,6 +4,7 @@ using CityOps.DashboardHost.Grid;
 using CityOps.Grains.Interfaces.Devices;
 using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Grid;
+using CityOps.Grid;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 

@@ -11,6 +11,9 @@ using MQTTnet.Exceptions;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
+// Over 400 lines on purpose: the connection loop, its backoff, the subscriptions and the device lanes share
+// one client and one stop protocol (see StopAsync); apart, each piece would need the others' state.
+
 namespace CityOps.DeviceGateway.Mqtt;
 
 /// <summary>

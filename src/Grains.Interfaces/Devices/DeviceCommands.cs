@@ -17,6 +17,22 @@ public static class DeviceCommands
     public const string Broadcast = "broadcast";
     public const string CameraPreset = "cameraPreset";
 
+    /// <summary>A light's level, in per cent (<see cref="SetLight"/>).</summary>
+    public const int MinLevel = 0;
+
+    public const int MaxLevel = 100;
+
+    /// <summary>The longest light schedule text (<see cref="SetLight"/>), e.g. <c>18:00-06:00@60</c>.</summary>
+    public const int MaxScheduleChars = 100;
+
+    /// <summary>The longest text a PA speaker reads out (<see cref="Broadcast"/>).</summary>
+    public const int MaxBroadcastChars = 200;
+
+    /// <summary>A camera preset's number (<see cref="CameraPreset"/>), also the range a camera's record may list.</summary>
+    public const int MinPreset = 1;
+
+    public const int MaxPreset = 255;
+
     /// <summary>Every command's name, in the order the pages offer them.</summary>
     public static IReadOnlyList<string> Names { get; } = [SetLight, Broadcast, CameraPreset];
 

@@ -62,11 +62,12 @@ public sealed record EventActor(
 /// <summary>One action on a case with what it needs besides the actor.</summary>
 /// <param name="Reason">Why: required to reject, return, rework, suspend and reopen.</param>
 /// <param name="Approver">Who approved a suspension (an operator or admin; may be the actor).</param>
-/// <param name="Department">The department a dispatch sends the case to.</param>
+/// <param name="Department">The department a dispatch sends the case to; when null, the one the responsibility list names.</param>
 /// <param name="Assignee">The responder a dispatch names, if any.</param>
 /// <param name="PrimaryEventId">The case a merge folds this one into.</param>
 /// <param name="AttachmentSha256s">SHA-256 (lowercase hex) of the evidence files attached to this action.</param>
 /// <param name="Origin">Where the action came from (client address, device, channel), for the audit trail.</param>
+/// <param name="AssignNearest">A dispatch names the department's nearest on-duty responder (refused when none is on duty).</param>
 [GenerateSerializer, Immutable]
 public sealed record EventActionRequest(
     [property: Id(0)] EventAction Action,
@@ -76,7 +77,8 @@ public sealed record EventActionRequest(
     [property: Id(4)] string? Assignee = null,
     [property: Id(5)] string? PrimaryEventId = null,
     [property: Id(6)] IReadOnlyList<string>? AttachmentSha256s = null,
-    [property: Id(7)] string? Origin = null);
+    [property: Id(7)] string? Origin = null,
+    [property: Id(8)] bool AssignNearest = false);
 
 /// <summary>Why an action was refused; the API answers 409 for the state, 403 for the actor, 400 for missing input.</summary>
 public enum RefusalKind
@@ -98,6 +100,9 @@ public enum RefusalKind
 
     /// <summary>The primary case named for a merge cannot take it: it is over, merged or being merged, or the merge would close a cycle (409).</summary>
     PrimaryUnavailable,
+
+    /// <summary>A dispatch to the nearest on-duty responder found nobody of the department on duty (409).</summary>
+    NobodyOnDuty,
 }
 
 /// <summary>An action the lifecycle refused, why, and which actions the case's state does allow.</summary>

@@ -18,6 +18,10 @@ public sealed record Admission(
 /// <param name="RegionPrefix">A region or cell code; a case matches when its cell code starts with it.</param>
 /// <param name="Overdue">True for cases past their deadline at <paramref name="Now"/>, false for the others.</param>
 /// <param name="Viewer">Only the cases this user may see (<see cref="CaseScope"/>), left out before the limit is applied.</param>
+/// <param name="Channel">Only the cases reported through this channel.</param>
+/// <param name="ReportedFrom">Only the cases reported at or after this instant.</param>
+/// <param name="ReportedUntil">Only the cases reported at or before this instant.</param>
+/// <param name="Order">Which cases come first, and so which the limit keeps.</param>
 [GenerateSerializer, Immutable]
 public sealed record EventQuery(
     [property: Id(0)] string? RegionPrefix,
@@ -27,7 +31,50 @@ public sealed record EventQuery(
     [property: Id(4)] string? Category,
     [property: Id(5)] DateTimeOffset Now,
     [property: Id(6)] int Limit,
-    [property: Id(7)] CaseViewer? Viewer = null);
+    [property: Id(7)] CaseViewer? Viewer = null,
+    [property: Id(8)] EventChannel? Channel = null,
+    [property: Id(9)] DateTimeOffset? ReportedFrom = null,
+    [property: Id(10)] DateTimeOffset? ReportedUntil = null,
+    [property: Id(11)] EventOrder Order = EventOrder.LatestUpdateFirst);
+
+/// <summary>The order of a query's cases (ties by case id).</summary>
+public enum EventOrder
+{
+    /// <summary>The most recently changed first: the work lists.</summary>
+    LatestUpdateFirst,
+
+    /// <summary>The most recently reported first: Open311's service requests.</summary>
+    LatestReportFirst,
+}
+
+/// <summary>A query's filter and order over case summaries, the same wherever summaries are held.</summary>
+public static class EventQueries
+{
+    /// <summary>Whether the case passes every filter of the query but the viewer's scope.</summary>
+    public static bool Matches(EventQuery query, EventSummary s)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(s);
+        return (query.RegionPrefix is null || s.Location.CellCode.StartsWith(query.RegionPrefix, StringComparison.Ordinal))
+            && (query.States is null || query.States.Contains(s.State))
+            && (query.Department is null || s.Department == query.Department)
+            && (query.Category is null || s.Category == query.Category)
+            && (query.Overdue is null || s.IsOverdue(query.Now) == query.Overdue)
+            && (query.Channel is null || s.Channel == query.Channel)
+            && (query.ReportedFrom is null || s.ReportedAt >= query.ReportedFrom)
+            && (query.ReportedUntil is null || s.ReportedAt <= query.ReportedUntil);
+    }
+
+    /// <summary>The cases in the query's order, at most its limit: also how lists from several districts are merged.</summary>
+    public static IReadOnlyList<EventSummary> OrderAndLimit(EventQuery query, IEnumerable<EventSummary> cases)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var ordered = query.Order == EventOrder.LatestReportFirst
+            ? cases.OrderByDescending(s => s.ReportedAt)
+            : cases.OrderByDescending(s => s.UpdatedAt);
+        return [.. ordered.ThenBy(s => s.Id, StringComparer.Ordinal).Take(query.Limit)];
+    }
+}
 
 /// <summary>
 /// The cases of one district (keyed by its 6-digit code): intake's single point of decision on

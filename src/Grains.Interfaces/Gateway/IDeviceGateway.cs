@@ -29,7 +29,7 @@ public interface IDeviceGateway : IGrainObserver
 /// </summary>
 public interface IGatewayDirectoryGrain : IGrainWithIntegerKey
 {
-    public static readonly TimeSpan RenewInterval = TimeSpan.FromSeconds(20);
+    static readonly TimeSpan RenewInterval = TimeSpan.FromSeconds(20);
 
     Task Register(string gatewayId, IDeviceGateway gateway);
 

@@ -134,7 +134,7 @@ public interface IUserAccountGrain : IGrainWithStringKey
 /// <summary>The list of usernames (key <see cref="Key"/>), and whether the city's users were seeded.</summary>
 public interface IUserDirectoryGrain : IGrainWithStringKey
 {
-    public const string Key = "city";
+    const string Key = "city";
 
     Task<string[]> List();
 

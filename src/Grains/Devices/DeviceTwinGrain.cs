@@ -1,10 +1,5 @@
-using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Devices;
-using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Grid;
-using CityOps.Grains.Interfaces.Situation;
-using CityOps.Grains.Rules;
-using Microsoft.Extensions.Logging;
 
 namespace CityOps.Grains.Devices;
 
@@ -17,6 +12,9 @@ namespace CityOps.Grains.Devices;
 /// write as the alarm itself and before the device is acknowledged, and handed to case intake from
 /// there until intake has it; a small third state, the outbox mark, tells the start-up recovery
 /// which twins have reports pending.
+/// The grain orchestrates: what a reading, an alarm or a command does to the twin's state is decided
+/// by <see cref="TwinReadings"/>, <see cref="TwinAlarms"/>, <see cref="TwinCommands"/>,
+/// <see cref="AlarmReports"/> and <see cref="TwinViews"/>; the grain decides when to write and whom to tell.
 /// </summary>
 public abstract class DeviceTwinGrain(
     IPersistentState<DeviceTwinState> state,
@@ -25,42 +23,31 @@ public abstract class DeviceTwinGrain(
     DeviceTwinServices services) : Grain, IDeviceTwinGrain, IRemindable
 {
     /// <summary>The alarm kind of a device that fell silent.</summary>
-    public const string OfflineAlarm = "device_offline";
+    public const string OfflineAlarm = TwinAlarms.OfflineAlarm;
 
     /// <summary>The reminder by which earlier versions watched each online device's silence; removed when it fires.</summary>
     private const string LegacySilenceReminder = "silence";
-    private const int CommandsKept = 50;
-
-    /// <summary>An alarm intake has not confirmed is sent again after this, doubling each time up to <see cref="OutboxRetryMax"/>.</summary>
-    private static readonly TimeSpan OutboxRetry = TimeSpan.FromSeconds(5);
-
-    private static readonly TimeSpan OutboxRetryMax = TimeSpan.FromMinutes(2);
-
-    /// <summary>Bounds the alarms a device raises by itself (SOS, detections), whose kinds it names.</summary>
-    private const int MaxEventAlarms = 16;
-
-    /// <summary>Bounds the metrics one twin keeps, whatever names a device sends.</summary>
-    private const int MaxMetrics = DeviceIds.MaxMetrics;
 
     private readonly TimeProvider _clock = services.Clock;
     private readonly DeviceTwinOptions _options = services.Options;
+    private readonly TwinAlarms _alarms = new();
+    private readonly TwinViews _views = new();
     private DeferredWrite? _deferred;
-    private IGrainTimer? _commandTimer;
-    private IGrainTimer? _outboxTimer;
-    private int _outboxSends;
+    private AlarmOutbox? _outbox;
+    private CommandDelivery? _commands;
     private bool _historyDirty;
-    private List<DeviceAlarm>? _raised;
-
-    /// <summary>The alarms (kind and when raised) the situation feed was last told of, to tell it which are new.</summary>
-    private Dictionary<string, DateTimeOffset> _announced = [];
 
     private DeviceTwinState Twin => state.State;
 
     private DeferredWrite Deferred => _deferred ??= new(this, FlushAsync, _options.FlushDelay);
 
+    private CommandDelivery Commands => _commands ??= new(this, state, services, WriteNowAsync);
+
+    private AlarmOutbox Outbox => _outbox ??= new(this, state, outbox, GrainFactory, ServiceProvider, services);
+
     private string DeviceId => this.GetPrimaryKeyString();
 
-    private TimeSpan SilenceThreshold => TimeSpan.FromSeconds(Math.Max(1, Twin.Profile?.ExpectedIntervalSeconds ?? DeviceTwinOptions.DefaultExpectedInterval.TotalSeconds) * _options.SilenceIntervals);
+    private TimeSpan SilenceThreshold => TwinAlarms.SilenceThreshold(Twin.Profile, _options.SilenceIntervals);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -72,30 +59,12 @@ public abstract class DeviceTwinGrain(
             Twin.ReportedToCell = ReportedCellStatus.Registered;
         }
 
-        _announced = Twin.Alarms.ToDictionary(a => a.Key, a => a.Value.RaisedAt);
+        _views.AnnouncedAll(Twin);
         await CheckSilenceAsync();
 
-        if (Twin.Commands.Any(c => c.State is CommandState.Sent or CommandState.Retried))
-        {
-            StartCommandTimer();
-        }
+        Commands.Resume();
 
-        // Reports stored in the mark by earlier versions join the twin's own.
-        if (outbox.State.Reports.Count > 0)
-        {
-            Twin.PendingReports.AddRange(outbox.State.Reports.Where(r => !Twin.PendingReports.Any(p => p.IdempotencyKey == r.IdempotencyKey)));
-            outbox.State.Reports.Clear();
-        }
-
-        if (Twin.PendingReports.Count > 0)
-        {
-            DeliverOutboxSoon();
-        }
-        else if (outbox.RecordExists)
-        {
-            // A mark without reports: the change it announced was never stored.
-            await outbox.ClearStateAsync(cancellationToken);
-        }
+        await Outbox.ActivateAsync(cancellationToken);
     }
 
     public async Task Provision(DeviceProfile profile)
@@ -138,7 +107,7 @@ public abstract class DeviceTwinGrain(
         var applied = await ApplyTelemetry([report]);
         if (applied.Refused > 0)
         {
-            throw new InvalidOperationException($"Device '{DeviceId}' would have more than {MaxMetrics} metrics.");
+            throw new InvalidOperationException($"Device '{DeviceId}' would have more than {TwinReadings.MaxMetrics} metrics.");
         }
 
         return applied.Duplicates == 0;
@@ -149,22 +118,25 @@ public abstract class DeviceTwinGrain(
         ArgumentNullException.ThrowIfNull(reports);
         var profile = RequireProfile();
         var now = _clock.GetUtcNow();
+        var rules = services.Rules.For(profile.Kind);
+        var metricHistory = new MetricHistory(history.State.Metrics);
         var (duplicates, refused, alarmsChanged) = (0, 0, false);
         foreach (var report in reports)
         {
-            if (report.Seq is { } seq && !RememberSeq(seq))
+            if (!TwinReadings.IsNew(Twin, report))
             {
                 duplicates++;
                 continue;
             }
 
-            if (Twin.Values.Count + report.Values.Count > MaxMetrics && report.Values.Keys.Count(m => !Twin.Values.ContainsKey(m)) + Twin.Values.Count > MaxMetrics)
+            if (TwinReadings.WouldExceedMetrics(Twin, report))
             {
                 refused++;
                 continue;
             }
 
-            alarmsChanged |= Apply(profile, report, now);
+            alarmsChanged |= TwinReadings.Apply(Twin, metricHistory, report, now, (metric, value, at) => _alarms.ApplyRules(Twin, rules, metric, value, at));
+            _historyDirty |= report.Values.Count > 0;
             services.Metrics.ReadingApplied(report.Timestamp, now);
         }
 
@@ -175,45 +147,24 @@ public abstract class DeviceTwinGrain(
 
         Heard(now);
         alarmsChanged |= Twin.Alarms.ContainsKey(OfflineAlarm);
-        var cameOnline = MarkOnline();
+        var cameOnline = TwinAlarms.MarkOnline(Twin);
         await StoreAsync(alarmsChanged, cameOnline);
         PublishSituation();
         return new TelemetryApplied(duplicates, refused);
-    }
-
-    /// <summary>Applies one reading's values and the thresholds on them; true when an alarm was raised or cleared.</summary>
-    private bool Apply(DeviceProfile profile, TelemetryReport report, DateTimeOffset now)
-    {
-        var alarmsChanged = false;
-        var metricHistory = new MetricHistory(history.State.Metrics);
-        foreach (var (metric, value) in report.Values)
-        {
-            // Out-of-order messages must not overwrite a newer reading of the same metric.
-            if (!Twin.Values.TryGetValue(metric, out var existing) || existing.Timestamp <= report.Timestamp)
-            {
-                Twin.Values[metric] = new MetricReading(value, report.Timestamp);
-                alarmsChanged |= EvaluateRules(profile, metric, value, report.Timestamp);
-            }
-
-            metricHistory.Add(metric, value, report.Timestamp, now);
-            _historyDirty = true;
-        }
-
-        return alarmsChanged;
     }
 
     public async ValueTask ReportStatus(bool online, DateTimeOffset at)
     {
         RequireProfile();
         Heard(_clock.GetUtcNow());
-        var changed = online ? MarkOnline() : MarkOffline(raiseAlarm: false);
+        var changed = online ? TwinAlarms.MarkOnline(Twin) : MarkOffline(raiseAlarm: false);
         if (changed)
         {
             await WriteNowAsync();
         }
         else
         {
-            ScheduleFlush();
+            Deferred.Schedule();
         }
 
         PublishSituation();
@@ -225,26 +176,14 @@ public abstract class DeviceTwinGrain(
         RequireProfile();
         Heard(_clock.GetUtcNow());
         var wasSilent = Twin.Alarms.ContainsKey(OfflineAlarm);
-        var cameOnline = MarkOnline();
+        var cameOnline = TwinAlarms.MarkOnline(Twin);
         if (report.Snapshot is not null)
         {
             Twin.LatestSnapshot = report.Snapshot;
         }
 
         // A detection repeated while its alarm stands is news for memory, not for storage.
-        var isNew = !Twin.Alarms.ContainsKey(report.Kind);
-        if (isNew && Twin.Alarms.Count(a => a.Value.Metric is null) >= MaxEventAlarms)
-        {
-            throw new InvalidOperationException($"Device '{DeviceId}' already has {MaxEventAlarms} standing alarms of its own.");
-        }
-
-        var severity = report.Kind == "sos" ? AlarmSeverity.Critical : AlarmSeverity.Major;
-        Twin.Alarms[report.Kind] = new DeviceAlarm(report.Kind, severity, isNew ? report.At : Twin.Alarms[report.Kind].RaisedAt, null, report.Confidence);
-        if (isNew)
-        {
-            (_raised ??= []).Add(Twin.Alarms[report.Kind]);
-        }
-
+        var isNew = _alarms.RaiseDeviceEvent(Twin, DeviceId, report);
         await StoreAsync(isNew || wasSilent, cameOnline);
         PublishSituation();
     }
@@ -262,65 +201,41 @@ public abstract class DeviceTwinGrain(
             return;
         }
 
-        if (cameOnline && CellStatus() is { } status && !status.Equals(Twin.ReportedToCell))
+        if (cameOnline && ReportedCellStatus.Of(Twin) is { } status && !status.Equals(Twin.ReportedToCell))
         {
             // Not awaited: the cell may be waiting for its turn at storage, and the readings must not wait with it.
             await GrainFactory.GetGrain<IGridCellGrain>(Twin.Profile!.CellCode).DeviceCameOnline(status.ToStatus(DeviceId, Twin.Profile.Kind));
             Twin.ReportedToCell = status;
         }
 
-        ScheduleFlush();
+        Deferred.Schedule();
     }
 
     public async Task<bool> ClearAlarm(string kind)
     {
-        // Thresholds and silence clear themselves when readings recover; only the device's own alarms need a person.
-        if (!Twin.Alarms.TryGetValue(kind, out var alarm) || alarm.Metric is not null || kind == OfflineAlarm)
+        if (!TwinAlarms.Clear(Twin, kind))
         {
             return false;
         }
-
-        Twin.Alarms.Remove(kind);
 
         await WriteNowAsync();
         PublishSituation();
         return true;
     }
 
-    public async Task<DeviceCommand> SendCommand(string name, string args, string requestedBy)
+    public Task<DeviceCommand> SendCommand(string name, string args, string requestedBy)
     {
-        RequireProfile();
-        var sender = services.CommandSender
-            ?? throw new InvalidOperationException("No device gateway runs in this process to deliver commands.");
-        var command = new DeviceCommand(Guid.NewGuid().ToString("N"), name, args, CommandState.Sent, 1, _clock.GetUtcNow(), null, null, requestedBy);
-        Twin.Commands.Insert(0, command);
-        if (Twin.Commands.Count > CommandsKept)
+        // Whoever asks, a device is sent only a command it takes, as its registration says (the API asks first, for its 400).
+        if (CommandValidator.Problem(RequireProfile(), name, args) is { } problem)
         {
-            Twin.Commands.RemoveRange(CommandsKept, Twin.Commands.Count - CommandsKept);
+            throw new ArgumentException($"Device '{DeviceId}': {problem}", nameof(name));
         }
 
-        await WriteNowAsync();
-        await sender.SendAsync(DeviceId, command, CancellationToken.None);
-        StartCommandTimer();
-        return command;
+        return Commands.SendAsync(name, args, requestedBy);
     }
 
-    public async ValueTask AcknowledgeCommand(string commandId, bool ok, string? failure)
-    {
-        var index = Twin.Commands.FindIndex(c => c.Id == commandId);
-        if (index < 0 || Twin.Commands[index].State is not (CommandState.Sent or CommandState.Retried))
-        {
-            return;
-        }
-
-        Twin.Commands[index] = Twin.Commands[index] with
-        {
-            State = ok ? CommandState.Acknowledged : CommandState.Failed,
-            AnsweredAt = _clock.GetUtcNow(),
-            Error = ok ? null : failure ?? "device reported failure",
-        };
-        await WriteNowAsync();
-    }
+    public async ValueTask AcknowledgeCommand(string commandId, bool ok, string? failure) =>
+        await Commands.AcknowledgeAsync(commandId, ok, failure);
 
     public ValueTask<IReadOnlyList<DeviceCommand>> GetCommands() =>
         ValueTask.FromResult<IReadOnlyList<DeviceCommand>>([.. Twin.Commands]);
@@ -328,29 +243,8 @@ public abstract class DeviceTwinGrain(
     public ValueTask<IReadOnlyList<HistoryPoint>> GetHistory(string metric, DateTimeOffset since, DateTimeOffset until) =>
         ValueTask.FromResult(new MetricHistory(history.State.Metrics).Query(metric, since, until));
 
-    public ValueTask<DeviceSnapshot?> GetSnapshot()
-    {
-        if (Twin.Profile is not { } profile)
-        {
-            return ValueTask.FromResult<DeviceSnapshot?>(null);
-        }
-
-        return ValueTask.FromResult<DeviceSnapshot?>(new DeviceSnapshot(
-            profile.Id,
-            profile.Kind,
-            profile.Name,
-            profile.Longitude,
-            profile.Latitude,
-            profile.CellCode,
-            Twin.Online,
-            Twin.LastSeen,
-            new Dictionary<string, MetricReading>(Twin.Values),
-            [.. Twin.Alarms.Values.OrderBy(a => a.RaisedAt)],
-            profile.ExpectedIntervalSeconds,
-            profile.Video,
-            profile.Modules,
-            Twin.LatestSnapshot));
-    }
+    public ValueTask<DeviceSnapshot?> GetSnapshot() =>
+        ValueTask.FromResult(Twin.Profile is { } profile ? TwinViews.Snapshot(Twin, profile) : null);
 
     public Task CheckSilence() => CheckSilenceAsync();
 
@@ -382,119 +276,18 @@ public abstract class DeviceTwinGrain(
     private DeviceProfile RequireProfile() =>
         Twin.Profile ?? throw new InvalidOperationException($"Device '{DeviceId}' is not provisioned.");
 
-    /// <summary>Returns false when the sequence number was seen recently (a redelivery).</summary>
-    private bool RememberSeq(long seq)
-    {
-        (Twin.Seqs, var isNew) = Twin.Seqs.Accept(seq);
-        return isNew;
-    }
-
-    /// <summary>Runs the kind's thresholds for one metric; true when an alarm was raised or cleared.</summary>
-    private bool EvaluateRules(DeviceProfile profile, string metric, double value, DateTimeOffset at)
-    {
-        var changed = false;
-        foreach (var rule in services.Rules.For(profile.Kind))
-        {
-            if (rule.Metric != metric)
-            {
-                continue;
-            }
-
-            var key = rule.Key;
-            var (next, transition) = RuleEvaluator.Evaluate(rule, Twin.RuleStates.GetValueOrDefault(key, RuleState.Idle), value, at);
-            Twin.RuleStates[key] = next;
-            switch (transition)
-            {
-                case RuleTransition.Raise:
-                    Twin.Alarms[rule.Alarm] = new DeviceAlarm(rule.Alarm, rule.Severity, at, metric, value);
-                    (_raised ??= []).Add(Twin.Alarms[rule.Alarm]);
-                    changed = true;
-                    break;
-                case RuleTransition.Clear:
-                    changed |= Twin.Alarms.Remove(rule.Alarm);
-                    break;
-            }
-        }
-
-        return changed;
-    }
-
     public Task DeliverPendingAlarms()
     {
-        if (Twin.PendingReports.Count > 0)
-        {
-            DeliverOutboxSoon();
-        }
-
+        Outbox.SendSoon();
         return Task.CompletedTask;
     }
 
     public async Task AlarmTaken(string idempotencyKey)
     {
-        if (Twin.PendingReports.RemoveAll(r => r.IdempotencyKey == idempotencyKey) == 0)
+        if (Outbox.Take(idempotencyKey))
         {
-            return;
-        }
-
-        // Written later: should the engine stop first, the report is sent again and intake knows it.
-        ScheduleFlush();
-        if (Twin.PendingReports.Count > 0)
-        {
-            return;
-        }
-
-        _outboxTimer?.Dispose();
-        _outboxTimer = null;
-        _outboxSends = 0;
-        if (outbox.RecordExists)
-        {
-            await outbox.ClearStateAsync();
-        }
-    }
-
-    /// <summary>
-    /// Puts each alarm just raised whose kind the catalogue ties to a category among the twin's pending
-    /// reports, which the twin's own write stores with the alarm, and marks the twin in the outbox
-    /// first, so the start-up recovery finds it; all before the device's acknowledgement. A timer then
-    /// sends it to intake through the alarm courier, so a device's readings never wait on case work.
-    /// The alarm's id is the report's key: a report intake already took is taken again as the same one.
-    /// </summary>
-    private async Task StoreRaisedAlarmsAsync()
-    {
-        if (_raised is not { Count: > 0 } raised)
-        {
-            return;
-        }
-
-        _raised = null;
-        var profile = Twin.Profile!;
-        var added = false;
-        foreach (var alarm in raised)
-        {
-            if (services.Catalogue.ForAlarm(alarm.Kind) is not { } category)
-            {
-                continue;
-            }
-
-            var description = alarm.Metric is { } metric ? $"{alarm.Kind}: {metric} = {alarm.Value}" : alarm.Kind;
-            var channel = profile.Kind == DeviceKind.Camera ? EventChannel.Video : EventChannel.Sensor;
-            var location = new EventLocation(profile.Longitude, profile.Latitude, profile.CellCode);
-            var key = $"alarm:{DeviceId}:{alarm.Kind}:{alarm.RaisedAt.UtcTicks}";
-            // The engine's clock, not the device's: a device's clock decides no case number or duplicate window.
-            Twin.PendingReports.Add(new EventReport(category.Code, location, description, channel, DeviceId, _clock.GetUtcNow(), Origin: "device:" + DeviceId, IdempotencyKey: key));
-            added = true;
-        }
-
-        if (added)
-        {
-            if (!outbox.RecordExists || outbox.State.DeviceId is null)
-            {
-                outbox.State.DeviceId = DeviceId;
-                outbox.State.Kind = profile.Kind;
-                await outbox.WriteStateAsync();
-            }
-
-            DeliverOutboxSoon();
+            Deferred.Schedule();
+            await Outbox.ClearIfEmptyAsync();
         }
     }
 
@@ -507,7 +300,7 @@ public abstract class DeviceTwinGrain(
     {
         try
         {
-            await StoreRaisedAlarmsAsync();
+            await Outbox.AddAsync(_alarms.TakeRaised());
             await WriteNowAsync();
         }
         catch
@@ -517,45 +310,6 @@ public abstract class DeviceTwinGrain(
         }
     }
 
-    /// <summary>Sends the outbox now (a new alarm, an activation, the recovery), whatever back-off was running.</summary>
-    private void DeliverOutboxSoon()
-    {
-        _outboxSends = 0;
-        if (_outboxTimer is { } timer)
-        {
-            timer.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-            return;
-        }
-
-        _outboxTimer = this.RegisterGrainTimer(
-            _ => SendOutboxAsync(),
-            new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
-    }
-
-    /// <summary>
-    /// Sends every report in the outbox to the courier (one-way) and looks again after a back-off
-    /// (5 s doubling to 2 min, with jitter), so a storm of alarms does not flood a busy intake with
-    /// repeats. <see cref="AlarmTaken"/> empties the outbox as intake confirms.
-    /// </summary>
-    private async Task SendOutboxAsync()
-    {
-        if (EngineStopping.Began(ServiceProvider) || Twin.PendingReports.Count == 0)
-        {
-            return;
-        }
-
-        var courier = GrainFactory.GetGrain<IAlarmCourierGrain>(0);
-        var kind = Twin.Profile?.Kind ?? outbox.State.Kind;
-        foreach (var report in Twin.PendingReports.ToList())
-        {
-            await courier.Deliver(kind, DeviceId, report);
-        }
-
-        var backoff = OutboxRetry * Math.Pow(2, Math.Min(_outboxSends++, 8));
-        var delay = (backoff < OutboxRetryMax ? backoff : OutboxRetryMax) * (1 + (Random.Shared.NextDouble() / 5));
-        _outboxTimer?.Change(delay, Timeout.InfiniteTimeSpan);
-    }
-
     /// <summary>
     /// Tells the situation feeds, through this silo's outbox, the twin's state and the alarms raised
     /// since it last told them: only what a map marker shows, handed over in memory, so a reading
@@ -563,39 +317,11 @@ public abstract class DeviceTwinGrain(
     /// </summary>
     private void PublishSituation()
     {
-        if (Twin.Profile is not { } profile)
+        if (Twin.Profile is { } profile)
         {
-            return;
+            var (device, raised) = _views.Situation(Twin, profile);
+            services.Situation.DeviceChanged(device, raised);
         }
-
-        List<RaisedAlarm>? raised = null;
-        foreach (var alarm in Twin.Alarms.Values)
-        {
-            if (!_announced.TryGetValue(alarm.Kind, out var raisedAt) || raisedAt != alarm.RaisedAt)
-            {
-                (raised ??= []).Add(new RaisedAlarm(DeviceId, alarm.Kind, alarm.Severity, alarm.RaisedAt, profile.CellCode, profile.Longitude, profile.Latitude));
-            }
-        }
-
-        var alarmsChanged = raised is not null || _announced.Keys.Any(kind => !Twin.Alarms.ContainsKey(kind));
-        if (alarmsChanged)
-        {
-            _announced = Twin.Alarms.ToDictionary(a => a.Key, a => a.Value.RaisedAt);
-        }
-
-        var device = new DeviceSituation(
-            profile.Id,
-            profile.Kind,
-            profile.Name,
-            profile.Longitude,
-            profile.Latitude,
-            profile.CellCode,
-            Twin.Online,
-            Twin.LastSeen,
-            Twin.Values.ToDictionary(v => v.Key, v => v.Value.Value),
-            [.. Twin.Alarms.Values.OrderBy(a => a.RaisedAt)],
-            alarmsChanged);
-        services.Situation.DeviceChanged(device, raised);
     }
 
     /// <summary>The device was heard from: it is due again one silence threshold from now.</summary>
@@ -605,35 +331,10 @@ public abstract class DeviceTwinGrain(
         services.Silence.Expect(DeviceId, Twin.Profile!.Kind, now + SilenceThreshold);
     }
 
-    /// <summary>Returns true when the device was offline until now.</summary>
-    private bool MarkOnline()
-    {
-        var wasSilent = Twin.Alarms.Remove(OfflineAlarm);
-        if (Twin.Online)
-        {
-            return wasSilent;
-        }
-
-        Twin.Online = true;
-        return true;
-    }
-
-    /// <summary>Returns true when the device was online until now.</summary>
     private bool MarkOffline(bool raiseAlarm)
     {
-        if (raiseAlarm)
-        {
-            Twin.Alarms[OfflineAlarm] = new DeviceAlarm(OfflineAlarm, AlarmSeverity.Minor, _clock.GetUtcNow(), null, null);
-        }
-
         services.Silence.Forget(DeviceId);
-        if (!Twin.Online)
-        {
-            return raiseAlarm;
-        }
-
-        Twin.Online = false;
-        return true;
+        return TwinAlarms.MarkOffline(Twin, raiseAlarm, _clock.GetUtcNow());
     }
 
     /// <summary>Raises the offline alarm when an online device has been silent too long; otherwise keeps it watched.</summary>
@@ -656,51 +357,6 @@ public abstract class DeviceTwinGrain(
         PublishSituation();
     }
 
-    private void StartCommandTimer()
-    {
-        _commandTimer ??= this.RegisterGrainTimer(
-            _ => CheckCommandsAsync(),
-            new GrainTimerCreationOptions(_options.CommandTimeout / 4, _options.CommandTimeout / 4) { KeepAlive = true });
-    }
-
-    /// <summary>Sends unanswered commands again, then gives them up as timed out.</summary>
-    private async Task CheckCommandsAsync()
-    {
-        var now = _clock.GetUtcNow();
-        var changed = false;
-        for (var i = 0; i < Twin.Commands.Count; i++)
-        {
-            var command = Twin.Commands[i];
-            if (command.State is not (CommandState.Sent or CommandState.Retried)
-                || now - command.CreatedAt < _options.CommandTimeout * command.Attempts)
-            {
-                continue;
-            }
-
-            changed = true;
-            if (command.Attempts < _options.CommandAttempts && services.CommandSender is { } sender)
-            {
-                Twin.Commands[i] = command with { State = CommandState.Retried, Attempts = command.Attempts + 1 };
-                await sender.SendAsync(DeviceId, Twin.Commands[i], CancellationToken.None);
-            }
-            else
-            {
-                Twin.Commands[i] = command with { State = CommandState.TimedOut, AnsweredAt = now, Error = "no acknowledgement" };
-            }
-        }
-
-        if (!Twin.Commands.Any(c => c.State is CommandState.Sent or CommandState.Retried))
-        {
-            _commandTimer?.Dispose();
-            _commandTimer = null;
-        }
-
-        if (changed)
-        {
-            await WriteNowAsync();
-        }
-    }
-
     /// <summary>Writes a significant change at once and tells the grid cell when what it counts changed.</summary>
     private async Task WriteNowAsync()
     {
@@ -712,19 +368,13 @@ public abstract class DeviceTwinGrain(
     /// <summary>Tells the grid cell the device's online state and alarm severities when they changed since it was last told.</summary>
     private async Task TellCellAsync()
     {
-        var cellStatus = CellStatus();
+        var cellStatus = ReportedCellStatus.Of(Twin);
         if (cellStatus is not null && !cellStatus.Equals(Twin.ReportedToCell))
         {
             await GrainFactory.GetGrain<IGridCellGrain>(Twin.Profile!.CellCode).UpdateDevice(cellStatus.ToStatus(DeviceId, Twin.Profile.Kind));
             Twin.ReportedToCell = cellStatus;
         }
     }
-
-    private ReportedCellStatus? CellStatus() => Twin.Profile is null
-        ? null
-        : new ReportedCellStatus(Twin.Online, string.Join(',', Twin.Alarms.Values.Select(a => a.Severity).Order()));
-
-    private void ScheduleFlush() => Deferred.Schedule();
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
@@ -735,63 +385,4 @@ public abstract class DeviceTwinGrain(
             await history.WriteStateAsync(cancellationToken);
         }
     }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-}
-
-[GenerateSerializer]
-public sealed class DeviceTwinState
-{
-    [Id(0)] public DeviceProfile? Profile { get; set; }
-    [Id(1)] public Dictionary<string, MetricReading> Values { get; set; } = [];
-    [Id(2)] public DateTimeOffset? LastSeen { get; set; }
-    [Id(3)] public bool Online { get; set; }
-    [Id(4)] public Dictionary<string, DeviceAlarm> Alarms { get; set; } = [];
-    [Id(5)] public Dictionary<string, RuleState> RuleStates { get; set; } = [];
-    /// <summary>The device's recent sequence numbers (Id 6 held them as a queue in earlier versions; such rows start a fresh window).</summary>
-    [Id(11)] public SeqWindow Seqs { get; set; }
-    [Id(7)] public List<DeviceCommand> Commands { get; set; } = [];
-    [Id(8)] public string? LatestSnapshot { get; set; }
-    [Id(9)] public ReportedCellStatus? ReportedToCell { get; set; }
-
-    /// <summary>Reports of alarms raised and stored here, not yet confirmed by case intake.</summary>
-    [Id(10)] public List<EventReport> PendingReports { get; set; } = [];
-}
-
-/// <summary>What the twin last told its grid cell, so that it tells it again only on a change.</summary>
-/// <param name="Severities">The active alarms' severities, sorted and comma-joined, so equality is by value.</param>
-[GenerateSerializer]
-public sealed record ReportedCellStatus([property: Id(0)] bool Online, [property: Id(1)] string Severities)
-{
-    /// <summary>What the city's registration told the cell of a device not yet heard from: offline, no alarms.</summary>
-    public static readonly ReportedCellStatus Registered = new(false, "");
-
-    public DeviceCellStatus ToStatus(string deviceId, Interfaces.City.DeviceKind kind) => new(
-        deviceId,
-        kind,
-        Online,
-        Severities.Length == 0 ? [] : [.. Severities.Split(',').Select(Enum.Parse<AlarmSeverity>)]);
-}
-
-/// <summary>
-/// The twin's outbox mark: present (with a payload) while the twin may hold reports for case intake,
-/// so the start-up recovery finds it without reading every twin.
-/// </summary>
-[GenerateSerializer]
-public sealed class AlarmOutboxState
-{
-    /// <summary>The twin's own key and kind, so the start-up recovery finds the twin from the stored row alone.</summary>
-    [Id(0)] public string? DeviceId { get; set; }
-
-    [Id(1)] public DeviceKind Kind { get; set; }
-
-    /// <summary>Reports kept in the mark itself by earlier versions; read once into the twin's own.</summary>
-    [Id(2)] public List<EventReport> Reports { get; set; } = [];
-}
-
-/// <summary>Chart history, kept apart because it is larger and changes with every reading.</summary>
-[GenerateSerializer]
-public sealed class DeviceHistoryState
-{
-    [Id(0)] public Dictionary<string, List<HistoryBucket>> Metrics { get; set; } = [];
 }

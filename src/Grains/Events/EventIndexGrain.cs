@@ -198,19 +198,9 @@ public sealed class EventIndexGrain(
         ArgumentNullException.ThrowIfNull(query);
         var wantsEnded = query.States is null || query.States.Any(s => !EventLifecycle.IsOpen(s));
         var cases = wantsEnded ? Index.Open.Values.Concat(Index.Ended.Values) : Index.Open.Values;
-        IReadOnlyList<EventSummary> found =
-        [
-            .. cases
-                .Where(s => query.RegionPrefix is null || s.Location.CellCode.StartsWith(query.RegionPrefix, StringComparison.Ordinal))
-                .Where(s => query.States is null || query.States.Contains(s.State))
-                .Where(s => query.Department is null || s.Department == query.Department)
-                .Where(s => query.Category is null || s.Category == query.Category)
-                .Where(s => query.Overdue is null || s.IsOverdue(query.Now) == query.Overdue)
-                .Where(s => query.Viewer is null || services.Scope.Allows(query.Viewer, s))
-                .OrderByDescending(s => s.UpdatedAt)
-                .ThenBy(s => s.Id, StringComparer.Ordinal)
-                .Take(query.Limit),
-        ];
+        var found = EventQueries.OrderAndLimit(
+            query,
+            cases.Where(s => EventQueries.Matches(query, s) && (query.Viewer is null || services.Scope.Allows(query.Viewer, s))));
         return Task.FromResult(found);
     }
 

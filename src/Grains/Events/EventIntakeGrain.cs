@@ -1,6 +1,6 @@
-using Orleans.Concurrency;
 using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Grid;
+using Orleans.Concurrency;
 
 namespace CityOps.Grains.Events;
 

@@ -24,19 +24,6 @@ public enum ActorScope
 /// <summary>One row of the grant table: <paramref name="Role"/> may take <paramref name="Action"/> within <paramref name="Scope"/>.</summary>
 public sealed record ActionGrant(EventAction Action, EventRole Role, ActorScope Scope);
 
-/// <summary>What an action needs in its request besides a permitted actor.</summary>
-[Flags]
-public enum ActionNeeds
-{
-    None = 0,
-    Reason = 1,
-
-    /// <summary>An approver holding one of <see cref="EventLifecycle.ApproverRoles"/>.</summary>
-    Approval = 2,
-    Department = 4,
-    PrimaryEvent = 8,
-}
-
 /// <summary>What the lifecycle must know of a case, besides its state, to judge who may act on it.</summary>
 /// <param name="AssignedDepartment">The department the case was last dispatched to; null before the first dispatch.</param>
 /// <param name="Handler">The responder who gave the latest handling feedback; null before it.</param>
@@ -141,17 +128,8 @@ public static class EventLifecycle
         new(Merge, EventRole.Engine, ActorScope.AnyCase),
     ];
 
-    /// <summary>What each action's request must carry; actions not listed need nothing.</summary>
-    public static IReadOnlyDictionary<EventAction, ActionNeeds> Needs { get; } = new Dictionary<EventAction, ActionNeeds>
-    {
-        [Reject] = ActionNeeds.Reason,
-        [Dispatch] = ActionNeeds.Department,
-        [Return] = ActionNeeds.Reason,
-        [Rework] = ActionNeeds.Reason,
-        [Suspend] = ActionNeeds.Reason | ActionNeeds.Approval,
-        [Reopen] = ActionNeeds.Reason,
-        [Merge] = ActionNeeds.PrimaryEvent,
-    };
+    /// <summary>What each action's request must carry; actions not listed need nothing (<see cref="EventActionNeeds"/>).</summary>
+    public static IReadOnlyDictionary<EventAction, ActionNeeds> Needs => EventActionNeeds.All;
 
     /// <summary>Who may approve a suspension (挂账审批).</summary>
     public static IReadOnlyList<EventRole> ApproverRoles { get; } = [EventRole.Operator, EventRole.Admin];

@@ -1,5 +1,6 @@
 using CityOps.DashboardHost.Grid;
 using CityOps.Grains.Interfaces.Events;
+using CityOps.Grid;
 
 namespace CityOps.Silo.City;
 

@@ -2,6 +2,7 @@ using CityOps.DashboardHost;
 using CityOps.DashboardHost.Grid;
 using CityOps.DeviceGateway;
 using CityOps.Grains;
+using CityOps.Grid;
 using CityOps.Samples.DeviceSimulator;
 using CityOps.Silo.City;
 using CityOps.Silo.Recovery;

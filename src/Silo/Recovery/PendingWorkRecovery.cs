@@ -5,6 +5,7 @@ using CityOps.Grains.Grid;
 using CityOps.Grains.Interfaces.Devices;
 using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Grid;
+using CityOps.Grid;
 using CityOps.Silo.Storage;
 using Microsoft.Extensions.Options;
 

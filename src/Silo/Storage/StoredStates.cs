@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
-using Microsoft.Data.Sqlite;
 using CityOps.Silo.Hosting;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace CityOps.Silo.Storage;

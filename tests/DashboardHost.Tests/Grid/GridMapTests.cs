@@ -1,6 +1,8 @@
 using CityOps.DashboardHost.Grid;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Grid;
+using CityOps.Grid;
+using CityOps.Grid.Tests;
 using NetTopologySuite.Geometries;
 
 namespace CityOps.DashboardHost.Tests.Grid;

@@ -9,13 +9,15 @@ namespace CityOps.Grains.Tests.Devices;
 [Collection(ClusterTests.Name)]
 public class DeviceTwinBehaviourTests(ClusterFixture fixture)
 {
-    private async Task<IDeviceTwinGrain> ProvisionedAsync(DeviceKind kind = DeviceKind.WaterLevel, int intervalSeconds = 600, string cell = "9901010010010001")
+    private async Task<IDeviceTwinGrain> ProvisionedAsync(DeviceKind kind = DeviceKind.WaterLevel, int intervalSeconds = 600, string cell = "9901010010010001", string[]? modules = null)
     {
         var id = $"{kind}-{Guid.NewGuid():N}";
         var twin = DeviceTwins.Get(fixture.Grains, kind, id);
-        await twin.Provision(new DeviceProfile(id, kind, "测试 " + id, 114.3, 27.6, cell, intervalSeconds));
+        await twin.Provision(new DeviceProfile(id, kind, "测试 " + id, 114.3, 27.6, cell, intervalSeconds, Modules: modules));
         return twin;
     }
+
+    private Task<IDeviceTwinGrain> PoleAsync(params string[] modules) => ProvisionedAsync(DeviceKind.SmartPole, 60, modules: modules);
 
     private static TelemetryReport Reading(string metric, double value, long? seq = null) =>
         new(DateTimeOffset.UtcNow, seq, new Dictionary<string, double> { [metric] = value });
@@ -104,7 +106,7 @@ public class DeviceTwinBehaviourTests(ClusterFixture fixture)
     [Fact]
     public async Task A_command_is_delivered_and_its_acknowledgement_recorded()
     {
-        var twin = await ProvisionedAsync(DeviceKind.SmartPole, 60);
+        var twin = await PoleAsync(PoleModules.Lighting);
         var deviceId = (await twin.GetSnapshot())!.Id;
 
         var command = await twin.SendCommand("setLight", """{"level":40}""", "operator");
@@ -117,18 +119,18 @@ public class DeviceTwinBehaviourTests(ClusterFixture fixture)
     [Fact]
     public async Task A_device_reporting_failure_marks_the_command_failed_with_its_error()
     {
-        var twin = await ProvisionedAsync(DeviceKind.SmartPole, 60);
+        var twin = await PoleAsync(PoleModules.Lighting);
 
-        var command = await twin.SendCommand("setLight", """{"level":400}""", "operator");
-        await twin.AcknowledgeCommand(command.Id, false, "level out of range");
+        var command = await twin.SendCommand("setLight", """{"level":40}""", "operator");
+        await twin.AcknowledgeCommand(command.Id, false, "lamp driver fault");
 
-        (await twin.GetCommands()).Single().Should().BeEquivalentTo(new { State = CommandState.Failed, Error = "level out of range" });
+        (await twin.GetCommands()).Single().Should().BeEquivalentTo(new { State = CommandState.Failed, Error = "lamp driver fault" });
     }
 
     [Fact]
     public async Task An_unanswered_command_is_retried_then_times_out()
     {
-        var twin = await ProvisionedAsync(DeviceKind.SmartPole, 60);
+        var twin = await PoleAsync(PoleModules.Broadcast);
         var deviceId = (await twin.GetSnapshot())!.Id;
 
         await twin.SendCommand("broadcast", """{"text":"注意积水"}""", "operator");
@@ -137,6 +139,31 @@ public class DeviceTwinBehaviourTests(ClusterFixture fixture)
             (await twin.GetCommands()).Single().Should().BeEquivalentTo(new { State = CommandState.TimedOut, Attempts = 2 }),
             TimeSpan.FromSeconds(15));
         fixture.Commands.SentTo(deviceId).Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task A_twin_refuses_a_command_its_device_lacks_the_equipment_for_and_sends_nothing()
+    {
+        var twin = await PoleAsync(PoleModules.Lighting);
+        var deviceId = (await twin.GetSnapshot())!.Id;
+
+        var broadcast = async () => await twin.SendCommand("broadcast", """{"text":"注意积水"}""", "operator");
+
+        (await broadcast.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain("this pole has no broadcast module");
+        fixture.Commands.SentTo(deviceId).Should().BeEmpty();
+        (await twin.GetCommands()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_camera_twin_refuses_a_preset_its_record_does_not_list()
+    {
+        var id = $"cam-{Guid.NewGuid():N}";
+        var twin = DeviceTwins.Get(fixture.Grains, DeviceKind.Camera, id);
+        await twin.Provision(new DeviceProfile(id, DeviceKind.Camera, "路口", 114.3, 27.6, "9901010010010001", 60, new VideoRecord("路口", "交通", "全市共享", "rtsp://127.0.0.1/1", [1, 2])));
+
+        var turn = async () => await twin.SendCommand("cameraPreset", """{"preset":7}""", "operator");
+
+        (await turn.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain("this camera has no preset 7");
     }
 
     [Fact]

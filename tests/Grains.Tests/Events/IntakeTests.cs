@@ -94,4 +94,20 @@ public class IntakeTests(EventClusterFixture fixture)
 
         listed.Select(s => s.Id).Should().Contain(opened.EventId);
     }
+
+    [Fact]
+    public async Task The_index_filters_by_channel_before_it_applies_the_limit()
+    {
+        const string cell = "9901010010010099";
+        var hotline = await _cases.IntakeAsync(Cases.Report("street_light_damaged", Cases.NewPlace(cell), EventChannel.Hotline, "12345"));
+        for (var i = 0; i < 3; i++)
+        {
+            await _cases.IntakeAsync(Cases.Report("street_light_damaged", Cases.NewPlace(cell), EventChannel.Operator));
+        }
+
+        var listed = await fixture.Grains.GetGrain<IEventIndexGrain>(cell[..6]).Query(
+            new EventQuery(cell, null, null, null, null, EventClusterFixture.Clock.GetUtcNow(), 1, Channel: EventChannel.Hotline, Order: EventOrder.LatestReportFirst));
+
+        listed.Select(s => s.Id).Should().Equal(hotline.EventId);
+    }
 }

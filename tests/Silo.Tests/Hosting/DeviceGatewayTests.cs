@@ -7,6 +7,8 @@ using CityOps.Grains.Interfaces.City;
 using MQTTnet;
 using MQTTnet.Protocol;
 
+// A little over 400 lines: the gateway's behaviours seen from real MQTT clients, one engine for all of them.
+
 namespace CityOps.Silo.Tests.Hosting;
 
 /// <summary>The device gateway over real MQTT connections: hostile input, floods, redeliveries, commands, revocation.</summary>

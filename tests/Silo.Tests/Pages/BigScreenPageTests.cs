@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CityOps.Grains.Interfaces.City;
+using CityOps.Grains.Interfaces.Devices;
 using CityOps.Silo.Tests.Hosting;
 using Microsoft.Playwright;
 using MQTTnet;
@@ -92,12 +93,14 @@ public class BigScreenPageTests(EngineFixture fixture)
         await SignInToMapAsync(page, $"/?device={pole.Id}");
         await page.WaitForSelectorAsync($"#detail[data-device='{pole.Id}']");
         var poleForms = await page.Locator("#detail form[data-command]").EvaluateAllAsync<string[]>("forms => forms.map(f => f.dataset.command)");
+        var levelBounds = await page.Locator("#detail form[data-command=setLight] input[name=level]").EvaluateAsync<string[]>("i => [i.min, i.max]");
         await page.GotoAsync(new Uri(fixture.Engine.BaseAddress, $"/?device={camera.Id}").ToString());
         await page.WaitForSelectorAsync($"#detail[data-device='{camera.Id}']");
         var cameraForms = await page.Locator("#detail form[data-command]").EvaluateAllAsync<string[]>("forms => forms.map(f => f.dataset.command)");
         var presets = await page.Locator("#detail form[data-command=cameraPreset] select[name=preset] option").EvaluateAllAsync<int[]>("options => options.map(o => Number(o.value))");
 
         poleForms.Should().Equal("setLight");
+        levelBounds.Should().Equal([$"{DeviceCommands.MinLevel}", $"{DeviceCommands.MaxLevel}"], "the bounds come from the engine's rules (GET /api/domain)");
         cameraForms.Should().Equal("cameraPreset");
         presets.Should().Equal(camera.Video!.Presets!);
     }

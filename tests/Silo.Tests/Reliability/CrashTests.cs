@@ -8,6 +8,9 @@ using FluentAssertions.Execution;
 using MQTTnet;
 using Xunit.Abstractions;
 
+// Over 400 lines on purpose: one scenario (load, kill, restart, check every promise of docs/reliability.md)
+// whose checks read the same ledger of what was acknowledged; split, each part would repeat the ledger.
+
 namespace CityOps.Silo.Tests.Reliability;
 
 /// <summary>

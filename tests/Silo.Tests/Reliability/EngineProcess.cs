@@ -11,6 +11,9 @@ using CityOps.Silo.Tests.Hosting;
 using MQTTnet;
 using MQTTnet.Formatter;
 
+// Over 400 lines on purpose: an engine as a separate OS process (start, signals, logs, ports, data folder)
+// is one helper that the reliability tests drive as a whole.
+
 namespace CityOps.Silo.Tests.Reliability;
 
 /// <summary>Which of the engine's programs a process runs (docs/architecture.md, Processes).</summary>

@@ -189,6 +189,7 @@ public class ScopeMatrixTests(EngineFixture fixture, ITestOutputHelper output)
             new("download without a case", Get(c => $"/api/evidence/{c.Target.Photo}"), Everyone(403)),
         ]),
         new("GET /api/catalogue", [new("catalogue", Get(_ => "/api/catalogue"), Everyone(200))]),
+        new("GET /api/domain", [new("domain rules", Get(_ => "/api/domain"), Everyone(200))]),
         new("GET /api/kpis",
         [
             new("by department", Get(c => $"/api/kpis?department={c.Target.Department}"), (user, kind) =>

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using CityOps.DashboardHost;
 using CityOps.DashboardHost.Grid;
 using CityOps.Grains.Interfaces.City;
+using CityOps.Grid;
 using CityOps.Silo.Tests.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

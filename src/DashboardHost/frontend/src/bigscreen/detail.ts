@@ -3,6 +3,7 @@ import type { EChartsType } from "echarts/core";
 import { api, getJson, hasRole, problemText } from "../common/auth";
 import { axisStyle, chart, fontPx } from "../common/charts";
 import { byId, el } from "../common/dom";
+import { domainRules } from "../common/domain";
 import { number, percent, time } from "../common/format";
 import { name, t } from "../common/i18n";
 import type { CellSummary, DeviceDetail, HistoryPoint } from "../common/types";
@@ -79,9 +80,14 @@ export async function showDevice(id: string): Promise<void> {
 
 /** The commands the device accepts (its `commands`, from the server's one definition), offered only to operators and administrators. */
 function commandForms(d: DeviceDetail): HTMLElement | null {
-  if (!hasRole("operator", "admin")) return null;
+  const senders = domainRules()?.commandRoles;
+  if (!senders || !hasRole(...senders)) return null;
   const forms: HTMLFormElement[] = [];
   const result = el("p", { class: "muted", role: "status" });
+  // The arguments' bounds are the engine's (GET /api/domain); without them the engine's answer still says what is wrong.
+  const limits = domainRules()?.commandLimits;
+  const range = (min: number | undefined, max: number | undefined): Record<string, string> =>
+    min === undefined || max === undefined ? {} : { min: String(min), max: String(max) };
   const form = (command: string, label: string, fields: HTMLElement[], args: (data: FormData) => Record<string, unknown>) => {
     if (!d.commands.includes(command)) return;
     const f = el("form", { "data-command": command }, el("span", {}, label), ...fields, el("button", { type: "submit" }, t("send")));
@@ -97,14 +103,14 @@ function commandForms(d: DeviceDetail): HTMLElement | null {
   };
   form("setLight", t("setLight"), [
     el("label", {}, el("input", { type: "checkbox", name: "on", checked: "" }), t("lightOn")),
-    el("label", {}, t("level"), " ", el("input", { type: "number", name: "level", min: "0", max: "100", value: "80" })),
+    el("label", {}, t("level"), " ", el("input", { type: "number", name: "level", ...range(limits?.minLevel, limits?.maxLevel), value: "80" })),
   ], (data) => ({ on: data.get("on") === "on", level: Number(data.get("level")) }));
-  form("broadcast", t("broadcast"), [el("input", { name: "text", maxlength: "200", required: "", "data-i18n-placeholder": "text", placeholder: t("text") })],
+  form("broadcast", t("broadcast"), [el("input", { name: "text", ...(limits ? { maxlength: String(limits.maxBroadcastChars) } : {}), required: "", "data-i18n-placeholder": "text", placeholder: t("text") })],
     (data) => ({ text: String(data.get("text")) }));
   // A camera turns to the presets its record lists; a pole's camera module lists none, so a number is asked for.
   form("cameraPreset", t("cameraPreset"), [d.kind === "camera"
     ? el("select", { name: "preset", required: "" }, ...(d.video?.presets ?? []).map((p) => el("option", { value: String(p) }, String(p))))
-    : el("input", { type: "number", name: "preset", min: "1", max: "255", value: "1", required: "" })],
+    : el("input", { type: "number", name: "preset", ...range(limits?.minPreset, limits?.maxPreset), value: "1", required: "" })],
     (data) => ({ preset: Number(data.get("preset")) }));
   return forms.length ? el("section", {}, el("h4", {}, t("commands")), ...forms, result) : null;
 }

@@ -3,6 +3,7 @@ import "../common/app.css";
 import "./bigscreen.css";
 import { claims, getJson, homeRegion, requireLogin } from "../common/auth";
 import { byId, el } from "../common/dom";
+import { loadDomainRules } from "../common/domain";
 import { connectSituation, type FeedState } from "../common/hub";
 import { lang, onLanguageChange, t } from "../common/i18n";
 import { finalStates, type Catalogue, type EventSummary, type Kpis, type RegionFeatureProps, type RegionSummary, type Situation, type SituationEvent } from "../common/types";
@@ -109,6 +110,7 @@ async function start(): Promise<void> {
   const [regions, catalogue] = await Promise.all([
     getJson<GeoJSON.FeatureCollection<GeoJSON.Polygon | GeoJSON.MultiPolygon, RegionFeatureProps>>("/api/map/regions"),
     getJson<Catalogue>("/api/catalogue"),
+    loadDomainRules(),
   ]);
   state.catalogue = catalogue;
   regionFeatures = regions?.features ?? [];

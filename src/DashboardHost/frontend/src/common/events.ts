@@ -44,5 +44,5 @@ export function uploadReportEvidence(file: File): Promise<string> {
   return upload("/api/evidence", file);
 }
 
-/** Actions whose request needs a reason (the audit trail records why). */
-export const needsReason: ReadonlySet<string> = new Set(["reject", "return", "rework", "suspend", "reopen"]);
+/** Actions whose request needs a reason (the audit trail records why): the engine's, filled by loadDomainRules (common/domain.ts). */
+export const needsReason = new Set<string>();

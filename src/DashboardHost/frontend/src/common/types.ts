@@ -10,8 +10,8 @@ export type LonLat = [number, number];
 export const eventStates: EventState[] = ["reported", "registered", "rejected", "dispatched", "accepted", "returned",
   "handled", "verified", "closed", "suspended", "merged"];
 
-/** States in which a case is finished and leaves the live lists. */
-export const finalStates: ReadonlySet<string> = new Set(["closed", "rejected", "merged"]);
+/** States in which a case is finished and leaves the live lists: the engine's, filled by loadDomainRules (common/domain.ts). */
+export const finalStates = new Set<string>();
 
 export interface DeviceAlarm { kind: string; severity: Severity; raisedAt: string; metric?: string | null; value?: number | null }
 

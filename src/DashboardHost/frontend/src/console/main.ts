@@ -3,6 +3,7 @@ import "../common/app.css";
 import "./console.css";
 import { api, claims, getJson, hasRole, homeRegion, problemText, requireLogin } from "../common/auth";
 import { byId, el } from "../common/dom";
+import { loadDomainRules } from "../common/domain";
 import { act, needsReason, uploadEvidence, uploadReportEvidence, type ActionRequest, type ActionResult } from "../common/events";
 import { countdown, time } from "../common/format";
 import { lang, name, onLanguageChange, t } from "../common/i18n";
@@ -263,6 +264,7 @@ async function start(): Promise<void> {
   const [cat, map] = await Promise.all([
     getJson<Catalogue>("/api/catalogue"),
     getJson<GeoJSON.FeatureCollection<GeoJSON.Polygon | GeoJSON.MultiPolygon, RegionFeatureProps>>("/api/map/regions"),
+    loadDomainRules(),
   ]);
   catalogue = cat;
   regions = (map?.features ?? []).map((f) => f.properties);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 
-namespace CityOps.DashboardHost.Grid;
+namespace CityOps.Grid;
 
 /// <summary>Loads the grid as the host starts, so an invalid grid stops the start with its errors.</summary>
 public sealed class GridStartup(GridRegistry registry) : IHostedService

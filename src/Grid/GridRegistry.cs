@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace CityOps.DashboardHost.Grid;
+namespace CityOps.Grid;
 
 /// <summary>
 /// Holds the city's current grid. An import is validated in full before anything changes; a valid

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
-using CityOps.DashboardHost.Grid;
 using Xunit.Abstractions;
 
-namespace CityOps.DashboardHost.Tests.Grid;
+namespace CityOps.Grid.Tests;
 
 public class SampleCityGridTests(ITestOutputHelper output)
 {

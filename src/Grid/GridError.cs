@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CityOps.DashboardHost.Grid;
+namespace CityOps.Grid;
 
 /// <summary>One problem found in a grid import, located as precisely as the problem allows.</summary>
 /// <param name="Source"><c>regions</c> or <c>cells</c>: which FeatureCollection.</param>

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CityOps.DashboardHost.Grid;
+namespace CityOps.Grid;
 
 public static class GridServiceCollectionExtensions
 {

@@ -1,9 +1,8 @@
 using System.Text.Json;
-using CityOps.DashboardHost.Devices;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Devices;
 
-namespace CityOps.DashboardHost.Tests.Devices;
+namespace CityOps.Grains.Tests.Devices;
 
 public class CommandValidatorTests
 {

@@ -3,7 +3,7 @@ using NetTopologySuite;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
 
-namespace CityOps.DashboardHost.Grid;
+namespace CityOps.Grid;
 
 /// <summary>GeoJSON reading and writing for the grid, in WGS 84 (SRID 4326).</summary>
 public static class GridJson

@@ -7,7 +7,7 @@ using NetTopologySuite.Index.Strtree;
 using NetTopologySuite.Operation.Union;
 using NetTopologySuite.Operation.Valid;
 
-namespace CityOps.DashboardHost.Grid;
+namespace CityOps.Grid;
 
 /// <summary>The outcome of validating a grid: the model when there was no error, else every error found.</summary>
 public sealed record GridValidation(GridModel? Model, IReadOnlyList<GridError> Errors);

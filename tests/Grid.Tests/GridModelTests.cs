@@ -1,8 +1,8 @@
-namespace CityOps.DashboardHost.Tests.Grid;
+namespace CityOps.Grid.Tests;
 
 public class GridModelTests
 {
-    private readonly DashboardHost.Grid.GridModel _model = new TestGrid().Model();
+    private readonly GridModel _model = new TestGrid().Model();
 
     [Fact]
     public void A_point_inside_a_cell_is_located_in_that_cell_with_its_chain_up_to_the_city()

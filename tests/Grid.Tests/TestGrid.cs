@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CityOps.DashboardHost.Grid;
 
-namespace CityOps.DashboardHost.Tests.Grid;
+namespace CityOps.Grid.Tests;
 
 /// <summary>
 /// A hand-made grid small enough to reason about: city 9901 → district 990101 → street 990101001 →

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using CityOps.DashboardHost.Grid;
 
-namespace CityOps.DashboardHost.Tests.Grid;
+namespace CityOps.Grid.Tests;
 
 public class GridValidatorTests
 {

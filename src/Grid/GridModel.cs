@@ -4,7 +4,7 @@ using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Prepared;
 using NetTopologySuite.Index.Strtree;
 
-namespace CityOps.DashboardHost.Grid;
+namespace CityOps.Grid;
 
 /// <summary>A region of the hierarchy (city, district, street, community) as imported.</summary>
 public sealed record GridRegion(string Code, string Name, string? NameEn, GridLevel Level, string? Parent, Geometry Geometry);

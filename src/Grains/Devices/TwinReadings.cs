@@ -1,0 +1,63 @@
+using CityOps.Grains.Interfaces.Devices;
+
+namespace CityOps.Grains.Devices;
+
+/// <summary>
+/// Applying readings to a twin's state: redeliveries recognised by sequence number, the bound on the
+/// metrics one twin keeps, the latest value per metric (an older reading never overwrites a newer
+/// one) and the chart history.
+/// </summary>
+public static class TwinReadings
+{
+    /// <summary>Bounds the metrics one twin keeps, whatever names a device sends.</summary>
+    public const int MaxMetrics = DeviceIds.MaxMetrics;
+
+    /// <summary>False when the reading's sequence number was seen recently (a redelivery); remembers it otherwise.</summary>
+    public static bool IsNew(DeviceTwinState twin, TelemetryReport report)
+    {
+        ArgumentNullException.ThrowIfNull(twin);
+        ArgumentNullException.ThrowIfNull(report);
+        if (report.Seq is not { } seq)
+        {
+            return true;
+        }
+
+        (twin.Seqs, var isNew) = twin.Seqs.Accept(seq);
+        return isNew;
+    }
+
+    /// <summary>Whether the reading would give the twin more than <see cref="MaxMetrics"/> metrics.</summary>
+    public static bool WouldExceedMetrics(DeviceTwinState twin, TelemetryReport report)
+    {
+        ArgumentNullException.ThrowIfNull(twin);
+        ArgumentNullException.ThrowIfNull(report);
+        return twin.Values.Count + report.Values.Count > MaxMetrics
+            && report.Values.Keys.Count(m => !twin.Values.ContainsKey(m)) + twin.Values.Count > MaxMetrics;
+    }
+
+    /// <summary>
+    /// Applies one reading's values to the twin and its history, running <paramref name="evaluate"/> on
+    /// each value that is the metric's latest; true when an evaluation raised or cleared an alarm.
+    /// </summary>
+    public static bool Apply(DeviceTwinState twin, MetricHistory history, TelemetryReport report, DateTimeOffset now, Func<string, double, DateTimeOffset, bool> evaluate)
+    {
+        ArgumentNullException.ThrowIfNull(twin);
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(evaluate);
+        var alarmsChanged = false;
+        foreach (var (metric, value) in report.Values)
+        {
+            // Out-of-order messages must not overwrite a newer reading of the same metric.
+            if (!twin.Values.TryGetValue(metric, out var existing) || existing.Timestamp <= report.Timestamp)
+            {
+                twin.Values[metric] = new MetricReading(value, report.Timestamp);
+                alarmsChanged |= evaluate(metric, value, report.Timestamp);
+            }
+
+            history.Add(metric, value, report.Timestamp, now);
+        }
+
+        return alarmsChanged;
+    }
+}

@@ -1,0 +1,77 @@
+using CityOps.Grains.Interfaces.Devices;
+using CityOps.Grains.Interfaces.Situation;
+
+namespace CityOps.Grains.Devices;
+
+/// <summary>
+/// What a twin shows: its snapshot (the API's device view) and its situation (a map marker, for the
+/// districts' feeds), with the alarms raised since the feeds were last told.
+/// </summary>
+public sealed class TwinViews
+{
+    /// <summary>The alarms (kind and when raised) the situation feed was last told of, to tell it which are new.</summary>
+    private Dictionary<string, DateTimeOffset> _announced = [];
+
+    /// <summary>Takes the twin's standing alarms as already told (they were, before it was last deactivated).</summary>
+    public void AnnouncedAll(DeviceTwinState twin)
+    {
+        ArgumentNullException.ThrowIfNull(twin);
+        _announced = twin.Alarms.ToDictionary(a => a.Key, a => a.Value.RaisedAt);
+    }
+
+    /// <summary>The twin's situation and the alarms raised since the last call; the alarms now count as told.</summary>
+    public (DeviceSituation Device, List<RaisedAlarm>? Raised) Situation(DeviceTwinState twin, DeviceProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(twin);
+        ArgumentNullException.ThrowIfNull(profile);
+        List<RaisedAlarm>? raised = null;
+        foreach (var alarm in twin.Alarms.Values)
+        {
+            if (!_announced.TryGetValue(alarm.Kind, out var raisedAt) || raisedAt != alarm.RaisedAt)
+            {
+                (raised ??= []).Add(new RaisedAlarm(profile.Id, alarm.Kind, alarm.Severity, alarm.RaisedAt, profile.CellCode, profile.Longitude, profile.Latitude));
+            }
+        }
+
+        var alarmsChanged = raised is not null || _announced.Keys.Any(kind => !twin.Alarms.ContainsKey(kind));
+        if (alarmsChanged)
+        {
+            AnnouncedAll(twin);
+        }
+
+        var device = new DeviceSituation(
+            profile.Id,
+            profile.Kind,
+            profile.Name,
+            profile.Longitude,
+            profile.Latitude,
+            profile.CellCode,
+            twin.Online,
+            twin.LastSeen,
+            twin.Values.ToDictionary(v => v.Key, v => v.Value.Value),
+            [.. twin.Alarms.Values.OrderBy(a => a.RaisedAt)],
+            alarmsChanged);
+        return (device, raised);
+    }
+
+    public static DeviceSnapshot Snapshot(DeviceTwinState twin, DeviceProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(twin);
+        ArgumentNullException.ThrowIfNull(profile);
+        return new DeviceSnapshot(
+            profile.Id,
+            profile.Kind,
+            profile.Name,
+            profile.Longitude,
+            profile.Latitude,
+            profile.CellCode,
+            twin.Online,
+            twin.LastSeen,
+            new Dictionary<string, MetricReading>(twin.Values),
+            [.. twin.Alarms.Values.OrderBy(a => a.RaisedAt)],
+            profile.ExpectedIntervalSeconds,
+            profile.Video,
+            profile.Modules,
+            twin.LatestSnapshot);
+    }
+}
