@@ -9,7 +9,9 @@ using CityOps.DashboardHost.Grid;
 using CityOps.DashboardHost.Lifecycle;
 using CityOps.DashboardHost.Health;
 using CityOps.DashboardHost.Map;
+using CityOps.DashboardHost.Mobile;
 using CityOps.DashboardHost.Open311;
+using CityOps.DashboardHost.Responders;
 using CityOps.DashboardHost.Situation;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Events;
@@ -52,6 +54,8 @@ public static class DashboardServiceCollectionExtensions
         services.AddSingleton<IEvidenceStore>(_ => configuration["Evidence:BlobConnectionString"] is { Length: > 0 } blobs
             ? new BlobEvidenceStore(new BlobContainerClient(blobs, configuration["Evidence:Container"] ?? "evidence"))
             : new FileEvidenceStore(Path.Combine(dataPath, "evidence")));
+        services.AddSingleton(sp => new EvidenceLinks(
+            signingKey, sp.GetRequiredService<TimeProvider>(), configuration.GetValue(EvidenceLinks.LifetimeSetting, EvidenceLinks.DefaultLifetime)));
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
@@ -94,6 +98,7 @@ public static class DashboardServiceCollectionExtensions
         services.Configure<SituationOptions>(configuration.GetSection(SituationOptions.Section));
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         services.AddSingleton<SituationSnapshots>();
+        services.AddSingleton<AssignmentNotices>();
         services.AddSingleton<SituationSessions>();
         services.AddHostedService<SituationFeedListener>();
         return services;
@@ -121,6 +126,8 @@ public static class DashboardServiceCollectionExtensions
         app.MapGridApi();
         app.MapEventsApi();
         app.MapKpisApi();
+        app.MapMobileApi();
+        app.MapRespondersApi();
         app.MapOpen311Api();
         app.MapPages();
         // A wall screen stays connected for days; when its token expires it must sign in again, not keep streaming.

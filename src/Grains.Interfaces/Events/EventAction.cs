@@ -67,6 +67,14 @@ public sealed record EventActor(
 /// <param name="PrimaryEventId">The case a merge folds this one into.</param>
 /// <param name="AttachmentSha256s">SHA-256 (lowercase hex) of the evidence files attached to this action.</param>
 /// <param name="Origin">Where the action came from (client address, device, channel), for the audit trail.</param>
+/// <param name="IdempotencyKey">
+/// The caller's key for this action (qualified by who sent it): an action sent again with the key of one the case
+/// has taken is answered with the case as it is, not taken twice (a phone's queued actions, resent after a lost answer).
+/// </param>
+/// <param name="IfAssignedTo">
+/// The action stands only while the case is assigned to this user: a phone that acted offline on a case reassigned
+/// meanwhile is refused (<see cref="RefusalKind.Reassigned"/>) rather than taking another's case.
+/// </param>
 [GenerateSerializer, Immutable]
 public sealed record EventActionRequest(
     [property: Id(0)] EventAction Action,
@@ -76,7 +84,9 @@ public sealed record EventActionRequest(
     [property: Id(4)] string? Assignee = null,
     [property: Id(5)] string? PrimaryEventId = null,
     [property: Id(6)] IReadOnlyList<string>? AttachmentSha256s = null,
-    [property: Id(7)] string? Origin = null);
+    [property: Id(7)] string? Origin = null,
+    [property: Id(8)] string? IdempotencyKey = null,
+    [property: Id(9)] string? IfAssignedTo = null);
 
 /// <summary>Why an action was refused; the API answers 409 for the state, 403 for the actor, 400 for missing input.</summary>
 public enum RefusalKind
@@ -98,6 +108,9 @@ public enum RefusalKind
 
     /// <summary>The primary case named for a merge cannot take it: it is over, merged or being merged, or the merge would close a cycle (409).</summary>
     PrimaryUnavailable,
+
+    /// <summary>The action was meant for a case assigned to the actor, and the case is now someone else's or nobody's (409).</summary>
+    Reassigned,
 }
 
 /// <summary>An action the lifecycle refused, why, and which actions the case's state does allow.</summary>

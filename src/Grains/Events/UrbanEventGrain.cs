@@ -151,9 +151,23 @@ public sealed class UrbanEventGrain(
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(request);
         RequireOpened();
+
+        // A key the case has taken is an action sent again (an answer lost on the way): answered, not taken twice.
+        if (request.IdempotencyKey is { } key && Case.ActionKeys.Contains(key))
+        {
+            return new(View(actor), null, Replayed: true);
+        }
+
         if (EventLifecycle.Apply(Case.Status, request.Action) is { IsAllowed: false } byState)
         {
             return new(null, byState.Refusal);
+        }
+
+        if (request.IfAssignedTo is { } meant && !string.Equals(Case.Assignee, meant, StringComparison.Ordinal))
+        {
+            return Refuse(RefusalKind.Reassigned, Case.Assignee is null
+                ? "the case is no longer assigned to you: it is assigned to nobody now"
+                : $"the case is no longer assigned to you: it was reassigned to {Case.Assignee}");
         }
 
         if (request.Action == EventAction.Dispatch && request.Department is { } department && !services.Catalogue.IsDepartment(department))
@@ -306,6 +320,11 @@ public sealed class UrbanEventGrain(
         }
 
         Case.Photos.AddRange((request.AttachmentSha256s ?? []).Except(Case.Photos));
+        if (request.IdempotencyKey is { } key)
+        {
+            Case.ActionKeys.Add(key);
+        }
+
         Append(AuditRecord.ForAction(at, actor, request, before, decision));
         return EventKpi.ForTransition(decision.Transition, step.Ended);
     }
@@ -719,6 +738,9 @@ public sealed class UrbanEventState
 
     /// <summary>The case's outbox: what stored changes still owe the index, the KPI ledgers and a merge's primary.</summary>
     [Id(21)] public List<CaseFollowUp> PendingFollowUps { get; set; } = [];
+
+    /// <summary>The idempotency keys of the actions taken, stored with the change each made, so a resent action is taken once.</summary>
+    [Id(22)] public HashSet<string> ActionKeys { get; set; } = [];
 }
 
 /// <summary>What one stored change still owes others: KPI counts and, for a merge, the primary's count.</summary>
