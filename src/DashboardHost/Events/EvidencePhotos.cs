@@ -26,7 +26,8 @@ public static class EvidencePhotos
     public static (CheckedPhoto? Photo, string? Problem) Check(Stream content)
     {
         ArgumentNullException.ThrowIfNull(content);
-        using var codec = SKCodec.Create(content, out var opened);
+        // The codec owns the Skia stream it reads, which must leave the caller's stream open for storing afterwards.
+        using var codec = SKCodec.Create(new SKManagedStream(content, disposeManagedStream: false), out var opened);
         if (codec is null)
         {
             return (null, opened == SKCodecResult.IncompleteInput

@@ -175,11 +175,15 @@ public sealed class BlobEngineFixture : IAsyncLifetime
 
     public BlobContainerClient Container => new(Blobs, _container);
 
-    public async Task InitializeAsync() => Engine = await Engine.StartAsync(new Dictionary<string, string?>
+    public async Task InitializeAsync()
     {
-        ["Evidence:BlobConnectionString"] = Blobs,
-        ["Evidence:Container"] = _container,
-    });
+        await Container.CreateIfNotExistsAsync();
+        Engine = await Engine.StartAsync(new Dictionary<string, string?>
+        {
+            ["Evidence:BlobConnectionString"] = Blobs,
+            ["Evidence:Container"] = _container,
+        });
+    }
 
     public async Task DisposeAsync()
     {

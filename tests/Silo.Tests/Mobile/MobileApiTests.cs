@@ -13,7 +13,6 @@ namespace CityOps.Silo.Tests.Mobile;
 public class MobileApiTests(EngineFixture fixture)
 {
     private static readonly (string User, string Password) Housing1 = ("responder.housing.1", "Respond#2026");
-    private static readonly (string User, string Password) Housing2 = ("responder.housing.2", "Respond#2026");
     private static readonly (string User, string Password) HousingDispatcher = ("dispatcher.housing", "Dispatch#2026");
 
     private readonly CaseClient _cases = new(fixture.Engine);
@@ -76,10 +75,11 @@ public class MobileApiTests(EngineFixture fixture)
         var key = Guid.NewGuid().ToString();
         (await ActWithKeyAsync(Housing1, id, key, new { action = "accept" })).StatusCode.Should().Be(HttpStatusCode.OK);
 
-        var other = await ActWithKeyAsync(Housing2, id, key, new { action = "handle" });
+        var other = await ActWithKeyAsync(HousingDispatcher, id, key, new { action = "dispatch", department = "housing", assignee = "responder.housing.2" });
 
         other.StatusCode.Should().Be(HttpStatusCode.OK);
         other.Headers.Contains(IdempotencyKeys.ReplayedHeader).Should().BeFalse();
+        (await other.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("assignee").GetString().Should().Be("responder.housing.2");
     }
 
     [Fact]

@@ -28,7 +28,8 @@ const offlineActions: Record<string, string[]> = {
 
 const maxPhotoBytes = 10 * 1024 * 1024;
 
-export interface CaseScreen { element: HTMLElement; id: string }
+/** The case drawn, or gone: no longer the user's to read (verified by them, moved to another department) or never there. */
+export interface CaseScreen { element: HTMLElement; id: string; gone: boolean }
 
 /** Loads the case (or its last copy when offline) and draws it with its action forms. */
 export async function showCase(id: string, onDone: () => void): Promise<CaseScreen> {
@@ -42,7 +43,7 @@ export async function showCase(id: string, onDone: () => void): Promise<CaseScre
       await remember(`case:${id}`, detail);
     } else {
       root.append(el("p", { class: "error" }, response.status === 403 ? mt("conflictScope") : mt("conflictGone")));
-      return { element: root, id };
+      return { element: root, id, gone: true };
     }
   } catch {
     detail = (await recall<EventDetail>(`case:${id}`))?.data ?? null;
@@ -50,12 +51,12 @@ export async function showCase(id: string, onDone: () => void): Promise<CaseScre
   }
   if (!detail) {
     root.append(el("p", { class: "error" }, mt("cachedCopy")));
-    return { element: root, id };
+    return { element: root, id, gone: false };
   }
   const pending = (await pendingActions()).filter((a) => a.caseId === id);
   draw(root, detail, pending, fromCache, onDone);
   if (!fromCache) void addPhotos(root, id);
-  return { element: root, id };
+  return { element: root, id, gone: false };
 }
 
 function draw(root: HTMLElement, e: EventDetail, pending: QueuedAction[], fromCache: boolean, onDone: () => void): void {

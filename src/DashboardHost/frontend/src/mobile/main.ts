@@ -12,7 +12,7 @@ import { showCase } from "./caseview";
 import { askNotifications, connectAssignments, noticeTitle, type AssignmentNotice } from "./live";
 import { load, renderList, renderQueue, tickCountdowns } from "./lists";
 import { consented, locate, onDuty, onPosition, setConsent, setDuty } from "./location";
-import { dismiss, flush, onOutbox, pendingActions } from "./outbox";
+import { dismiss, flush, onOutbox, pendingActions, retryNow } from "./outbox";
 import { applyMobileTexts, mt } from "./texts";
 
 type View = "tasks" | "inspect" | "dispatch" | "me";
@@ -62,7 +62,9 @@ async function route(): Promise<void> {
 async function reopen(): Promise<void> {
   if (openCase) {
     const screen = await showCase(openCase, () => void reopen());
-    byId("case").replaceChildren(screen.element);
+    // A case the user may no longer read (they verified it, it moved to another department) leaves the screen.
+    if (screen.gone && openCase === screen.id) history.back();
+    else byId("case").replaceChildren(screen.element);
   }
 }
 
@@ -157,7 +159,7 @@ function wire(): void {
     void lookUp(String(new FormData(e.target as HTMLFormElement).get("id") ?? "").trim());
   });
   window.addEventListener("hashchange", () => void route());
-  window.addEventListener("online", () => { renderNet(); void flush(); void route(); });
+  window.addEventListener("online", () => { renderNet(); void retryNow(); void route(); });
   window.addEventListener("offline", renderNet);
   onOutbox((e) => {
     void renderOutbox();

@@ -65,6 +65,13 @@ export function flush(): Promise<void> {
   return flushing;
 }
 
+/** The connection is back: send now, and start the waits between failed rounds short again. */
+export function retryNow(): Promise<void> {
+  retryDelay = 2000;
+  window.clearTimeout(retryTimer);
+  return flush();
+}
+
 function scheduleRetry(): void {
   window.clearTimeout(retryTimer);
   retryTimer = window.setTimeout(() => void flush(), retryDelay);
