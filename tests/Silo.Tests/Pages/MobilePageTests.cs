@@ -59,7 +59,7 @@ public class MobilePageTests(EngineFixture fixture)
     {
         await page.ClickAsync($"#tabs button[data-view={tab}]");
         await page.ClickAsync($"#{tab} [data-id='{id}']");
-        await page.WaitForSelectorAsync($"#case [data-case='{id}'] .forms");
+        await page.WaitForSelectorAsync($"#case [data-case='{id}'] .state");
     }
 
     [Fact]

@@ -20,11 +20,11 @@ const stateAfter: Record<string, string> = {
   register: "registered", dispatch: "dispatched", close: "closed",
 };
 
-/** Which of the lifecycle's actions this page offers, by the state it sees, when the engine cannot be asked. */
-const offlineActions: Record<string, string[]> = {
-  reported: ["register"], registered: ["dispatch"], returned: ["dispatch"], dispatched: ["accept", "return", "dispatch"],
-  accepted: ["handle", "return", "dispatch"], handled: ["verify", "rework"], verified: ["close"],
-};
+/**
+ * What the same user may do next after an action still waiting in the outbox; after any other (handle, return,
+ * verify…) the case is someone else's to act on (an inspector, a dispatcher), so the phone offers nothing more.
+ */
+const nextByTheSameUser: Record<string, string[]> = { accept: ["handle", "return"], register: ["dispatch"] };
 
 const maxPhotoBytes = 10 * 1024 * 1024;
 
@@ -62,7 +62,8 @@ export async function showCase(id: string, onDone: () => void): Promise<CaseScre
 function draw(root: HTMLElement, e: EventDetail, pending: QueuedAction[], fromCache: boolean, onDone: () => void): void {
   const waiting = pending.filter((p) => p.state === "pending");
   const state = waiting.reduce<string>((s, p) => stateAfter[p.action] ?? s, e.state);
-  const actions = waiting.length || fromCache ? (offlineActions[state] ?? []).filter(mayTake) : e.allowedActions.filter(mayTake);
+  // The engine's own list when nothing waits (a copy kept offline was read by this user, so it is theirs too).
+  const actions = (waiting.length ? nextByTheSameUser[waiting[waiting.length - 1]!.action] ?? [] : e.allowedActions).filter(mayTake);
   const left = countdown(e.deadline);
   root.replaceChildren(...[
     fromCache ? el("p", { class: "muted" }, mt("cachedCopy")) : null,
