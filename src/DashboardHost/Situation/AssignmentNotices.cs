@@ -39,7 +39,7 @@ public sealed partial class AssignmentNotices(IHubContext<SituationHub> hub, Cit
 {
     public const string Method = "Assignment";
 
-    private readonly ConcurrentDictionary<string, Seen> _seen = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AssignmentSeen> _seen = new(StringComparer.Ordinal);
 
     public static string GroupOf(string username) => "user:" + username;
 
@@ -57,36 +57,17 @@ public sealed partial class AssignmentNotices(IHubContext<SituationHub> hub, Cit
         }
     }
 
-    private List<(string User, AssignmentChange Change)> Notices(EventSummary summary)
+    private IReadOnlyList<(string User, AssignmentChange Change)> Notices(EventSummary summary)
     {
-        var notices = new List<(string, AssignmentChange)>();
-        var assignee = summary.IsOpen ? summary.Assignee : null;
         _seen.TryGetValue(summary.Id, out var before);
-        if (before is not null && (summary.Version < before.Version
-            || (summary.Version == before.Version && summary.Escalation == before.Escalation && assignee == before.Assignee)))
+        var (notices, next) = AssignmentChanges.Decide(before, summary);
+        if (next is null)
         {
-            return notices;
-        }
-
-        if (before?.Assignee is { } previous && previous != assignee)
-        {
-            notices.Add((previous, AssignmentChange.ReassignedAway));
-        }
-
-        if (assignee is not null)
-        {
-            notices.Add((assignee, assignee != before?.Assignee ? AssignmentChange.Assigned
-                : summary.Escalation > before.Escalation ? AssignmentChange.Escalated
-                : AssignmentChange.Updated));
-        }
-
-        if (summary.IsOpen)
-        {
-            _seen[summary.Id] = new Seen(assignee, summary.Escalation, summary.Version);
+            _seen.TryRemove(summary.Id, out _);
         }
         else
         {
-            _seen.TryRemove(summary.Id, out _);
+            _seen[summary.Id] = next;
         }
 
         return notices;
@@ -107,6 +88,45 @@ public sealed partial class AssignmentNotices(IHubContext<SituationHub> hub, Cit
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Assignment notice to {User} about {EventId} was not sent")]
     private partial void LogSendFailed(Exception e, string user, string eventId);
+}
 
-    private sealed record Seen(string? Assignee, EscalationLevel Escalation, int Version);
+/// <summary>What a host last saw of an open case: who had it, its 督办 level and its version.</summary>
+public sealed record AssignmentSeen(string? Assignee, EscalationLevel Escalation, int Version);
+
+/// <summary>Which responders a case change concerns and how (docs/architecture.md, Domain rules): the rule behind <see cref="AssignmentNotices"/>.</summary>
+public static class AssignmentChanges
+{
+    /// <summary>
+    /// The notices a change brings, compared with what was seen of the case before (null: nothing, e.g. since the host
+    /// started), and what to remember of it (null once the case is over). An older version than the one seen, or the same
+    /// version with nothing new, brings none; a case that ends is taken away from whoever had it.
+    /// </summary>
+    public static (IReadOnlyList<(string User, AssignmentChange Change)> Notices, AssignmentSeen? Next) Decide(AssignmentSeen? before, EventSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var assignee = summary.IsOpen ? summary.Assignee : null;
+        var next = summary.IsOpen ? new AssignmentSeen(assignee, summary.Escalation, summary.Version) : null;
+        if (before is not null && (summary.Version < before.Version
+            || (summary.Version == before.Version && summary.Escalation == before.Escalation && assignee == before.Assignee)))
+        {
+            return ([], before);
+        }
+
+        var notices = new List<(string, AssignmentChange)>();
+        if (before?.Assignee is { } previous && previous != assignee)
+        {
+            notices.Add((previous, AssignmentChange.ReassignedAway));
+        }
+
+        if (assignee is not null)
+        {
+            var escalated = summary.Escalation > (before?.Escalation ?? EscalationLevel.None);
+            notices.Add((assignee, before is not null && assignee != before.Assignee ? AssignmentChange.Assigned
+                : escalated ? AssignmentChange.Escalated
+                : before is null ? AssignmentChange.Assigned
+                : AssignmentChange.Updated));
+        }
+
+        return (notices, next);
+    }
 }
