@@ -31,7 +31,7 @@ public static class DashboardServiceCollectionExtensions
     /// Adds the HTTP side: token issuing, JWT validation, the shared access policies, the APIs'
     /// services, the situation hub with its feed from the grains and the silo health check. Reads
     /// <c>City:Path</c>, <c>Storage:DataPath</c>, <c>Auth</c>, <c>Open311:ReadsPerMinutePerAddress</c>, <c>Situation</c> and <c>Evidence</c>
-    /// (evidence files go to the data folder, or to Blob Storage when <c>Evidence:BlobConnectionString</c> is set).
+    /// (evidence files go to the data folder, or to Blob Storage when <c>Evidence:BlobConnectionString</c> or <c>ConnectionStrings:Blobs</c> is set).
     /// </summary>
     public static IServiceCollection AddDashboard(this IServiceCollection services, IConfiguration configuration)
     {
@@ -51,7 +51,8 @@ public static class DashboardServiceCollectionExtensions
         services.TryAddSingleton(_ => CityCatalogue.Load(configuration["City:Path"] ?? throw new InvalidOperationException("City:Path is not configured.")));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new CaseScope(sp.GetRequiredService<CityCatalogue>(), configuration[CaseScope.InspectionDepartmentSetting]));
-        services.AddSingleton<IEvidenceStore>(_ => configuration["Evidence:BlobConnectionString"] is { Length: > 0 } blobs
+        // Evidence:BlobConnectionString, else the profiles' shared ConnectionStrings:Blobs (docs/architecture.md, State).
+        services.AddSingleton<IEvidenceStore>(_ => (configuration["Evidence:BlobConnectionString"] is { Length: > 0 } own ? own : configuration.GetConnectionString("Blobs")) is { Length: > 0 } blobs
             ? new BlobEvidenceStore(new BlobContainerClient(blobs, configuration["Evidence:Container"] ?? "evidence"))
             : new FileEvidenceStore(Path.Combine(dataPath, "evidence")));
         services.AddSingleton(sp => new EvidenceLinks(
