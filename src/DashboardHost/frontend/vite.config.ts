@@ -37,6 +37,8 @@ export default defineConfig({
         globPatterns: ["m/index.html", "assets/*.{js,css}", "icons/*.png"],
         // The big screen's and the console's own bundles (MapLibre, ECharts) are no use to a phone.
         globIgnores: ["assets/bigscreen-*", "assets/console-*", "assets/users-*", "assets/maplibre-*"],
+        // A tap on an assignment's notification opens its case (public/sw-notifications.js).
+        importScripts: ["/sw-notifications.js"],
         navigateFallback: "/m/index.html",
         navigateFallbackAllowlist: [/^\/m(\/|$)/],
         cleanupOutdatedCaches: true,
