@@ -3,7 +3,7 @@
 import { api, problemText } from "../common/auth";
 import { el } from "../common/dom";
 import { countdown, time } from "../common/format";
-import { name } from "../common/i18n";
+import { name, t } from "../common/i18n";
 import type { EventSummary } from "../common/types";
 import { recall, remember, type QueuedAction } from "./store";
 import { mt, type MobileTextKey } from "./texts";
@@ -30,7 +30,7 @@ export function card(e: EventSummary, pending: QueuedAction[]): HTMLElement {
     el("div", { class: "head" }, el("b", {}, e.categoryName || e.category), el("span", { class: `badge ${e.urgency}` }, name("urgency", e.urgency))),
     el("div", {}, `${e.id} · ${name("state", e.state)}`,
       waiting.length ? el("span", { class: "badge pending" }, ` ${mt("pending")}：${waiting.map((w) => name("action", w.action)).join("、")}`) : null),
-    el("div", { class: "muted" }, e.address ?? e.cellCode),
+    el("div", { class: "muted" }, e.address ?? e.cellCode, e.assignee ? ` · ${t("assignee")} ${e.assignee}` : ""),
     el("div", { class: left.overdue ? "overdue countdown" : "countdown", "data-deadline": e.deadline ?? "" }, `${mt("deadline")} ${time(e.deadline)} · ${left.text}`),
     e.escalation !== "none" ? el("div", { class: "overdue" }, name("escalation", e.escalation)) : null);
   const open = () => { location.hash = `#case/${e.id}`; };
