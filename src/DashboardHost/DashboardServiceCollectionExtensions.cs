@@ -9,7 +9,9 @@ using CityOps.DashboardHost.Events;
 using CityOps.DashboardHost.Grid;
 using CityOps.DashboardHost.Lifecycle;
 using CityOps.DashboardHost.Map;
+using CityOps.DashboardHost.Mobile;
 using CityOps.DashboardHost.Open311;
+using CityOps.DashboardHost.Responders;
 using CityOps.DashboardHost.Situation;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Events;
@@ -31,7 +33,7 @@ public static class DashboardServiceCollectionExtensions
     /// Adds the HTTP side: token issuing, JWT validation, the shared access policies, the APIs'
     /// services, the situation hub with its feed from the grains and the silo health check. Reads
     /// <c>City:Path</c>, <c>Storage:DataPath</c>, <c>Auth</c>, <c>Open311:ReadsPerMinutePerAddress</c>, <c>Situation</c> and <c>Evidence</c>
-    /// (evidence files go to the data folder, or to Blob Storage when <c>Evidence:BlobConnectionString</c> is set).
+    /// (evidence files go to the data folder, or to Blob Storage when <c>Evidence:BlobConnectionString</c> or <c>ConnectionStrings:Blobs</c> is set).
     /// </summary>
     public static IServiceCollection AddDashboard(this IServiceCollection services, IConfiguration configuration)
     {
@@ -57,9 +59,12 @@ public static class DashboardServiceCollectionExtensions
         services.TryAddSingleton(_ => CityCatalogue.Load(configuration["City:Path"] ?? throw new InvalidOperationException("City:Path is not configured.")));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new CaseScope(sp.GetRequiredService<CityCatalogue>(), configuration[CaseScope.InspectionDepartmentSetting]));
-        services.AddSingleton<IEvidenceStore>(_ => configuration["Evidence:BlobConnectionString"] is { Length: > 0 } blobs
+        // Evidence:BlobConnectionString, else the profiles' shared ConnectionStrings:Blobs (docs/architecture.md, State).
+        services.AddSingleton<IEvidenceStore>(_ => (configuration["Evidence:BlobConnectionString"] is { Length: > 0 } own ? own : configuration.GetConnectionString("Blobs")) is { Length: > 0 } blobs
             ? new BlobEvidenceStore(new BlobContainerClient(blobs, configuration["Evidence:Container"] ?? "evidence"))
             : new FileEvidenceStore(Path.Combine(dataPath, "evidence")));
+        services.AddSingleton(sp => new EvidenceLinks(
+            signingKey, sp.GetRequiredService<TimeProvider>(), configuration.GetValue(EvidenceLinks.LifetimeSetting, EvidenceLinks.DefaultLifetime)));
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
@@ -102,6 +107,7 @@ public static class DashboardServiceCollectionExtensions
         services.Configure<SituationOptions>(configuration.GetSection(SituationOptions.Section));
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         services.AddSingleton<SituationSnapshots>();
+        services.AddSingleton<AssignmentNotices>();
         services.AddSingleton<SituationSessions>();
         services.AddHostedService<SituationFeedListener>();
         return services;
@@ -130,6 +136,8 @@ public static class DashboardServiceCollectionExtensions
         app.MapEventsApi();
         app.MapKpisApi();
         app.MapDomainApi();
+        app.MapMobileApi();
+        app.MapRespondersApi();
         app.MapOpen311Api();
         app.MapPages();
         // A wall screen stays connected for days; when its token expires it must sign in again, not keep streaming.

@@ -80,8 +80,10 @@ public sealed record ReportResponse(string Id, bool Merged, EventState State);
 
 /// <summary>One action on a case; who takes it comes from the token, never from here.</summary>
 /// <param name="AssignNearest">Dispatch to the department's nearest on-duty responder.</param>
+/// <param name="IfAssignedTo">Take the action only while the case is still assigned to this user (409 <c>reassigned</c> otherwise).</param>
 public sealed record ActionRequest(
-    string? Action, string? Reason, string? Department, string? Assignee, bool? AssignNearest, string? PrimaryEventId, string[]? Attachments);
+    string? Action, string? Reason, string? Department, string? Assignee, bool? AssignNearest, string? PrimaryEventId, string[]? Attachments,
+    string? IfAssignedTo = null);
 
 /// <summary>A suspension asked for by someone who may not approve it: the case is unchanged until an operator approves.</summary>
 public sealed record AwaitingApprovalResponse(bool AwaitingApproval, EventDetailResponse Event);

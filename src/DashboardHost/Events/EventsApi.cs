@@ -167,7 +167,8 @@ public static class EventsApi
     {
         if (InputLimits.FirstTooLong(
                 ("action", request.Action, InputLimits.Code), ("reason", request.Reason, InputLimits.Reason), ("department", request.Department, InputLimits.Code),
-                ("assignee", request.Assignee, InputLimits.Code), ("primaryEventId", request.PrimaryEventId, InputLimits.Code)) is { } tooLong)
+                ("assignee", request.Assignee, InputLimits.Code), ("primaryEventId", request.PrimaryEventId, InputLimits.Code),
+                ("ifAssignedTo", request.IfAssignedTo, InputLimits.Code)) is { } tooLong)
         {
             return tooLong;
         }
@@ -196,16 +197,27 @@ public static class EventsApi
             return Problem(StatusCodes.Status400BadRequest, missing);
         }
 
+        var (key, badKey) = IdempotencyKeys.From(http.Request, "http:" + http.User.FindFirst("sub")?.Value);
+        if (badKey is not null)
+        {
+            return Problem(StatusCodes.Status400BadRequest, badKey);
+        }
+
         var actionRequest = new EventActionRequest(
             action, request.Reason, null, request.Department, request.Assignee, request.PrimaryEventId, request.Attachments ?? [], OriginOf(http),
-            AssignNearest: request.AssignNearest == true);
+            AssignNearest: request.AssignNearest == true, IdempotencyKey: key, IfAssignedTo: request.IfAssignedTo);
         var outcome = await grains.GetGrain<IUrbanEventGrain>(id).Act(EventActors.From(http.User), actionRequest);
+        if (outcome.Replayed)
+        {
+            http.Response.Headers[IdempotencyKeys.ReplayedHeader] = "true";
+        }
+
         var now = clock.GetUtcNow();
         if (outcome.Refusal is { } refusal)
         {
             var status = refusal.Kind switch
             {
-                RefusalKind.NotAllowedInState or RefusalKind.PrimaryUnavailable or RefusalKind.NobodyOnDuty => StatusCodes.Status409Conflict,
+                RefusalKind.NotAllowedInState or RefusalKind.PrimaryUnavailable or RefusalKind.NobodyOnDuty or RefusalKind.Reassigned => StatusCodes.Status409Conflict,
                 RefusalKind.RoleNotPermitted or RefusalKind.NotForThisCase => StatusCodes.Status403Forbidden,
                 _ => StatusCodes.Status400BadRequest,
             };
@@ -312,30 +324,8 @@ public static class EventsApi
             : (view, null);
     }
 
-    private static async Task<Results<Ok<EvidenceFile>, ProblemHttpResult>> StoreAsync(IFormFile? file, IEvidenceStore evidence, CancellationToken cancellationToken)
-    {
-        if (file is null)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Send the photo as the multipart form field 'file'.");
-        }
-
-        if (file.Length > Evidence.MaxBytes)
-        {
-            return Problem(StatusCodes.Status413PayloadTooLarge, $"Evidence is limited to {Evidence.MaxBytes / 1024 / 1024} MB.");
-        }
-
-        // The type is what the bytes are, never what the client's header claims: a page saved as "image/png" stays refused.
-        await using var content = file.OpenReadStream();
-        var head = new byte[Evidence.SniffBytes];
-        var read = await content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
-        if (Evidence.Sniff(head.AsSpan(0, read)) is not { } type)
-        {
-            return Problem(StatusCodes.Status415UnsupportedMediaType, "Evidence must be a JPEG, PNG or WebP photo or a PDF document; the file's bytes are none of these.");
-        }
-
-        content.Position = 0;
-        return TypedResults.Ok(await evidence.SaveAsync(content, type, cancellationToken));
-    }
+    private static Task<Results<Ok<EvidenceFile>, ProblemHttpResult>> StoreAsync(IFormFile? file, IEvidenceStore evidence, CancellationToken cancellationToken) =>
+        EvidenceIntake.StoreAsync(file, evidence, cancellationToken);
 
     private static async Task<string?> MissingEvidenceAsync(string[]? hashes, IEvidenceStore evidence, CancellationToken cancellationToken)
     {

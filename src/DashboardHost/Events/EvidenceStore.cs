@@ -7,13 +7,30 @@ namespace CityOps.DashboardHost.Events;
 /// <summary>A stored evidence file: its SHA-256 (its name), size and type.</summary>
 public sealed record EvidenceFile(string Sha256, long Size, string ContentType);
 
+/// <summary>A copy of an evidence photo made by the engine, stored beside it.</summary>
+public enum EvidenceVariant
+{
+    /// <summary>The photo as it was uploaded, whose SHA-256 names it.</summary>
+    Original,
+
+    /// <summary>The small JPEG for list views (<see cref="EvidencePhotos.ThumbnailSide"/>).</summary>
+    Thumbnail,
+}
+
 /// <summary>
-/// Photos and documents attached to cases, stored by their SHA-256, so the audit trail's hashes
-/// name the very bytes and storing the same photo twice keeps one copy.
+/// Photos attached to cases, stored by their SHA-256, so the audit trail's hashes name the very bytes and
+/// storing the same photo twice keeps one copy; each with its small copy for list views. Two stores behind
+/// this one interface: the data folder (embedded profile) and Azure Blob Storage (cluster profile, Azurite in tests).
 /// </summary>
 public interface IEvidenceStore
 {
     Task<EvidenceFile> SaveAsync(Stream content, string contentType, CancellationToken cancellationToken);
+
+    /// <summary>Stores a copy of the evidence file <paramref name="sha256"/> (a JPEG) beside it.</summary>
+    Task SaveVariantAsync(string sha256, EvidenceVariant variant, byte[] jpeg, CancellationToken cancellationToken);
+
+    /// <summary>A copy's bytes and type, or null when there is none (for <see cref="EvidenceVariant.Original"/>, the file itself).</summary>
+    Task<(Stream Content, string ContentType)?> OpenVariantAsync(string sha256, EvidenceVariant variant, CancellationToken cancellationToken);
 
     Task<bool> ExistsAsync(string sha256, CancellationToken cancellationToken);
 
@@ -31,16 +48,18 @@ public static class Evidence
 
     /// <summary>
     /// The type the bytes are, by their magic number (JPEG <c>FF D8 FF</c>, PNG <c>89 PNG CR LF SUB LF</c>,
-    /// WebP <c>RIFF….WEBP</c>, PDF <c>%PDF-</c>), whatever the client said; null for anything else.
+    /// WebP <c>RIFF….WEBP</c>), whatever the client said; null for anything else (a PDF included: evidence is photos).
     /// </summary>
     public static string? Sniff(ReadOnlySpan<byte> head) => head switch
     {
         [0xFF, 0xD8, 0xFF, ..] => "image/jpeg",
         [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, ..] => "image/png",
         [0x52, 0x49, 0x46, 0x46, _, _, _, _, 0x57, 0x45, 0x42, 0x50, ..] => "image/webp",
-        [0x25, 0x50, 0x44, 0x46, 0x2D, ..] => "application/pdf",
         _ => null,
     };
+
+    /// <summary>Where a copy is kept beside its file: <c>{sha256}.thumb</c>; the original has no suffix.</summary>
+    public static string Suffix(EvidenceVariant variant) => variant == EvidenceVariant.Thumbnail ? ".thumb" : "";
 
     public static bool IsSha256(string? value) => value is { Length: 64 } && value.All(c => char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c));
 
@@ -99,6 +118,25 @@ public sealed class FileEvidenceStore(string root) : IEvidenceStore
     public Task<bool> ExistsAsync(string sha256, CancellationToken cancellationToken) =>
         Task.FromResult(Evidence.IsSha256(sha256) && File.Exists(PathOf(sha256)));
 
+    public async Task SaveVariantAsync(string sha256, EvidenceVariant variant, byte[] jpeg, CancellationToken cancellationToken)
+    {
+        var path = PathOf(sha256) + Evidence.Suffix(variant);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllBytesAsync(path + ".partial", jpeg, cancellationToken);
+        File.Move(path + ".partial", path, overwrite: true);
+    }
+
+    public Task<(Stream Content, string ContentType)?> OpenVariantAsync(string sha256, EvidenceVariant variant, CancellationToken cancellationToken)
+    {
+        if (variant == EvidenceVariant.Original)
+        {
+            return OpenAsync(sha256, cancellationToken);
+        }
+
+        var path = PathOf(sha256) + Evidence.Suffix(variant);
+        return Task.FromResult<(Stream, string)?>(Evidence.IsSha256(sha256) && File.Exists(path) ? (File.OpenRead(path), "image/jpeg") : null);
+    }
+
     public async Task<(Stream Content, string ContentType)?> OpenAsync(string sha256, CancellationToken cancellationToken)
     {
         if (!await ExistsAsync(sha256, cancellationToken))
@@ -143,6 +181,36 @@ public sealed class BlobEvidenceStore(BlobContainerClient container) : IEvidence
 
         await EnsureContainerAsync(cancellationToken);
         return (await container.GetBlobClient(sha256).ExistsAsync(cancellationToken)).Value;
+    }
+
+    public async Task SaveVariantAsync(string sha256, EvidenceVariant variant, byte[] jpeg, CancellationToken cancellationToken)
+    {
+        await EnsureContainerAsync(cancellationToken);
+        await container.GetBlobClient(sha256 + Evidence.Suffix(variant)).UploadAsync(
+            new BinaryData(jpeg), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "image/jpeg" } }, cancellationToken);
+    }
+
+    public async Task<(Stream Content, string ContentType)?> OpenVariantAsync(string sha256, EvidenceVariant variant, CancellationToken cancellationToken)
+    {
+        if (variant == EvidenceVariant.Original)
+        {
+            return await OpenAsync(sha256, cancellationToken);
+        }
+
+        if (!Evidence.IsSha256(sha256))
+        {
+            return null;
+        }
+
+        await EnsureContainerAsync(cancellationToken);
+        var blob = container.GetBlobClient(sha256 + Evidence.Suffix(variant));
+        if (!(await blob.ExistsAsync(cancellationToken)).Value)
+        {
+            return null;
+        }
+
+        var download = await blob.DownloadStreamingAsync(cancellationToken: cancellationToken);
+        return (download.Value.Content, download.Value.Details.ContentType ?? "image/jpeg");
     }
 
     public async Task<(Stream Content, string ContentType)?> OpenAsync(string sha256, CancellationToken cancellationToken)

@@ -60,6 +60,17 @@ public sealed partial class SituationHub(
         }
     }
 
+    /// <summary>Every connection hears its own user's <see cref="AssignmentNotices"/>, subscribed to a region or not (a phone is not).</summary>
+    public override async Task OnConnectedAsync()
+    {
+        if (Context.User?.FindFirst("sub")?.Value is { } username)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, AssignmentNotices.GroupOf(username));
+        }
+
+        await base.OnConnectedAsync();
+    }
+
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         await sessions.CloseAsync(Context.ConnectionId);

@@ -23,13 +23,17 @@ public sealed class SituationSessions : ISituationObserver, IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly Counter<long> _abandoned;
+    private readonly AssignmentNotices _assignments;
 
-    public SituationSessions(IHubContext<SituationHub> hub, SituationSnapshots snapshots, IOptions<SituationOptions> options, TimeProvider clock, ILoggerFactory loggers, IMeterFactory meters)
+    public SituationSessions(
+        IHubContext<SituationHub> hub, SituationSnapshots snapshots, IOptions<SituationOptions> options, TimeProvider clock, ILoggerFactory loggers, IMeterFactory meters,
+        AssignmentNotices assignments)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         ArgumentNullException.ThrowIfNull(meters);
         _hub = hub;
+        _assignments = assignments;
         _snapshots = snapshots;
         _options = options.Value;
         _clock = clock;
@@ -68,6 +72,7 @@ public sealed class SituationSessions : ISituationObserver, IAsyncDisposable
 
     public Task OnChanges(SituationChanges changes)
     {
+        _assignments.Offer(changes);
         foreach (var session in _sessions.Values)
         {
             session.Offer(changes);

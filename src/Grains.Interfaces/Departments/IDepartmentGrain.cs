@@ -21,4 +21,10 @@ public interface IDepartmentGrain : IGrainWithStringKey
 
     /// <summary>The nearest on-duty responder by great-circle distance; null when nobody is on duty.</summary>
     ValueTask<NearestResponder?> FindNearestOnDuty(double longitude, double latitude);
+
+    /// <summary>
+    /// The on-duty responders nearest first, at most <paramref name="count"/>: the suggestions a dispatcher
+    /// chooses from (ranked by <c>GeoDistance.Rank</c>, the same order <see cref="FindNearestOnDuty"/> takes the first of).
+    /// </summary>
+    ValueTask<IReadOnlyList<NearestResponder>> RankOnDuty(double longitude, double latitude, int count);
 }

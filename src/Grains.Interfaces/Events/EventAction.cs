@@ -68,6 +68,14 @@ public sealed record EventActor(
 /// <param name="AttachmentSha256s">SHA-256 (lowercase hex) of the evidence files attached to this action.</param>
 /// <param name="Origin">Where the action came from (client address, device, channel), for the audit trail.</param>
 /// <param name="AssignNearest">A dispatch names the department's nearest on-duty responder (refused when none is on duty).</param>
+/// <param name="IdempotencyKey">
+/// The caller's key for this action (qualified by who sent it): an action sent again with the key of one the case
+/// has taken is answered with the case as it is, not taken twice (a phone's queued actions, resent after a lost answer).
+/// </param>
+/// <param name="IfAssignedTo">
+/// The action stands only while the case is assigned to this user: a phone that acted offline on a case reassigned
+/// meanwhile is refused (<see cref="RefusalKind.Reassigned"/>) rather than taking another's case.
+/// </param>
 [GenerateSerializer, Immutable]
 public sealed record EventActionRequest(
     [property: Id(0)] EventAction Action,
@@ -78,7 +86,9 @@ public sealed record EventActionRequest(
     [property: Id(5)] string? PrimaryEventId = null,
     [property: Id(6)] IReadOnlyList<string>? AttachmentSha256s = null,
     [property: Id(7)] string? Origin = null,
-    [property: Id(8)] bool AssignNearest = false);
+    [property: Id(8)] bool AssignNearest = false,
+    [property: Id(9)] string? IdempotencyKey = null,
+    [property: Id(10)] string? IfAssignedTo = null);
 
 /// <summary>Why an action was refused; the API answers 409 for the state, 403 for the actor, 400 for missing input.</summary>
 public enum RefusalKind
@@ -103,6 +113,8 @@ public enum RefusalKind
 
     /// <summary>A dispatch to the nearest on-duty responder found nobody of the department on duty (409).</summary>
     NobodyOnDuty,
+    /// <summary>The action was meant for a case assigned to the actor, and the case is now someone else's or nobody's (409).</summary>
+    Reassigned,
 }
 
 /// <summary>An action the lifecycle refused, why, and which actions the case's state does allow.</summary>

@@ -74,8 +74,10 @@ public sealed record UrbanEventView(
 
 /// <summary>The outcome of an action on a case: the case afterwards, or why it was refused.</summary>
 /// <param name="AwaitingApproval">A suspension was asked for and waits for an operator's approval.</param>
+/// <param name="Replayed">The action's idempotency key was the key of an action the case had already taken: nothing was done again.</param>
 [GenerateSerializer, Immutable]
 public sealed record EventActionOutcome(
     [property: Id(0)] UrbanEventView? Event,
     [property: Id(1)] ActionRefusal? Refusal,
-    [property: Id(2)] bool AwaitingApproval = false);
+    [property: Id(2)] bool AwaitingApproval = false,
+    [property: Id(3)] bool Replayed = false);

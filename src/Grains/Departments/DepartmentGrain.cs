@@ -50,6 +50,9 @@ public sealed class DepartmentGrain([PersistentState("department", "Default")] I
     public ValueTask<NearestResponder?> FindNearestOnDuty(double longitude, double latitude) =>
         ValueTask.FromResult(GeoDistance.Nearest(state.State.OnDuty.Values, longitude, latitude));
 
+    public ValueTask<IReadOnlyList<NearestResponder>> RankOnDuty(double longitude, double latitude, int count) =>
+        ValueTask.FromResult<IReadOnlyList<NearestResponder>>([.. GeoDistance.Rank(state.State.OnDuty.Values, longitude, latitude).Take(count)]);
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         await Deferred.FlushIfPendingAsync(cancellationToken);

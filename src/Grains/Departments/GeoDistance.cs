@@ -19,13 +19,16 @@ public static class GeoDistance
     }
 
     /// <summary>The position nearest to the point; ties go to the lowest username so the answer is stable.</summary>
-    public static NearestResponder? Nearest(IEnumerable<ResponderPosition> positions, double longitude, double latitude)
+    public static NearestResponder? Nearest(IEnumerable<ResponderPosition> positions, double longitude, double latitude) =>
+        Rank(positions, longitude, latitude).FirstOrDefault();
+
+    /// <summary>Every position with its distance to the point, nearest first, ties by username.</summary>
+    public static IEnumerable<NearestResponder> Rank(IEnumerable<ResponderPosition> positions, double longitude, double latitude)
     {
         ArgumentNullException.ThrowIfNull(positions);
         return positions
             .Select(p => new NearestResponder(p, HaversineMetres(longitude, latitude, p.Longitude, p.Latitude)))
             .OrderBy(n => n.DistanceMetres)
-            .ThenBy(n => n.Responder.Username, StringComparer.Ordinal)
-            .FirstOrDefault();
+            .ThenBy(n => n.Responder.Username, StringComparer.Ordinal);
     }
 }

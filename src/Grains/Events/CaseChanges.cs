@@ -86,6 +86,10 @@ public static class CaseChanges
         }
 
         c.Photos.AddRange((request.AttachmentSha256s ?? []).Except(c.Photos));
+        if (request.IdempotencyKey is { } key)
+        {
+            c.ActionKeys.Add(key);
+        }
         Append(trail, AuditRecord.ForAction(at, actor, request, before, decision));
         return EventKpi.ForTransition(decision.Transition, step.Ended);
     }

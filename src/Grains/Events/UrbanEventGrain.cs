@@ -142,9 +142,23 @@ public sealed class UrbanEventGrain(
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(request);
         RequireOpened();
+
+        // A key the case has taken is an action sent again (an answer lost on the way): answered, not taken twice.
+        if (request.IdempotencyKey is { } key && Case.ActionKeys.Contains(key))
+        {
+            return new(View(actor), null, Replayed: true);
+        }
+
         if (EventLifecycle.Apply(Case.Status, request.Action) is { IsAllowed: false } byState)
         {
             return new(null, byState.Refusal);
+        }
+
+        if (request.IfAssignedTo is { } meant && !string.Equals(Case.Assignee, meant, StringComparison.Ordinal))
+        {
+            return Refuse(RefusalKind.Reassigned, Case.Assignee is null
+                ? "the case is no longer assigned to you: it is assigned to nobody now"
+                : $"the case is no longer assigned to you: it was reassigned to {Case.Assignee}");
         }
 
         // A dispatch left open goes where the responsibility list says, to the nearest on-duty responder when asked.

@@ -40,6 +40,9 @@ public sealed class UrbanEventState
 
     /// <summary>The case's outbox: what stored changes still owe the index, the KPI ledgers and a merge's primary.</summary>
     [Id(21)] public List<CaseFollowUp> PendingFollowUps { get; set; } = [];
+
+    /// <summary>The idempotency keys of the actions taken, stored with the change each made, so a resent action is taken once.</summary>
+    [Id(22)] public HashSet<string> ActionKeys { get; set; } = [];
 }
 
 /// <summary>What one stored change still owes others: KPI counts and, for a merge, the primary's count.</summary>

@@ -22,6 +22,21 @@ public class DepartmentGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task On_duty_responders_are_ranked_nearest_first_up_to_the_count_asked_for()
+    {
+        await Responder("rank.far").ReportDuty(new ResponderDuty("rank", true, 114.35, 27.6));
+        await Responder("rank.near").ReportDuty(new ResponderDuty("rank", true, 114.301, 27.6));
+        await Responder("rank.middle").ReportDuty(new ResponderDuty("rank", true, 114.31, 27.6));
+        await Responder("rank.off").ReportDuty(new ResponderDuty("rank", true, 114.3, 27.6));
+        await Responder("rank.off").ReportDuty(new ResponderDuty("rank", false, null, null));
+
+        var ranked = await fixture.Grains.GetGrain<IDepartmentGrain>("rank").RankOnDuty(114.3, 27.6, 2);
+
+        ranked.Select(r => r.Responder.Username).Should().Equal("rank.near", "rank.middle");
+        ranked[1].DistanceMetres.Should().BeApproximately(985, 5);
+    }
+
+    [Fact]
     public async Task A_department_with_nobody_on_duty_has_no_nearest_responder()
     {
         await Responder("dep2.only").ReportDuty(new ResponderDuty("dep2", false, 114.3, 27.6));

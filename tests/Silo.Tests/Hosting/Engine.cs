@@ -72,9 +72,27 @@ public sealed class Engine : IAsyncDisposable
     public static IReadOnlyList<UserRecord> Users { get; } =
         JsonSerializer.Deserialize<UserRecord[]>(File.ReadAllBytes(Path.Combine(CityPath, "users.json")), CityJson.Options)!;
 
-    /// <summary>The bytes of a JPEG photo (its magic number, then <paramref name="body"/> or random bytes): evidence is judged by its bytes.</summary>
-    public static byte[] Photo(byte[]? body = null) =>
-        [0xFF, 0xD8, 0xFF, 0xE0, .. body ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(256)];
+    /// <summary>
+    /// A real JPEG photo (evidence is decoded before it is kept) whose pixels are drawn from <paramref name="body"/>
+    /// (or random bytes), so different bodies give different files and hashes.
+    /// </summary>
+    public static byte[] Photo(byte[]? body = null, int width = 64, int height = 48, SkiaSharp.SKEncodedImageFormat format = SkiaSharp.SKEncodedImageFormat.Jpeg)
+    {
+        var seed = System.Security.Cryptography.SHA256.HashData(body ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(256));
+        using var bitmap = new SkiaSharp.SKBitmap(width, height);
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var i = ((y * width) + x) % 30;
+                bitmap.SetPixel(x, y, new SkiaSharp.SKColor(seed[i], seed[i + 1], seed[i + 2]));
+            }
+        }
+
+        using var image = SkiaSharp.SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(format, 90);
+        return data.ToArray();
+    }
 
     public static DeviceRecord Device(DeviceKind kind, int index = 0) => Devices.Where(d => d.Kind == kind).ElementAt(index);
 

@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 
 namespace CityOps.Silo.Tests.Pages;
 
-/// <summary>The operator console and the responders' phone page in headless Chromium.</summary>
+/// <summary>The operator console and the users page in headless Chromium (the phone page: MobilePageTests).</summary>
 [Collection(EngineTests.Name)]
 public class WorkbenchPageTests(EngineFixture fixture)
 {
@@ -96,47 +96,5 @@ public class WorkbenchPageTests(EngineFixture fixture)
 
         (await page.TextContentAsync("#users-status")).Should().Be("仅系统管理员可管理用户");
         (await page.Locator("#users tbody tr").CountAsync()).Should().Be(0);
-    }
-
-    [Fact]
-    public async Task A_responder_signs_in_on_the_mobile_page_and_looks_up_a_device()
-    {
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await PageBrowser.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 } });
-        var user = Engine.Users.First(u => u.Username == "responder.water.1");
-        var device = Engine.Devices.First(d => user.Regions.Any(r => d.CellCode.StartsWith(r, StringComparison.Ordinal)));
-
-        await PageBrowser.SignInAsync(page, new Uri(fixture.Engine.BaseAddress, "/m/"), user.Username);
-        await page.FillAsync("#device-form input[name=id]", device.Id);
-        await page.ClickAsync("#device-form button[type=submit]");
-        await page.Locator("#device table").WaitForAsync();
-
-        (await page.GetAttributeAsync("body", "class")).Should().Be("mobile");
-        (await page.TextContentAsync("#department")).Should().Be("water");
-        (await page.TextContentAsync("#device")).Should().Contain(device.Id);
-        await PageBrowser.ScreenshotAsync(page, "mobile-390x844.png");
-        await page.SetViewportSizeAsync(1920, 1080);
-        await PageBrowser.ScreenshotAsync(page, "mobile-1920x1080.png");
-    }
-
-    [Fact]
-    public async Task A_responder_goes_on_duty_from_where_the_phone_is()
-    {
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await PageBrowser.LaunchAsync(playwright);
-        var device = Engine.Devices.First(d => d.Id == "WL-990101-00001");
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
-            Geolocation = new Geolocation { Longitude = (float)device.Location[0], Latitude = (float)device.Location[1] },
-            Permissions = ["geolocation"],
-        });
-        var page = await context.NewPageAsync();
-
-        await PageBrowser.SignInAsync(page, new Uri(fixture.Engine.BaseAddress, "/m"), "responder.water.1");
-        await page.ClickAsync("#duty");
-
-        await page.WaitForSelectorAsync("#duty-state.on");
     }
 }

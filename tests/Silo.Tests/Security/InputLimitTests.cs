@@ -91,7 +91,7 @@ public class InputLimitTests(EngineFixture fixture)
     {
         using var http = Engine.Http(await Engine.TokenAsync("operator"));
         using var form = new MultipartFormDataContent();
-        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, .. Guid.NewGuid().ToByteArray()];
+        var png = Engine.Photo(Guid.NewGuid().ToByteArray(), format: SkiaSharp.SKEncodedImageFormat.Png);
         var file = new ByteArrayContent(png);
         file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         form.Add(file, "file", "scene");

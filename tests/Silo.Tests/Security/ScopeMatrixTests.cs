@@ -190,6 +190,15 @@ public class ScopeMatrixTests(EngineFixture fixture, ITestOutputHelper output)
         ]),
         new("GET /api/catalogue", [new("catalogue", Get(_ => "/api/catalogue"), Everyone(200))]),
         new("GET /api/domain", [new("domain rules", Get(_ => "/api/domain"), Everyone(200))]),
+        new("GET /api/me/tasks", [new("my tasks", Get(_ => "/api/me/tasks"), (user, _) => Status(user.Department is null ? 403 : 200))]),
+        new("GET /api/events/{id}/photos", [new("photo links", Get(c => $"/api/events/{c.Target.CaseId}/photos"), CaseRule(200))]),
+        new("GET /api/events/{id}/suggestions",
+        [
+            new("suggest responders", Get(c => $"/api/events/{c.Target.CaseId}/suggestions"),
+                (user, kind) => user.Role == "responder" || kind != Kind.InScope ? Status(403) : Status(200)),
+        ]),
+        new("GET /evidence/{sha256}", [], PublicBecause: "a photo through a short-lived signed link, made for a user who may read its case"),
+        new("GET /api/responders", [new("on duty", Get(_ => "/api/responders"), Everyone(200))]),
         new("GET /api/kpis",
         [
             new("by department", Get(c => $"/api/kpis?department={c.Target.Department}"), (user, kind) =>

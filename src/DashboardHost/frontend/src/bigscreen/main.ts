@@ -10,6 +10,7 @@ import { finalStates, type Catalogue, type EventSummary, type Kpis, type RegionF
 import { showCell, showDevice } from "./detail";
 import { createMap, legend, type AreaLevel, type SituationMap } from "./map";
 import { clockText, drawCategories, drawTrend, renderEvents, renderKpis, renderRates, renderTicker, renderVideos, sampleTrend, tickCountdowns, totals } from "./panels";
+import { showResponders } from "./responders";
 import { apply, state } from "./state";
 
 let situationMap: SituationMap | null = null;
@@ -130,6 +131,7 @@ async function start(): Promise<void> {
   // The map instance, for operators' diagnostics in the browser console and for page tests.
   Object.assign(window, { situationMap: situationMap.map });
   situationMap.map.once("load", () => void focusFromAddress());
+  showResponders(situationMap.map);
 
   connectSituation(home, {
     snapshot(frame) {
