@@ -9,6 +9,8 @@ using CityOps.DashboardHost.Grid;
 using CityOps.DashboardHost.Lifecycle;
 using CityOps.DashboardHost.Health;
 using CityOps.DashboardHost.Map;
+using CityOps.DashboardHost.Map.Basemap;
+using CityOps.DashboardHost.Map.Devices;
 using CityOps.DashboardHost.Open311;
 using CityOps.DashboardHost.Situation;
 using CityOps.Grains.Interfaces.City;
@@ -44,6 +46,8 @@ public static class DashboardServiceCollectionExtensions
         services.AddSingleton<AdminAuditLog>();
         services.AddCityRateLimits(auth, configuration);
         services.AddSingleton<CityMap>();
+        services.AddSingleton<BasemapSource>();
+        services.AddSingleton<DeviceAtlas>();
         services.AddGrid(configuration);
         services.AddSingleton<TokenIssuer>();
         services.TryAddSingleton(_ => CityCatalogue.Load(configuration["City:Path"] ?? throw new InvalidOperationException("City:Path is not configured.")));

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using CityOps.DashboardHost.Auth;
+using CityOps.DashboardHost.Map.Basemap;
+using CityOps.DashboardHost.Map.Devices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,6 +17,8 @@ public static class MapApi
             .RequireAuthorization(AccessPolicies.Viewer)
             .WithTags("Map")
             .WithSummary("Region boundaries in the caller's scope, as GeoJSON");
+        app.MapBasemapApi();
+        app.MapDeviceAtlasApi();
         return app;
     }
 
