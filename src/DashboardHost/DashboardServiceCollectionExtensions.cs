@@ -11,6 +11,7 @@ using CityOps.DashboardHost.Health;
 using CityOps.DashboardHost.Map;
 using CityOps.DashboardHost.Map.Basemap;
 using CityOps.DashboardHost.Map.Devices;
+using CityOps.DashboardHost.Situation.History;
 using CityOps.DashboardHost.Open311;
 using CityOps.DashboardHost.Situation;
 using CityOps.Grains.Interfaces.City;
@@ -122,6 +123,7 @@ public static class DashboardServiceCollectionExtensions
         app.MapAdminApi();
         app.MapDevicesApi();
         app.MapMapApi();
+        app.MapSituationHistoryApi();
         app.MapGridApi();
         app.MapEventsApi();
         app.MapKpisApi();
