@@ -124,6 +124,7 @@ public static class DashboardServiceCollectionExtensions
         app.MapDevicesApi();
         app.MapMapApi();
         app.MapSituationHistoryApi();
+        app.MapAlertsApi();
         app.MapGridApi();
         app.MapEventsApi();
         app.MapKpisApi();
