@@ -19,6 +19,10 @@ const kindMarks: Record<string, string> = {
   smartPole: "杆", camera: "摄", waterLevel: "水", manhole: "井", gas: "燃", airQuality: "气", noise: "声", rainGauge: "雨", hydrant: "栓",
 };
 
+function textScale(): number {
+  return Math.max(1, parseFloat(getComputedStyle(document.body).fontSize) / 16);
+}
+
 /** Street zoom: single devices from here on, clusters below. */
 export const clusterMaxZoom = 14;
 
@@ -67,13 +71,13 @@ function addIcons(map: MapLibreMap, kinds: string[]): void {
   }
 }
 
-export const deviceLayers: LayerSpecification[] = [
+export const deviceLayers = (): LayerSpecification[] => [
   {
     id: "device-clusters", type: "circle", source: "devices", filter: ["has", "point_count"],
     paint: {
       "circle-color": ["match", ["get", "worst"], 4, markColours.critical, 3, markColours.major, 2, markColours.minor, 1, markColours.offline, markColours.normal],
       "circle-opacity": 0.8,
-      "circle-radius": ["interpolate", ["linear"], ["get", "point_count"], 2, 9, 50, 14, 500, 22, 5000, 30],
+      "circle-radius": ["interpolate", ["linear"], ["get", "point_count"], 2, 9 * textScale(), 50, 14 * textScale(), 500, 22 * textScale(), 5000, 30 * textScale()],
       "circle-stroke-color": "#e9f6ff", "circle-stroke-width": 1,
     },
   },
@@ -81,7 +85,8 @@ export const deviceLayers: LayerSpecification[] = [
     id: "device-points", type: "symbol", source: "devices", filter: ["!", ["has", "point_count"]],
     layout: {
       "icon-image": ["concat", "device-", ["get", "kind"], "-", ["to-string", ["get", "state"]]],
-      "icon-size": ["interpolate", ["linear"], ["zoom"], 13, 0.7, 17, 1.1],
+      // Icons grow with the page's text, which grows with the wall (common/charts.ts fontPx).
+      "icon-size": ["interpolate", ["linear"], ["zoom"], 13, 0.7 * textScale(), 17, 1.1 * textScale()],
       "icon-allow-overlap": true,
       "symbol-sort-key": ["get", "state"],
     },

@@ -91,7 +91,7 @@ export function createMap(container: HTMLElement, regions: RegionFeature[], home
           id: "area-fill", type: "fill", source: "areas",
           paint: {
             "fill-color": match(["coalesce", ["feature-state", "health"], ["get", "health"]], healthColours, healthColours.normal!),
-            "fill-opacity": ["case", ["==", ["coalesce", ["feature-state", "health"], ["get", "health"]], "normal"], basemap ? 0.06 : 0.22, basemap ? 0.4 : 0.6],
+            "fill-opacity": ["case", ["==", ["coalesce", ["feature-state", "health"], ["get", "health"]], "normal"], basemap ? 0.04 : 0.22, basemap ? 0.22 : 0.6],
           },
         },
         { id: "area-line", type: "line", source: "areas", paint: { "line-color": "rgba(127, 211, 255, 0.35)", "line-width": 0.6 } },
@@ -99,7 +99,7 @@ export function createMap(container: HTMLElement, regions: RegionFeature[], home
         { id: "street-line", type: "line", source: "regions", filter: ["==", ["get", "level"], "street"], paint: { "line-color": "rgba(127, 211, 255, 0.6)", "line-width": 1.4 } },
         { id: "district-line", type: "line", source: "regions", filter: ["==", ["get", "level"], "district"], paint: { "line-color": "#7fd3ff", "line-width": 2.6 } },
         ...overlayLayers("under-devices"),
-        ...deviceLayers,
+        ...deviceLayers(),
         {
           id: "event-halo", type: "circle", source: "events", filter: ["any", ["get", "overdue"], ["==", ["get", "urgency"], "emergency"]],
           paint: { "circle-color": "rgba(255, 77, 79, 0.25)", "circle-radius": ["interpolate", ["linear"], ["zoom"], 10, 10, 16, 22], "circle-blur": 0.4 },

@@ -90,7 +90,7 @@ const zhNames: Record<string, string> = {
   "severity.minor": "一般", "severity.major": "重要", "severity.critical": "紧急",
   "kind.smartPole": "智慧灯杆", "kind.camera": "视频监控", "kind.waterLevel": "积水监测", "kind.manhole": "智能井盖", "kind.gas": "燃气监测",
   "kind.airQuality": "空气质量", "kind.noise": "噪声监测", "kind.rainGauge": "雨量计", "kind.hydrant": "消火栓",
-  "mark.normal": "正常", "mark.offline": "离线", "mark.minor": "一般告警", "mark.major": "重要告警", "mark.critical": "紧急告警",
+  "mark.normal": "设备正常", "mark.offline": "设备离线", "mark.minor": "一般告警", "mark.major": "重要告警", "mark.critical": "紧急告警",
   "level.city": "市", "level.district": "区", "level.street": "街道", "level.community": "社区", "level.cell": "单元网格",
   "metric.waterLevelCm": "水位(cm)", "metric.rainMm": "雨量(mm)", "metric.gasLel": "燃气(%LEL)", "metric.tiltDeg": "倾角(°)",
   "metric.pm25": "PM2.5", "metric.pm10": "PM10", "metric.noiseDb": "噪声(dB)", "metric.pressureMpa": "水压(MPa)",
