@@ -1,7 +1,7 @@
 // Alerts of new critical (emergency) cases: each flashes its place on the map and waits in the alert list at the
 // top of the ticker until an operator acknowledges it (POST /api/alerts/{id}/acknowledge), which stops it on
 // every screen: the acknowledged list is read again every 10 seconds.
-import type { Map as MapLibreMap } from "maplibre-gl";
+import { Marker, type Map as MapLibreMap } from "maplibre-gl";
 import { api, getJson, hasRole, problemText } from "../common/auth";
 import { byId, el } from "../common/dom";
 import { clock } from "../common/format";
@@ -17,6 +17,7 @@ export function createAlerts(map: MapLibreMap, region: string, onSelect: (e: Sit
   const pending = new Map<string, SituationEvent>();
   const acknowledged = new Set<string>();
   const list = byId("alerts");
+  const rings = new Map<string, Marker>();
 
   function render(): void {
     for (const id of acknowledged) pending.delete(id);
@@ -37,16 +38,13 @@ export function createAlerts(map: MapLibreMap, region: string, onSelect: (e: Sit
       return li;
     }));
     setOverlay(map, "alerts", alerts.map((e) => point(e.location[0], e.location[1], { id: e.id })));
+    // The flash is a CSS animation on a marker, so the map itself is not redrawn for it.
+    for (const [id, ring] of rings) if (!pending.has(id)) { ring.remove(); rings.delete(id); }
+    for (const e of alerts) {
+      if (!rings.has(e.id)) rings.set(e.id, new Marker({ element: el("div", { class: "alert-mark", "data-id": e.id }, el("div", { class: "alert-ring" })) }).setLngLat(e.location).addTo(map));
+    }
     byId("map").dataset.alerts = alerts.map((e) => e.id).join(",");
   }
-
-  // The flash: the ring breathes twice a second while any alert waits.
-  setInterval(() => {
-    if (pending.size === 0 || !map.getLayer("alert-flash")) return;
-    const phase = (Math.sin(performance.now() / 160) + 1) / 2;
-    map.setPaintProperty("alert-flash", "circle-radius", 12 + 16 * phase);
-    map.setPaintProperty("alert-flash", "circle-stroke-opacity", 0.4 + 0.6 * phase);
-  }, 100);
 
   async function readAcknowledged(): Promise<void> {
     const read = await getJson<{ caseId: string }[]>(`/api/alerts/acknowledged?region=${encodeURIComponent(region)}`);

@@ -52,7 +52,10 @@ export function drawHistory(): void {
     legend: { textStyle: { color: "#d8ecff", fontSize: size }, top: 0 },
     tooltip: { trigger: "axis" },
     title: points.length ? undefined : { text: last ? t("noHistoryYet") : t("noHistory"), left: "center", top: "middle", textStyle: { color: "#7f9bb8", fontSize: size } },
-    xAxis: { type: "time", ...axis, splitLine: { show: false } },
+    xAxis: {
+      type: "time", ...axis, splitLine: { show: false }, min: last?.from, max: last?.to,
+      axisLabel: { ...axis.axisLabel, hideOverlap: true },
+    },
     yAxis: [{ type: "value", minInterval: 1, ...axis }, { type: "value", min: 0, max: 100, ...axis, splitLine: { show: false } }],
     series: [
       series(t("alarms"), 0, (p) => p.alarms),
