@@ -85,12 +85,16 @@ fi
 # ---------------------------------------------------------------- 3. engine
 DATA=$(mktemp -d)
 HTTP_PORT=$(free_port)
+MQTT_PORT=$(free_port)
+SILO_PORT=$(free_port)
+GATEWAY_PORT=$(free_port)
 ENGINE_LOG="$OUT/engine.log"
-log "starting the engine on http://127.0.0.1:$HTTP_PORT/ (log: $ENGINE_LOG)"
-dotnet src/Silo/bin/Release/net10.0/CityOps.Silo.dll \
-    --Http:Urls="http://127.0.0.1:$HTTP_PORT" --Mqtt:Port="$(free_port)" --Mqtt:BindAddress=127.0.0.1 \
-    --Orleans:SiloPort="$(free_port)" --Orleans:GatewayPort="$(free_port)" \
-    --Storage:DataPath="$DATA" --City:Path="$CITY" --Simulator:Enabled=false >"$ENGINE_LOG" 2>&1 &
+log "starting the engine on http://127.0.0.1:$HTTP_PORT/ (silo $SILO_PORT, gateway $GATEWAY_PORT; log: $ENGINE_LOG)"
+env Simulator__Enabled=false Http__Urls="http://127.0.0.1:$HTTP_PORT" \
+    Mqtt__Port="$MQTT_PORT" Mqtt__BindAddress=127.0.0.1 \
+    Orleans__SiloPort="$SILO_PORT" Orleans__GatewayPort="$GATEWAY_PORT" \
+    Storage__DataPath="$DATA" City__Path="$CITY" City__PrintDemoSignIns=false \
+    dotnet src/Silo/bin/Release/net10.0/CityOps.Silo.dll >"$ENGINE_LOG" 2>&1 &
 ENGINE_PID=$!
 deadline=$((SECONDS + DEVICES / 400 + 240))
 until grep -q "Registered [0-9,]* devices" "$ENGINE_LOG" && curl -sf --max-time 5 "http://127.0.0.1:$HTTP_PORT/health" >/dev/null; do

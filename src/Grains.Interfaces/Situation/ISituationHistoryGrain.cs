@@ -64,6 +64,9 @@ public interface ISituationHistoryGrain : IGrainWithStringKey
     /// <summary>The happenings from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive), oldest first.</summary>
     ValueTask<SituationHappening[]> GetHappenings(DateTimeOffset from, DateTimeOffset to);
 
+    /// <summary>The cases opened from <paramref name="from"/> to <paramref name="to"/>, counted by category.</summary>
+    ValueTask<Dictionary<string, int>> CountOpenedByCategory(DateTimeOffset from, DateTimeOffset to);
+
     /// <summary>Drops the day's history: it has aged out.</summary>
     [OneWay]
     Task Forget();

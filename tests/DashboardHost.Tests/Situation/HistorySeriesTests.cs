@@ -43,14 +43,13 @@ public class HistorySeriesTests
     }
 
     [Fact]
-    public void Categories_count_the_cases_opened_most_first()
+    public void Categories_sum_the_days_counts_most_first()
     {
-        SituationHappening Opened(string category) => new(From, HappeningKind.CaseOpened, "E1", category, "normal", 114.3, 27.6);
+        var categories = HistorySeries.Categories([
+            new Dictionary<string, int> { ["road_damaged"] = 1, ["waterlogging"] = 1 },
+            new Dictionary<string, int> { ["waterlogging"] = 2 }]);
 
-        var categories = HistorySeries.Categories([Opened("road_damaged"), Opened("waterlogging"), Opened("waterlogging"),
-            new(From, HappeningKind.Alarm, "WL-1", "water_level_high", "major", 114.3, 27.6)]);
-
-        categories.Should().Equal(new CategoryCount("waterlogging", 2), new CategoryCount("road_damaged", 1));
+        categories.Should().Equal(new CategoryCount("waterlogging", 3), new CategoryCount("road_damaged", 1));
     }
 
     [Fact]

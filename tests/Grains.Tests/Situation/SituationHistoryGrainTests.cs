@@ -26,6 +26,19 @@ public class SituationHistoryGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Cases_opened_in_a_period_are_counted_by_category()
+    {
+        var district = $"99{Random.Shared.Next(1000, 9999)}";
+        var day = fixture.Grains.GetGrain<ISituationHistoryGrain>(SituationHistoryKeys.Of(district, Day));
+
+        await day.Record(Minute(Day.AddMinutes(5), open: 2), [Opened(Day.AddMinutes(5), "E1"), Opened(Day.AddMinutes(5).AddSeconds(5), "E2"),
+            new(Day.AddMinutes(5), HappeningKind.Alarm, "WL-1", "waterlogging", "major", 114.3, 27.6)]);
+
+        await Eventually.Async(async () => (await day.CountOpenedByCategory(Day, Day.AddDays(1))).Should().Equal(new Dictionary<string, int> { ["waterlogging"] = 2 }));
+        (await day.CountOpenedByCategory(Day.AddMinutes(6), Day.AddDays(1))).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task A_minute_recorded_again_replaces_the_first()
     {
         var district = $"99{Random.Shared.Next(1000, 9999)}";

@@ -45,12 +45,12 @@ public static class HistorySeries
         return [.. buckets.Values];
     }
 
-    /// <summary>Cases opened in the period by category, most first.</summary>
-    public static IReadOnlyList<CategoryCount> Categories(IEnumerable<SituationHappening> happenings) =>
+    /// <summary>Days' counts of cases opened by category, summed, most first.</summary>
+    public static IReadOnlyList<CategoryCount> Categories(IEnumerable<IReadOnlyDictionary<string, int>> days) =>
     [
-        .. happenings.Where(h => h.Kind == HappeningKind.CaseOpened)
-            .GroupBy(h => h.What, StringComparer.Ordinal)
-            .Select(g => new CategoryCount(g.Key, g.Count()))
+        .. days.SelectMany(d => d)
+            .GroupBy(c => c.Key, StringComparer.Ordinal)
+            .Select(g => new CategoryCount(g.Key, g.Sum(c => c.Value)))
             .OrderByDescending(c => c.Count).ThenBy(c => c.Category, StringComparer.Ordinal),
     ];
 

@@ -52,11 +52,13 @@ public static class SituationHistoryApi
         var now = clock.GetUtcNow();
         var to = new DateTimeOffset(now.Ticks - (now.Ticks % chosen.Step.Ticks), TimeSpan.Zero).Add(chosen.Step);
         var from = to - chosen.Span;
-        var days = await ReadDaysAsync(grains, districts!.Codes, from, to, happenings: true);
+        var keys = districts!.Codes.SelectMany(d => SituationHistoryKeys.Days(d, from, to)).Select(k => grains.GetGrain<ISituationHistoryGrain>(k)).ToList();
+        var categories = await Task.WhenAll(keys.Select(k => k.CountOpenedByCategory(from, to).AsTask()));
+        var days = await ReadDaysAsync(grains, districts.Codes, from, to, happenings: false);
         return TypedResults.Ok(new HistoryResponse(
             districts.Region, chosen.Name, from, to, (int)chosen.Step.TotalSeconds,
             HistorySeries.Points(days.Minutes, from, to, chosen.Step),
-            HistorySeries.Categories(days.Happenings)));
+            HistorySeries.Categories(categories)));
     }
 
     private static async Task<Results<Ok<ReplayResponse>, ProblemHttpResult>> GetReplay(

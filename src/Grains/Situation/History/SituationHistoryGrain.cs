@@ -37,6 +37,12 @@ public sealed class SituationHistoryGrain(
     public ValueTask<SituationHappening[]> GetHappenings(DateTimeOffset from, DateTimeOffset to) =>
         ValueTask.FromResult(state.State.Happenings.Where(h => h.At >= from && h.At < to).OrderBy(h => h.At).ToArray());
 
+    public ValueTask<Dictionary<string, int>> CountOpenedByCategory(DateTimeOffset from, DateTimeOffset to) => ValueTask.FromResult(
+        state.State.Happenings
+            .Where(h => h.Kind == HappeningKind.CaseOpened && h.At >= from && h.At < to)
+            .GroupBy(h => h.What, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal));
+
     public async Task Forget()
     {
         if (state.RecordExists)
