@@ -45,10 +45,11 @@ OUT=${OUT:-$CACHE/runs/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Below Linux's ephemeral range (32768-60999), which outgoing connections take ports from.
 free_port() {
     local port
     while :; do
-        port=$((20000 + RANDOM % 30000))
+        port=$((20000 + RANDOM % 12000))
         port_open "$port" || { printf '%s\n' "$port"; return; }
     done
 }

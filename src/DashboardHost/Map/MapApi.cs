@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using CityOps.DashboardHost.Auth;
 using CityOps.DashboardHost.Map.Basemap;
 using CityOps.DashboardHost.Map.Devices;
+using CityOps.DashboardHost.Map.Responders;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,6 +20,7 @@ public static class MapApi
             .WithSummary("Region boundaries in the caller's scope, as GeoJSON");
         app.MapBasemapApi();
         app.MapDeviceAtlasApi();
+        app.MapResponderMapApi();
         return app;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Silo.Tests.Hosting;
@@ -85,6 +86,21 @@ public class SituationMapPageTests(EngineFixture fixture)
         await page.Mouse.ClickAsync((float)at[0], (float)at[1]);
 
         await page.WaitForSelectorAsync($"#detail[data-device='{device.Id}']");
+    }
+
+    [Fact]
+    public async Task A_responder_on_duty_appears_on_the_map_where_they_reported()
+    {
+        var place = Engine.Devices.First(d => d.Id == "WL-990101-00001").Location;
+        var token = await fixture.Engine.TokenAsync("responder.water.2", Engine.Users.First(u => u.Username == "responder.water.2").Password);
+        using var http = fixture.Engine.Http(token);
+        (await http.PostAsJsonAsync("/api/responders/me/duty", new { onDuty = true, lon = place[0], lat = place[1] })).EnsureSuccessStatusCode();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await PageBrowser.LaunchAsync(playwright);
+
+        var page = await OpenMapAsync(browser, fixture.Engine, 1920, 1080);
+
+        await WaitRenderedAsync(page, "responders", "responder.water.2");
     }
 
     [Fact]

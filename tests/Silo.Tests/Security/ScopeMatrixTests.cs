@@ -231,6 +231,7 @@ public class ScopeMatrixTests(EngineFixture fixture, ITestOutputHelper output)
         new("POST /api/responders/me/duty", [new("duty", Post(_ => "/api/responders/me/duty", _ => new { }), (user, _) => Status(user.Role == "responder" ? 400 : 403))]),
         new("GET /api/map/regions", [new("boundaries", Get(_ => "/api/map/regions"), Everyone(200))]),
         new("GET /api/map/devices", [new("device atlas", Get(c => $"/api/map/devices?region={c.Target.Region}"), RegionRule(200))]),
+        new("GET /api/map/responders", [new("responders", Get(c => $"/api/map/responders?region={c.Target.Region}"), RegionRule(200))]),
         new("GET /api/map/basemap", [], PublicBecause: "where the basemap's tiles are: public geography, fetched by the map library without a token"),
         new("GET /api/map/tiles/{z:int}/{x:int}/{y:int}.pbf", [], PublicBecause: "basemap tiles: roads, water and buildings, none of the city's devices or cases"),
         new("GET /api/map/basemap.pmtiles", [], PublicBecause: "the configured basemap archive: public geography"),

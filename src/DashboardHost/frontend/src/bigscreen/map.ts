@@ -13,6 +13,7 @@ import type { RegionFeatureProps, SituationEvent } from "../common/types";
 import { basemapLabels, basemapLayers, glyphs, localFonts } from "./basemap";
 import { clusterMaxZoom, createDeviceLayer, deviceLayers, type DeviceLayer } from "./devices";
 import { overlayLayers, overlaySources } from "./overlays";
+import { showResponders } from "./responders";
 import { state } from "./state";
 
 setWorkerUrl(workerUrl);
@@ -231,6 +232,7 @@ export function createMap(container: HTMLElement, regions: RegionFeature[], home
   }
 
   const devices = createDeviceLayer(map, home, container, on.device);
+  showResponders(map, home, container);
   map.on("load", () => void devices.reload());
   // The atlas is read again every minute; the hub's deltas keep states current in between.
   setInterval(() => void devices.reload(), 60_000);

@@ -5,7 +5,7 @@ import type { GeoJSONSource, LayerSpecification, Map as MapLibreMap, SourceSpeci
 
 const empty = (): GeoJSON.FeatureCollection => ({ type: "FeatureCollection", features: [] });
 
-/** The overlay sources. "responders" stays empty until the engine serves responders' reported positions to the map. */
+/** The overlay sources; "responders" is filled by responders.ts. */
 export function overlaySources(): Record<string, SourceSpecification> {
   return {
     heat: { type: "geojson", data: empty() },
