@@ -124,6 +124,12 @@ public sealed class SituationFeedGrain(ILogger<SituationFeedGrain> logger, TimeP
     /// <summary>Closes the minute just ended with the district's standing counts and hands it to its day's history.</summary>
     private async Task RecordMinuteAsync(CancellationToken cancellationToken)
     {
+        // Grains cannot be placed on a stopping silo; the minute under way is not recorded.
+        if (EngineStopping.Began(ServiceProvider))
+        {
+            return;
+        }
+
         var district = this.GetPrimaryKeyString();
         var minute = MinuteOf(clock.GetUtcNow()).AddMinutes(-1);
         var standing = await GrainFactory.GetGrain<IRegionGrain>(district).GetSituation();
