@@ -24,6 +24,7 @@ public static class CityWriter
     public const string CatalogueFile = "catalogue.json";
     public const string ResponsibilitiesFile = "responsibilities.json";
     public const string UsersFile = "users.json";
+    public const string BasemapFile = "basemap.geojson";
 
     /// <summary>Chinese stays readable instead of \u-escaped; HTML-sensitive characters are still escaped.</summary>
     private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
@@ -46,10 +47,11 @@ public static class CityWriter
 
         // Devices draw from their own generator so the device stream does not echo the layout's.
         var devices = new DevicePlacement(layout, unchecked(options.Seed + 1)).Place(options.Devices);
-        return new WrittenCity(layout, Write(layout, devices, options.OutputDirectory));
+        return new WrittenCity(layout, Write(layout, devices, options.OutputDirectory, Basemap.Draw(layout, options.Seed)));
     }
 
-    public static IReadOnlyList<FileInfo> Write(CityLayout layout, IEnumerable<DeviceRecord> devices, string directory)
+    /// <param name="basemap">Roads, water, parks and buildings for <see cref="BasemapFile"/>; none are written without.</param>
+    public static IReadOnlyList<FileInfo> Write(CityLayout layout, IEnumerable<DeviceRecord> devices, string directory, IReadOnlyList<BasemapFeature>? basemap = null)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(devices);
@@ -63,11 +65,14 @@ public static class CityWriter
         WriteIndented(PathOf(CatalogueFile), CatalogueData.Categories);
         WriteIndented(PathOf(ResponsibilitiesFile), CatalogueData.Responsibilities);
         WriteIndented(PathOf(UsersFile), CatalogueData.Users(layout));
-        return
-        [
-            .. new[] { RegionsFile, CellsFile, DevicesFile, DepartmentsFile, CatalogueFile, ResponsibilitiesFile, UsersFile }
-                .Select(file => new FileInfo(PathOf(file))),
-        ];
+        string[] written = [RegionsFile, CellsFile, DevicesFile, DepartmentsFile, CatalogueFile, ResponsibilitiesFile, UsersFile];
+        if (basemap is not null)
+        {
+            WriteFeatures(PathOf(BasemapFile), basemap, WriteBasemapFeature);
+            written = [.. written, BasemapFile];
+        }
+
+        return [.. written.Select(file => new FileInfo(PathOf(file)))];
     }
 
     private static string LevelName(RegionLevel level) => level switch
@@ -97,6 +102,17 @@ public static class CityWriter
             properties.WriteBoolean("lowLying", layout.Terrain.LowLying[cell]);
             properties.WriteNumber("elevationM", layout.Terrain.ElevationM[cell]);
             properties.WriteBoolean("river", layout.Terrain.River[cell]);
+        });
+
+    private static void WriteBasemapFeature(Utf8JsonWriter writer, BasemapFeature feature) =>
+        WriteFeature(writer, feature.Geometry, properties =>
+        {
+            properties.WriteString("layer", feature.Layer);
+            properties.WriteString("class", feature.Class);
+            if (feature.Name is not null)
+            {
+                properties.WriteString("name", feature.Name);
+            }
         });
 
     private static void WriteFeature(Utf8JsonWriter writer, Geometry geometry, Action<Utf8JsonWriter> writeProperties)

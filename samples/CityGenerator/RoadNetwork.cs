@@ -17,12 +17,20 @@ public enum RoadAxis
 /// </summary>
 public sealed class RoadNetwork
 {
-    private RoadNetwork(string[] names, RoadAxis[] axis, int[] nearestRoad)
+    private RoadNetwork(string[] names, RoadAxis[] axis, int[] nearestRoad, int[] avenueColumns, int[] roadRows)
     {
         Names = names;
         Axis = axis;
         NearestRoad = nearestRoad;
+        AvenueColumns = avenueColumns;
+        RoadRows = roadRows;
     }
+
+    /// <summary>The lattice column of each avenue, in the order of their names (<see cref="Names"/> from 0).</summary>
+    public IReadOnlyList<int> AvenueColumns { get; }
+
+    /// <summary>The lattice row of each east-west road; its name follows the avenues' in <see cref="Names"/>.</summary>
+    public IReadOnlyList<int> RoadRows { get; }
 
     public IReadOnlyList<string> Names { get; }
 
@@ -95,7 +103,7 @@ public sealed class RoadNetwork
             }
         }
 
-        return new RoadNetwork([.. names], axis, NearestFrom(lattice, roadOf));
+        return new RoadNetwork([.. names], axis, NearestFrom(lattice, roadOf), avenueColumns, roadRows);
     }
 
     /// <summary>Evenly spaced lines with a little jitter (less than half the spacing), kept off the city edge.</summary>

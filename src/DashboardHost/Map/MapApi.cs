@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
 using CityOps.DashboardHost.Auth;
+using CityOps.DashboardHost.Map.Basemap;
+using CityOps.DashboardHost.Map.Devices;
+using CityOps.DashboardHost.Map.Responders;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,6 +18,9 @@ public static class MapApi
             .RequireAuthorization(AccessPolicies.Viewer)
             .WithTags("Map")
             .WithSummary("Region boundaries in the caller's scope, as GeoJSON");
+        app.MapBasemapApi();
+        app.MapDeviceAtlasApi();
+        app.MapResponderMapApi();
         return app;
     }
 

@@ -27,7 +27,19 @@ public interface IDeviceRegistryGrain : IGrainWithIntegerKey
 
     /// <summary>Refuses the device from now on (its secret is forgotten); false when this shard holds no such device.</summary>
     Task<bool> Revoke(string deviceId);
+
+    /// <summary>Where each of the shard's registered, unrevoked devices stands, for the situation map.</summary>
+    ValueTask<DevicePlace[]> GetPlaces();
 }
+
+/// <summary>A registered device's kind and place, as the situation map draws it before its twin has spoken.</summary>
+[GenerateSerializer, Immutable]
+public sealed record DevicePlace(
+    [property: Id(0)] string Id,
+    [property: Id(1)] DeviceKind Kind,
+    [property: Id(2)] double Longitude,
+    [property: Id(3)] double Latitude,
+    [property: Id(4)] string CellCode);
 
 /// <summary>A device of a city file as the seeder hands it to its shard.</summary>
 [GenerateSerializer, Immutable]

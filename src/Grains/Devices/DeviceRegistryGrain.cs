@@ -71,6 +71,13 @@ public sealed class DeviceRegistryGrain([PersistentState("deviceRegistry", "Defa
     public ValueTask<DeviceProfile?> GetProfile(string deviceId) =>
         ValueTask.FromResult(Devices.TryGetValue(deviceId, out var device) ? device.Profile : null);
 
+    public ValueTask<DevicePlace[]> GetPlaces() => ValueTask.FromResult<DevicePlace[]>(
+    [
+        .. Devices.Values
+            .Where(d => !d.Revoked && d.Profile is not null)
+            .Select(d => new DevicePlace(d.Profile!.Id, d.Profile.Kind, d.Profile.Longitude, d.Profile.Latitude, d.Profile.CellCode)),
+    ]);
+
     public async Task<bool> Revoke(string deviceId)
     {
         if (!Devices.TryGetValue(deviceId, out var device))

@@ -1,6 +1,7 @@
 using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Grid;
 using CityOps.Grains.Interfaces.Situation;
+using CityOps.Grains.Situation.History;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
 
@@ -12,7 +13,12 @@ namespace CityOps.Grains.Situation;
 /// kept while no host listens, and nothing is stored: a host that registers gets its clients'
 /// snapshots from the grains themselves.
 /// </summary>
-public sealed class SituationFeedGrain(ILogger<SituationFeedGrain> logger) : Grain, ISituationFeedGrain
+/// <remarks>
+/// It also keeps the district's history: a <see cref="SituationRecorder"/> counts what it is told
+/// whether or not a host listens, and once a minute the finished minute goes to the day's
+/// <see cref="ISituationHistoryGrain"/> in one call (<see cref="RecordMinuteAsync"/>).
+/// </remarks>
+public sealed class SituationFeedGrain(ILogger<SituationFeedGrain> logger, TimeProvider clock) : Grain, ISituationFeedGrain
 {
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
 
@@ -28,7 +34,9 @@ public sealed class SituationFeedGrain(ILogger<SituationFeedGrain> logger) : Gra
     private readonly Dictionary<string, EventSummary> _events = new(StringComparer.Ordinal);
     private readonly Queue<RaisedAlarm> _raised = new();
     private int _raisedDropped;
+    private readonly SituationRecorder _recorder = new();
     private IGrainTimer? _flush;
+    private IGrainTimer? _minutes;
 
     private bool Listened => _observers.Count > 0;
 
@@ -36,6 +44,11 @@ public sealed class SituationFeedGrain(ILogger<SituationFeedGrain> logger) : Gra
     {
         ArgumentNullException.ThrowIfNull(devices);
         ArgumentNullException.ThrowIfNull(raised);
+        foreach (var alarm in raised)
+        {
+            _recorder.Raised(alarm);
+        }
+
         if (!Listened)
         {
             return Task.CompletedTask;
@@ -75,6 +88,7 @@ public sealed class SituationFeedGrain(ILogger<SituationFeedGrain> logger) : Gra
     public Task EventChanged(EventSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
+        _recorder.CaseChanged(summary, clock.GetUtcNow());
         if (Listened)
         {
             _events[summary.Id] = summary;
@@ -94,6 +108,33 @@ public sealed class SituationFeedGrain(ILogger<SituationFeedGrain> logger) : Gra
     {
         _observers.Unsubscribe(observer);
         return Task.CompletedTask;
+    }
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Ticks just after each minute's end; kept alive, since the history must go on while nobody looks.
+        var now = clock.GetUtcNow();
+        var next = MinuteOf(now).AddMinutes(1).AddSeconds(1) - now;
+        _minutes = this.RegisterGrainTimer(RecordMinuteAsync, new GrainTimerCreationOptions(next, TimeSpan.FromMinutes(1)) { KeepAlive = true });
+        return Task.CompletedTask;
+    }
+
+    private static DateTimeOffset MinuteOf(DateTimeOffset at) => new(at.Ticks - (at.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
+
+    /// <summary>Closes the minute just ended with the district's standing counts and hands it to its day's history.</summary>
+    private async Task RecordMinuteAsync(CancellationToken cancellationToken)
+    {
+        // Grains cannot be placed on a stopping silo; the minute under way is not recorded.
+        if (EngineStopping.Began(ServiceProvider))
+        {
+            return;
+        }
+
+        var district = this.GetPrimaryKeyString();
+        var minute = MinuteOf(clock.GetUtcNow()).AddMinutes(-1);
+        var standing = await GrainFactory.GetGrain<IRegionGrain>(district).GetSituation();
+        var (counts, happenings) = _recorder.Close(minute, standing.Counts);
+        await GrainFactory.GetGrain<ISituationHistoryGrain>(SituationHistoryKeys.Of(district, minute)).Record(counts, happenings);
     }
 
     private void ScheduleFlush() =>

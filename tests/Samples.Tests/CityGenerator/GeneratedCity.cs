@@ -39,7 +39,11 @@ public sealed class GeneratedCity : IDisposable
         Departments = Read<DepartmentRecord[]>(CityWriter.DepartmentsFile);
         Responsibilities = Read<ResponsibilityRecord[]>(CityWriter.ResponsibilitiesFile);
         Users = Read<UserRecord[]>(CityWriter.UsersFile);
+        Basemap = ReadFeatures(CityWriter.BasemapFile);
     }
+
+    /// <summary>Roads, water, parks and buildings of basemap.geojson.</summary>
+    public IReadOnlyList<CityFeature> Basemap { get; }
 
     public string Directory { get; }
 

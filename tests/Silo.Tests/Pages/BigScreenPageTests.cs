@@ -59,9 +59,9 @@ public class BigScreenPageTests(EngineFixture fixture)
 
         var fontSize = await page.EvaluateAsync<double>("() => parseFloat(getComputedStyle(document.body).fontSize)");
         fontSize.Should().BeGreaterThan(25, "text grows with the viewport so it stays legible across the room");
-        (await page.EvaluateAsync<int>(
-            "code => window.situationMap.queryRenderedFeatures({ layers: ['area-fill'] }).filter(f => f.properties.code === code).length", cell))
-            .Should().BeGreaterThan(0);
+        // The cells are drawn once their data and the basemap's tiles are in, a moment after the layer is set.
+        await page.WaitForFunctionAsync(
+            "code => window.situationMap.queryRenderedFeatures({ layers: ['area-fill'] }).some(f => f.properties.code === code)", cell);
         await PageBrowser.ScreenshotAsync(page, "bigscreen-3840x2160.png");
     }
 

@@ -86,6 +86,10 @@ public class ScopeMatrixTests(EngineFixture fixture, ITestOutputHelper output)
     /// <summary>A route scoped by region only: the department does not matter.</summary>
     private static Func<User, Kind, Expect> RegionRule(int allowed) => (_, kind) => kind == Kind.OtherRegion ? Status(403) : Status(allowed);
 
+    /// <summary>History is kept per district: a user whose regions lie below the target's district may not read it.</summary>
+    private static Func<User, Kind, Expect> DistrictRule(int allowed) =>
+        (user, kind) => kind == Kind.OtherRegion || !user.Regions.Any(r => r.Length <= 6) ? Status(403) : Status(allowed);
+
     private static Func<User, Kind, Expect> CentreOnly(Func<User, Kind, Expect> rule) => (user, kind) => user.IsCentre ? rule(user, kind) : Status(403);
 
     private static Func<User, Kind, Expect> AdminOnly(Func<User, Kind, Expect> rule) => (user, kind) => user.Role == "admin" ? rule(user, kind) : Status(403);
@@ -236,6 +240,16 @@ public class ScopeMatrixTests(EngineFixture fixture, ITestOutputHelper output)
         new("GET /api/regions/{code}", [new("region", Get(c => $"/api/regions/{c.Target.Region}"), RegionRule(200))]),
         new("POST /api/responders/me/duty", [new("duty", Post(_ => "/api/responders/me/duty", _ => new { }), (user, _) => Status(user.Role == "responder" ? 400 : 403))]),
         new("GET /api/map/regions", [new("boundaries", Get(_ => "/api/map/regions"), Everyone(200))]),
+        new("GET /api/map/devices", [new("device atlas", Get(c => $"/api/map/devices?region={c.Target.Region}"), RegionRule(200))]),
+        new("GET /api/map/responders", [new("responders", Get(c => $"/api/map/responders?region={c.Target.Region}"), RegionRule(200))]),
+        new("GET /api/map/basemap", [], PublicBecause: "where the basemap's tiles are: public geography, fetched by the map library without a token"),
+        new("GET /api/map/tiles/{z:int}/{x:int}/{y:int}.pbf", [], PublicBecause: "basemap tiles: roads, water and buildings, none of the city's devices or cases"),
+        new("GET /api/map/basemap.pmtiles", [], PublicBecause: "the configured basemap archive: public geography"),
+        new("GET /api/map/glyphs/{fontstack}/{range}.pbf", [], PublicBecause: "empty glyph ranges for the map's labels"),
+        new("GET /api/situation/history", [new("history", Get(c => $"/api/situation/history?region={c.Target.Region[..6]}&range=1h"), DistrictRule(200))]),
+        new("GET /api/situation/replay", [new("replay", Get(c => $"/api/situation/replay?region={c.Target.Region[..6]}"), DistrictRule(200))]),
+        new("GET /api/alerts/acknowledged", [new("acknowledged", Get(c => $"/api/alerts/acknowledged?region={c.Target.Region}"), RegionRule(200))]),
+        new("POST /api/alerts/{caseId}/acknowledge", [new("acknowledge", Post(c => $"/api/alerts/{c.Target.CaseId}/acknowledge", _ => new { }), CentreOnly(CaseRule(200)))]),
 
         new("GET /api/admin/users", [new("list", Get(_ => "/api/admin/users"), AdminOnly(Everyone(200)))]),
         new("GET /api/admin/users/{username}", [new("read", Get(c => $"/api/admin/users/{c.User.Username}"), AdminOnly(Everyone(200)))]),

@@ -4,6 +4,8 @@ using CityOps.Grains.Devices;
 using CityOps.Grains.Events;
 using CityOps.Grains.Grid;
 using CityOps.Grains.Interfaces.Devices;
+using CityOps.Grains.Situation;
+using CityOps.Grains.Situation.History;
 using CityOps.Grains.Users;
 using CityOps.Silo.Storage;
 using FsCheck.Xunit;
@@ -30,6 +32,7 @@ public sealed class GrainStateFormatTests
     [
         typeof(DeviceTwinState), typeof(GridCellState), typeof(UrbanEventState), typeof(EventIndexState),
         typeof(AlarmOutboxState), typeof(AuditTrailState), typeof(UserAccountState), typeof(AdminAuditState), typeof(DeviceRegistryState),
+        typeof(SituationHistoryState), typeof(AlertDeskState),
     ];
 
     /// <summary>Every T of an <c>IPersistentState&lt;T&gt;</c> a grain asks for.</summary>
@@ -79,6 +82,12 @@ public sealed class GrainStateFormatTests
 
     [Property(Arbitrary = [typeof(StateArbitraries)], MaxTest = 100)]
     public void A_device_registry_shard_reads_back_as_written(DeviceRegistryState state) => RoundTrip(state);
+
+    [Property(Arbitrary = [typeof(StateArbitraries)], MaxTest = 100)]
+    public void A_districts_history_day_reads_back_as_written(SituationHistoryState state) => RoundTrip(state);
+
+    [Property(Arbitrary = [typeof(StateArbitraries)], MaxTest = 100)]
+    public void A_districts_alert_desk_reads_back_as_written(AlertDeskState state) => RoundTrip(state);
 
     [Fact]
     public void A_state_serialized_ahead_of_its_write_is_written_as_it_was_then_and_no_other_state_is()

@@ -5,8 +5,11 @@ using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Devices;
 using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Grid;
+using CityOps.Grains.Interfaces.Situation;
 using CityOps.Grains.Interfaces.Users;
 using CityOps.Grains.Rules;
+using CityOps.Grains.Situation;
+using CityOps.Grains.Situation.History;
 using CityOps.Grains.Users;
 using FsCheck;
 using FsCheck.Fluent;
@@ -232,6 +235,31 @@ public static class StateArbitraries
             Profile = profile, PasswordHash = hash, Disabled = disabled, InitialPassword = initial, TokenVersion = version, RecentFailures = failures,
             LockedUntil = lockedUntil, Sessions = sessions, UpdatedAt = updated, LastSignInAt = lastSignIn,
         }).ToArbitrary();
+
+    public static Arbitrary<SituationHistoryState> SituationHistory() => (
+        from minutes in Gen.ListOf(
+            from at in Instant
+            from counts in ArrayOf(Gen.Choose(0, 100_000))
+            let c = counts.Concat(new int[10]).ToArray()
+            select new MinuteCounts(at, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]), 4)
+        from happenings in Gen.ListOf(
+            from at in Instant
+            from kind in Enum<HappeningKind>()
+            from subject in Text
+            from what in Text
+            from level in Gen.Elements("normal", "urgent", "emergency", "minor", "major", "critical")
+            from lon in Number
+            from lat in Number
+            select new SituationHappening(at, kind, subject, what, level, lon, lat), 4)
+        select new SituationHistoryState { Minutes = [.. minutes], Happenings = [.. happenings] }).ToArbitrary();
+
+    public static Arbitrary<AlertDeskState> AlertDesk() => (
+        from acknowledged in Gen.ListOf(
+            from caseId in Text
+            from who in Text
+            from at in Instant
+            select new AlertAcknowledgement(caseId, who, at), 4)
+        select new AlertDeskState { Acknowledged = [.. acknowledged] }).ToArbitrary();
 
     public static Arbitrary<UserDirectoryState> UserDirectory() => (
         from names in ArrayOf(Text)

@@ -48,6 +48,7 @@ export async function showDevice(id: string): Promise<void> {
       ["ID", d.id], [t("devices"), name("kind", d.kind)], [t("cells"), d.cellCode],
       [t("status"), el("span", { class: `badge ${d.online ? "on" : "off"}` }, d.online ? t("online") : t("offline"))],
       [t("lastSeen"), time(d.lastSeen)],
+      ...(d.modules?.length ? [[t("modules"), d.modules.map((m) => name("module", m)).join("、")] as [string, string]] : []),
       ...metrics.map((m): [string, string] => [name("metric", m), number(d.values[m]!)]),
       ...d.alarms.map((a): [string, Node] => [t("alarms"), el("span", { class: `badge ${a.severity}` }, `${a.kind} · ${time(a.raisedAt)}`)]),
     ]),

@@ -5,15 +5,21 @@ import { claims, getJson, homeRegion, requireLogin } from "../common/auth";
 import { byId, el } from "../common/dom";
 import { loadDomainRules } from "../common/domain";
 import { connectSituation, type FeedState } from "../common/hub";
-import { lang, onLanguageChange, t } from "../common/i18n";
+import { lang, name, onLanguageChange, t } from "../common/i18n";
 import { finalStates, type Catalogue, type EventSummary, type Kpis, type RegionFeatureProps, type RegionSummary, type Situation, type SituationEvent } from "../common/types";
 import { showCell, showDevice } from "./detail";
+import { createAlerts, type Alerts } from "./alerts";
+import { basemapSource } from "./basemap";
+import { markColours, markStates, type MarkState } from "./devices";
+import { drawHistory, loadHistory, ranges, type Range } from "./history";
 import { createMap, legend, type AreaLevel, type SituationMap } from "./map";
-import { clockText, drawCategories, drawTrend, renderEvents, renderKpis, renderRates, renderTicker, renderVideos, sampleTrend, tickCountdowns, totals } from "./panels";
-import { showResponders } from "./responders";
+import { clockText, renderEvents, renderKpis, renderRates, renderTicker, renderVideos, tickCountdowns, totals } from "./panels";
+import { createReplay, showHeat, type Replay } from "./replay";
 import { apply, state } from "./state";
 
 let situationMap: SituationMap | null = null;
+let alerts: Alerts | null = null;
+let replay: Replay | null = null;
 let summary: Situation | null = null;
 let home = "";
 let regionFeatures: GeoJSON.Feature<GeoJSON.Polygon | GeoJSON.MultiPolygon, RegionFeatureProps>[] = [];
@@ -60,7 +66,6 @@ function refreshPanels(): void {
   renderEvents(selectEvent);
   renderTicker([]);
   renderVideos((id) => void showDevice(id));
-  drawCategories();
 }
 
 /** Whether the hub feeds the screen: a subscription is live and its snapshot is in. */
@@ -119,7 +124,7 @@ async function start(): Promise<void> {
   byId("city-name").textContent = city ? `${regionName(city.properties)} · ` : "";
   byId("legend").replaceChildren(...legend());
   const mapElement = byId("map");
-  situationMap = createMap(mapElement, regionFeatures, home, {
+  situationMap = createMap(mapElement, regionFeatures, home, await basemapSource(), {
     device: (id) => void showDevice(id),
     cell: (code) => void showCell(code),
     event: (id) => {
@@ -131,7 +136,10 @@ async function start(): Promise<void> {
   // The map instance, for operators' diagnostics in the browser console and for page tests.
   Object.assign(window, { situationMap: situationMap.map });
   situationMap.map.once("load", () => void focusFromAddress());
-  showResponders(situationMap.map);
+  alerts = createAlerts(situationMap.map, home, selectEvent);
+  replay = createReplay(situationMap.map, home, byId("replay"));
+  buildTools(situationMap);
+  void loadHistory(home);
 
   connectSituation(home, {
     snapshot(frame) {
@@ -139,13 +147,14 @@ async function start(): Promise<void> {
       situationMap?.refreshDevices();
       situationMap?.refreshEvents();
       situationMap?.recolourCells([...state.cells.keys()]);
+      alerts?.offer(frame.events ?? [], true);
       refreshPanels();
       document.body.dataset.snapshot = String(frame.seq);
     },
     delta(frame) {
       const changed = apply(frame, false);
       if (changed.devices) { situationMap?.refreshDevices(); renderVideos((id) => void showDevice(id)); }
-      if (changed.events) { situationMap?.refreshEvents(); renderEvents(selectEvent); drawCategories(); }
+      if (changed.events) { situationMap?.refreshEvents(); renderEvents(selectEvent); alerts?.offer(frame.events ?? [], false); }
       if (changed.cells.length) situationMap?.recolourCells(changed.cells);
       if (changed.alarms.length) renderTicker(changed.alarms);
       if (frame.kpis) renderRates(state.kpis);
@@ -160,10 +169,10 @@ async function start(): Promise<void> {
   setFeed("offline");
   await poll();
   await loadKpis();
-  sampleTrend(totals(summary));
   setInterval(() => void poll(), 10_000);
   setInterval(() => void loadKpis(), 60_000);
-  setInterval(() => sampleTrend(totals(summary)), 15_000);
+  // History gains a minute each minute; the charts follow.
+  setInterval(() => void loadHistory(home), 60_000);
   document.body.dataset.ready = "true";
 }
 
@@ -181,7 +190,41 @@ onLanguageChange(() => {
   byId("city-name").textContent = city ? `${regionName(city.properties)} · ` : "";
   renderCrumbs();
   refreshPanels();
-  drawTrend();
+  drawHistory();
 });
+
+/** The map's tools: device filters by kind and state, the heat window, replay; and the trend's ranges. */
+function buildTools(m: SituationMap): void {
+  const kinds = new Set<string>();
+  const states = new Set<MarkState>();
+  const kindSelect = el("select", { name: "filter-kind" }, el("option", { value: "" }, `${t("devices")}: ${t("all")}`),
+    ...["smartPole", "camera", "waterLevel", "manhole", "gas", "airQuality", "noise", "rainGauge", "hydrant"].map((k) => el("option", { value: k }, name("kind", k))));
+  const stateSelect = el("select", { name: "filter-state" }, el("option", { value: "" }, `${t("status")}: ${t("all")}`),
+    ...markStates.map((s) => el("option", { value: s }, name("mark", s))));
+  const apply = () => {
+    kinds.clear(); states.clear();
+    if (kindSelect.value) kinds.add(kindSelect.value);
+    if (stateSelect.value) states.add(stateSelect.value as MarkState);
+    m.devices.setFilter(kinds.size ? kinds : null, states.size ? states : null);
+  };
+  kindSelect.addEventListener("change", apply);
+  stateSelect.addEventListener("change", apply);
+  const heat = el("select", { name: "heat" }, el("option", { value: "" }, `${t("heat")}: ${t("off")}`),
+    ...[1, 6, 24].map((h) => el("option", { value: String(h) }, `${t("heat")}: ${h}h`)));
+  heat.addEventListener("change", () => void showHeat(m.map, home, heat.value ? Number(heat.value) : null));
+  const replayButton = el("button", { type: "button", "data-action": "replay" }, t("replay"));
+  replayButton.addEventListener("click", () => void replay?.open());
+  byId("map-tools").replaceChildren(kindSelect, stateSelect, heat, replayButton);
+  byId("ranges").replaceChildren(...ranges.map((r) => {
+    const b = el("button", { type: "button", "data-range": r }, r);
+    b.addEventListener("click", () => void loadHistory(home, r as Range));
+    return b;
+  }));
+  byId("legend").append(...markStates.map((s) => {
+    const row = el("div", {}, el("i", { class: "dot" }), name("mark", s));
+    (row.firstChild as HTMLElement).style.background = markColours[s];
+    return row;
+  }));
+}
 
 requireLogin(() => void start());

@@ -1,14 +1,19 @@
-// The situation map (一张图): MapLibre drawing only the engine's own GeoJSON, no tiles, glyphs or sprites,
-// so it renders on a closed network. Text labels are HTML markers in the page's own font.
+// The situation map (一张图): MapLibre drawing only what the engine serves (its basemap tiles, GeoJSON and
+// the device atlas), no outside tiles, glyphs or sprites, so it renders on a closed network. Region labels are
+// HTML markers in the page's own font; basemap labels use the screen's CJK font (basemap.ts).
 import "maplibre-gl/dist/maplibre-gl.css";
 import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
 import {
   Map as MapLibreMap, Marker, setWorkerUrl,
-  type ExpressionSpecification, type GeoJSONSource, type MapGeoJSONFeature, type MapMouseEvent,
+  type ExpressionSpecification, type GeoJSONSource, type LayerSpecification, type MapGeoJSONFeature, type MapMouseEvent, type SourceSpecification,
 } from "maplibre-gl";
 import { api } from "../common/auth";
 import { lang, name } from "../common/i18n";
-import type { RegionFeatureProps, SituationDevice, SituationEvent } from "../common/types";
+import type { RegionFeatureProps, SituationEvent } from "../common/types";
+import { basemapLabels, basemapLayers, glyphs, localFonts } from "./basemap";
+import { clusterMaxZoom, createDeviceLayer, deviceLayers, type DeviceLayer } from "./devices";
+import { overlayLayers, overlaySources } from "./overlays";
+import { showResponders } from "./responders";
 import { state } from "./state";
 
 setWorkerUrl(workerUrl);
@@ -45,6 +50,7 @@ function overlaps(a: number[], b: number[]): boolean {
 
 export interface SituationMap {
   map: MapLibreMap;
+  devices: DeviceLayer;
   refreshDevices(): void;
   refreshEvents(): void;
   recolourCells(codes: string[]): void;
@@ -59,7 +65,7 @@ export interface MapCallbacks {
   level(level: AreaLevel, region: RegionFeatureProps | null): void;
 }
 
-export function createMap(container: HTMLElement, regions: RegionFeature[], home: string, on: MapCallbacks): SituationMap {
+export function createMap(container: HTMLElement, regions: RegionFeature[], home: string, basemap: SourceSpecification | null, on: MapCallbacks): SituationMap {
   const byCode = new Map(regions.map((r) => [r.properties.code, r]));
   const homeRegion = byCode.get(home) ?? regions[0];
   const homeBox = homeRegion ? bboxOf(homeRegion.geometry) : [0, 0, 1, 1];
@@ -67,41 +73,34 @@ export function createMap(container: HTMLElement, regions: RegionFeature[], home
     container,
     style: {
       version: 8,
+      glyphs,
       sources: {
+        ...(basemap ? { basemap } : {}),
         regions: { type: "geojson", data: { type: "FeatureCollection", features: regions } },
         areas: { type: "geojson", data: { type: "FeatureCollection", features: [] }, promoteId: "code" },
-        devices: { type: "geojson", data: { type: "FeatureCollection", features: [] }, cluster: true, clusterRadius: 45, clusterMaxZoom: 14 },
+        devices: {
+          type: "geojson", data: { type: "FeatureCollection", features: [] }, cluster: true, clusterRadius: 50, clusterMaxZoom,
+          clusterProperties: { worst: ["max", ["get", "state"]] },
+        },
         events: { type: "geojson", data: { type: "FeatureCollection", features: [] } },
+        ...overlaySources(),
       },
       layers: [
         { id: "background", type: "background", paint: { "background-color": "#04101f" } },
+        ...(basemap ? basemapLayers() : []),
         {
           id: "area-fill", type: "fill", source: "areas",
           paint: {
             "fill-color": match(["coalesce", ["feature-state", "health"], ["get", "health"]], healthColours, healthColours.normal!),
-            "fill-opacity": ["case", ["==", ["coalesce", ["feature-state", "health"], ["get", "health"]], "normal"], 0.22, 0.6],
+            "fill-opacity": ["case", ["==", ["coalesce", ["feature-state", "health"], ["get", "health"]], "normal"], basemap ? 0.04 : 0.22, basemap ? 0.22 : 0.6],
           },
         },
         { id: "area-line", type: "line", source: "areas", paint: { "line-color": "rgba(127, 211, 255, 0.35)", "line-width": 0.6 } },
         { id: "community-line", type: "line", source: "regions", minzoom: 12.5, filter: ["==", ["get", "level"], "community"], paint: { "line-color": "rgba(127, 211, 255, 0.45)", "line-width": 1 } },
         { id: "street-line", type: "line", source: "regions", filter: ["==", ["get", "level"], "street"], paint: { "line-color": "rgba(127, 211, 255, 0.6)", "line-width": 1.4 } },
         { id: "district-line", type: "line", source: "regions", filter: ["==", ["get", "level"], "district"], paint: { "line-color": "#7fd3ff", "line-width": 2.6 } },
-        {
-          id: "device-clusters", type: "circle", source: "devices", filter: ["has", "point_count"],
-          paint: {
-            "circle-color": ["case", [">", ["get", "alarms"], 0], "rgba(255, 77, 79, 0.75)", "rgba(53, 196, 255, 0.55)"],
-            "circle-radius": ["interpolate", ["linear"], ["get", "point_count"], 2, 7, 50, 13, 500, 22],
-            "circle-stroke-color": "#e9f6ff", "circle-stroke-width": 1,
-          },
-        },
-        {
-          id: "device-points", type: "circle", source: "devices", filter: ["!", ["has", "point_count"]],
-          paint: {
-            "circle-color": ["case", ["!", ["get", "online"]], "#5b6b7c", [">", ["get", "alarms"], 0], "#ff4d4f", "#35c4ff"],
-            "circle-radius": ["interpolate", ["linear"], ["zoom"], 12, 3, 16, 7],
-            "circle-stroke-color": "#04101f", "circle-stroke-width": 1,
-          },
-        },
+        ...overlayLayers("under-devices"),
+        ...deviceLayers(),
         {
           id: "event-halo", type: "circle", source: "events", filter: ["any", ["get", "overdue"], ["==", ["get", "urgency"], "emergency"]],
           paint: { "circle-color": "rgba(255, 77, 79, 0.25)", "circle-radius": ["interpolate", ["linear"], ["zoom"], 10, 10, 16, 22], "circle-blur": 0.4 },
@@ -114,8 +113,11 @@ export function createMap(container: HTMLElement, regions: RegionFeature[], home
             "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5,
           },
         },
+        ...overlayLayers("top"),
+        ...(basemap ? basemapLabels() : []) as LayerSpecification[],
       ],
     },
+    localIdeographFontFamily: localFonts,
     bounds: homeBox as [number, number, number, number],
     fitBoundsOptions: { padding: 20 },
     attributionControl: false,
@@ -211,19 +213,9 @@ export function createMap(container: HTMLElement, regions: RegionFeature[], home
     void loadAreas().then(() => { container.dataset.ready = "true"; });
   });
   map.on("moveend", () => scheduleAreas());
-  map.on("click", "device-points", (e: MapMouseEvent & { features?: MapGeoJSONFeature[] }) => {
-    const id = e.features?.[0]?.properties.id;
-    if (typeof id === "string") on.device(id);
-  });
   map.on("click", "event-points", (e: MapMouseEvent & { features?: MapGeoJSONFeature[] }) => {
     const id = e.features?.[0]?.properties.id;
     if (typeof id === "string") on.event(id);
-  });
-  map.on("click", "device-clusters", async (e: MapMouseEvent & { features?: MapGeoJSONFeature[] }) => {
-    const feature = e.features?.[0];
-    if (!feature || feature.geometry.type !== "Point") return;
-    const zoom = await (map.getSource("devices") as GeoJSONSource).getClusterExpansionZoom(feature.properties.cluster_id as number);
-    map.easeTo({ center: feature.geometry.coordinates as [number, number], zoom });
   });
   map.on("click", "area-fill", (e: MapMouseEvent & { features?: MapGeoJSONFeature[] }) => {
     if (map.queryRenderedFeatures(e.point, { layers: ["device-points", "device-clusters", "event-points"] }).length > 0) return;
@@ -239,15 +231,16 @@ export function createMap(container: HTMLElement, regions: RegionFeature[], home
     map.on("mouseleave", layer, () => { map.getCanvas().style.cursor = ""; });
   }
 
-  // Device and event layers redraw at most once a second, however many deltas arrive.
-  let devicesDirty = false, eventsDirty = false;
+  const devices = createDeviceLayer(map, home, container, on.device);
+  showResponders(map, home, container);
+  map.on("load", () => void devices.reload());
+  // The atlas is read again every minute; the hub's deltas keep states current in between.
+  setInterval(() => void devices.reload(), 60_000);
+
+  // The event layer redraws at most once a second, however many deltas arrive.
+  let eventsDirty = false;
   setInterval(() => {
     if (!map.loaded() && !map.isStyleLoaded()) return;
-    if (devicesDirty) {
-      devicesDirty = false;
-      (map.getSource("devices") as GeoJSONSource).setData({ type: "FeatureCollection", features: [...state.devices.values()].map(deviceFeature) });
-      container.dataset.devices = String(state.devices.size);
-    }
     if (eventsDirty) {
       eventsDirty = false;
       const now = Date.now();
@@ -260,7 +253,8 @@ export function createMap(container: HTMLElement, regions: RegionFeature[], home
 
   return {
     map,
-    refreshDevices: () => { devicesDirty = true; },
+    devices,
+    refreshDevices: () => devices.update([...state.devices.values()]),
     refreshEvents: () => { eventsDirty = true; },
     recolourCells(codes) {
       if (areaLevel === "cell") {
@@ -277,14 +271,6 @@ export function createMap(container: HTMLElement, regions: RegionFeature[], home
       map.fitBounds(box as [number, number, number, number], { padding: 60, maxZoom, duration: 600 });
     },
     relabel,
-  };
-}
-
-function deviceFeature(d: SituationDevice): GeoJSON.Feature<GeoJSON.Point> {
-  return {
-    type: "Feature",
-    geometry: { type: "Point", coordinates: d.location },
-    properties: { id: d.id, kind: d.kind, online: d.online, alarms: d.alarms.length, name: d.name },
   };
 }
 

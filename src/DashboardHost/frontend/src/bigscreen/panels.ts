@@ -1,6 +1,4 @@
-// The big screen's side panels: KPIs, trends, open events with their deadlines, the alarm ticker, video channels.
-import type { EChartsType } from "echarts/core";
-import { axisStyle, chart, fontPx, palette } from "../common/charts";
+// The big screen's side panels: KPIs, open events with their deadlines, the alarm ticker, video channels.
 import { byId, el } from "../common/dom";
 import { countdown, clock, number, percent } from "../common/format";
 import { lang, name, t, type TextKey } from "../common/i18n";
@@ -47,51 +45,6 @@ export function renderRates(kpis: Kpis | null): void {
     tile("closureRate", rate("closure"), "rate-closure"),
     tile("reworkRate", rate("rework"), "rate-rework"),
     tile("dispatchAccuracy", rate("dispatchAccuracy"), "rate-accuracy"));
-}
-
-// The trend keeps the last hour in memory, sampled every 15 seconds: enough to see a storm arrive.
-const samples: { at: number; online: number; alarms: number; open: number }[] = [];
-let trend: EChartsType | null = null;
-let categories: EChartsType | null = null;
-
-export function sampleTrend(sum: Totals): void {
-  samples.push({ at: Date.now(), online: sum.devices ? (100 * sum.online) / sum.devices : 0, alarms: sum.alarms, open: sum.open });
-  if (samples.length > 240) samples.shift();
-  drawTrend();
-}
-
-export function drawTrend(): void {
-  trend ??= chart(byId("trend-chart"));
-  const size = fontPx();
-  const axis = axisStyle();
-  const series = (key: "online" | "alarms" | "open", label: string, yAxisIndex: number) => ({
-    name: label, type: "line" as const, showSymbol: false, smooth: true, yAxisIndex,
-    data: samples.map((s) => [s.at, Math.round(s[key] * 10) / 10]),
-  });
-  trend.setOption({
-    color: palette,
-    grid: { left: "3%", right: "3%", top: "18%", bottom: "4%", containLabel: true },
-    legend: { textStyle: { color: "#d8ecff", fontSize: size }, top: 0 },
-    tooltip: { trigger: "axis" },
-    xAxis: { type: "time", ...axis, splitLine: { show: false } },
-    yAxis: [{ type: "value", ...axis }, { type: "value", min: 0, max: 100, ...axis, splitLine: { show: false } }],
-    series: [series("alarms", t("alarms"), 0), series("open", t("openEvents"), 0), series("online", `${t("onlineRate")} %`, 1)],
-  }, { notMerge: true });
-}
-
-export function drawCategories(): void {
-  categories ??= chart(byId("category-chart"));
-  const counts = new Map<string, number>();
-  for (const e of state.events.values()) counts.set(e.category, (counts.get(e.category) ?? 0) + 1);
-  const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).reverse();
-  const axis = axisStyle();
-  categories.setOption({
-    grid: { left: "3%", right: "6%", top: "3%", bottom: "3%", containLabel: true },
-    tooltip: {},
-    xAxis: { type: "value", minInterval: 1, ...axis },
-    yAxis: { type: "category", data: top.map(([c]) => categoryName(c)), ...axis },
-    series: [{ type: "bar", data: top.map(([, n]) => n), itemStyle: { color: "#35c4ff" }, barMaxWidth: "60%" }],
-  }, { notMerge: true });
 }
 
 /** Open events, overdue first, then by the nearest deadline; countdowns tick every second. */

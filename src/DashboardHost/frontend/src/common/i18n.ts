@@ -31,6 +31,9 @@ const zh = {
   passwordReset: "密码已重置，该用户的登录已全部失效", enable: "启用", disable: "停用", activeSessions: "在线会话", profile: "角色与区域",
   adminAudit: "管理审计（本月）",
   passwordRules: "至少 10 位，包含大写、小写、数字、符号中的至少三类，不含用户名，不得使用常见密码",
+  // The big screen's map tools, history, replay and alerts.
+  range: "时段", heat: "热力", off: "关", replay: "回放", play: "播放", pause: "暂停", backToLive: "返回实时",
+  modules: "模块", casesOpened: "新增事件", noHistory: "无历史数据", noHistoryYet: "历史数据积累中", acknowledge: "确认", criticalCase: "紧急警情",
 };
 
 type Texts = Record<keyof typeof zh, string>;
@@ -67,6 +70,8 @@ const en: Texts = {
   passwordReset: "Password reset; every session of this user has ended", enable: "Enable", disable: "Disable", activeSessions: "Sessions", profile: "Role and regions",
   adminAudit: "Administration audit (this month)",
   passwordRules: "At least 10 characters, three of upper case, lower case, digits and symbols, not the username, not a common password",
+  range: "Range", heat: "Heat", off: "off", replay: "Replay", play: "Play", pause: "Pause", backToLive: "Back to live",
+  modules: "Modules", casesOpened: "New cases", noHistory: "No history", noHistoryYet: "History is being recorded", acknowledge: "Acknowledge", criticalCase: "Critical case",
 };
 
 export type TextKey = keyof typeof zh;
@@ -85,6 +90,9 @@ const zhNames: Record<string, string> = {
   "severity.minor": "一般", "severity.major": "重要", "severity.critical": "紧急",
   "kind.smartPole": "智慧灯杆", "kind.camera": "视频监控", "kind.waterLevel": "积水监测", "kind.manhole": "智能井盖", "kind.gas": "燃气监测",
   "kind.airQuality": "空气质量", "kind.noise": "噪声监测", "kind.rainGauge": "雨量计", "kind.hydrant": "消火栓",
+  "module.lighting": "照明", "module.environment": "环境监测", "module.camera": "摄像头", "module.broadcast": "广播",
+  "module.display": "信息屏", "module.sos": "一键报警", "module.evCharger": "充电桩", "module.wifi5g": "5G/Wi-Fi",
+  "mark.normal": "设备正常", "mark.offline": "设备离线", "mark.minor": "一般告警", "mark.major": "重要告警", "mark.critical": "紧急告警",
   "level.city": "市", "level.district": "区", "level.street": "街道", "level.community": "社区", "level.cell": "单元网格",
   "metric.waterLevelCm": "水位(cm)", "metric.rainMm": "雨量(mm)", "metric.gasLel": "燃气(%LEL)", "metric.tiltDeg": "倾角(°)",
   "metric.pm25": "PM2.5", "metric.pm10": "PM10", "metric.noiseDb": "噪声(dB)", "metric.pressureMpa": "水压(MPa)",
