@@ -94,7 +94,14 @@ public sealed class GatewayProgramTests(EngineFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task Revoking_a_device_in_the_engine_disconnects_it_from_the_gateway_of_its_own()
     {
-        var pole = Engine.Device(DeviceKind.SmartPole, 62);
+        // A pole of its own, provisioned here, so that the city's registered devices stay as every other test sees them.
+        using var admin = Engine.Http(await Engine.TokenAsync("admin"));
+        var id = $"POLE-GW-{Guid.NewGuid():N}"[..24];
+        var model = Engine.Device(DeviceKind.SmartPole, 62);
+        var provisioned = await admin.PostAsJsonAsync("/api/devices", new { id, kind = "smartPole", name = "网关测试灯杆", location = model.Location, cellCode = model.CellCode });
+        provisioned.StatusCode.Should().Be(HttpStatusCode.Created);
+        var secret = (await provisioned.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
+        var pole = model with { Id = id, Secret = secret };
         using var device = await ConnectAsync(pole);
         var disconnected = new TaskCompletionSource<MqttClientDisconnectedEventArgs>();
         device.DisconnectedAsync += e =>
@@ -102,7 +109,6 @@ public sealed class GatewayProgramTests(EngineFixture fixture) : IAsyncLifetime
             disconnected.TrySetResult(e);
             return Task.CompletedTask;
         };
-        using var admin = Engine.Http(await Engine.TokenAsync("admin"));
 
         (await admin.PostAsync(new Uri($"/api/devices/{pole.Id}/revoke", UriKind.Relative), null)).StatusCode.Should().Be(HttpStatusCode.NoContent);
 

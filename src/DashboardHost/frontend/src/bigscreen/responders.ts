@@ -11,7 +11,7 @@ export function showResponders(map: MapLibreMap, region: string, container: HTML
   const load = async () => {
     const found = await getJson<ResponderMark[]>(`/api/map/responders?region=${encodeURIComponent(region)}`);
     if (!found) return;
-    setOverlay(map, "responders", found.map((r) => point(r.longitude, r.latitude, { id: r.username, department: r.department })));
+    setOverlay(map, "responders", found.map((r) => point(r.longitude, r.latitude, { id: r.username, username: r.username, department: r.department })));
     container.dataset.responders = String(found.length);
   };
   map.on("load", () => void load());
