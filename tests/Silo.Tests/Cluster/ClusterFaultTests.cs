@@ -280,7 +280,12 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
     {
         public static Task StopAsync() => RunAsync("stop", "-m", "fast", "-w");
 
-        public static Task StartAsync() => RunAsync("start", "-w");
+        /// <summary>Starts the server again; this test process's pooled connections died with the old one, so they go too.</summary>
+        public static async Task StartAsync()
+        {
+            await RunAsync("start", "-w");
+            Npgsql.NpgsqlConnection.ClearAllPools();
+        }
 
         private static async Task RunAsync(params string[] arguments)
         {
