@@ -110,13 +110,18 @@ public interface IEventIndexGrain : IGrainWithStringKey
 /// <summary>
 /// Hands out case numbers for one day (keyed <c>yyyyMMdd</c>), so ids are <c>E20261122-000123</c>, in
 /// blocks: each district's index takes a block and numbers its cases from it, so the day's numbers
-/// are not one activation every new case in the city waits on. Numbers are unique; a block an index
-/// took but did not store (a crash) leaves a gap.
+/// are not one activation every new case in the city waits on. Numbers are unique. A request names the
+/// district and the block's place in its sequence for the day, so an index that took a block but died
+/// before storing it is given the same block again: a crash leaves no gap.
 /// </summary>
 public interface IEventNumberGrain : IGrainWithStringKey
 {
-    /// <summary>The first of <paramref name="size"/> consecutive numbers no one else is given.</summary>
-    Task<int> TakeBlock(int size);
+    /// <summary>
+    /// The first of <paramref name="size"/> consecutive numbers no one else is given: the
+    /// <paramref name="sequence"/>-th block of the day for <paramref name="district"/>, the same block
+    /// each time it is asked for again.
+    /// </summary>
+    Task<int> TakeBlock(string district, int sequence, int size);
 }
 
 /// <summary>

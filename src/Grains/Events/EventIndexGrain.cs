@@ -75,8 +75,9 @@ public sealed class EventIndexGrain(
     {
         if (!Index.Numbers.TryGetValue(day, out var block) || block.Next >= block.End)
         {
-            var first = await GrainFactory.GetGrain<IEventNumberGrain>(day).TakeBlock(NumberBlockSize);
-            block = new NumberBlock(first, first + NumberBlockSize);
+            var sequence = (block?.Sequence ?? 0) + 1;
+            var first = await GrainFactory.GetGrain<IEventNumberGrain>(day).TakeBlock(this.GetPrimaryKeyString(), sequence, NumberBlockSize);
+            block = new NumberBlock(first, first + NumberBlockSize, sequence);
 
             // Only the day's block is used from now on.
             Index.Numbers.Clear();
@@ -225,9 +226,12 @@ public sealed class EventIndexState
     [Id(5)] public Dictionary<string, NumberBlock> Numbers { get; set; } = [];
 }
 
-/// <summary>Case numbers from <see cref="Next"/> up to, not including, <see cref="End"/>.</summary>
+/// <summary>
+/// Case numbers from <see cref="Next"/> up to, not including, <see cref="End"/>: the
+/// <see cref="Sequence"/>-th block the district took that day (0 in state stored before blocks were counted).
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record NumberBlock([property: Id(0)] int Next, [property: Id(1)] int End);
+public sealed record NumberBlock([property: Id(0)] int Next, [property: Id(1)] int End, [property: Id(2)] int Sequence = 0);
 
 [GenerateSerializer, Immutable]
 public sealed record AdmittedReport([property: Id(0)] string EventId, [property: Id(1)] bool IsDuplicate, [property: Id(2)] DateTimeOffset At);

@@ -103,10 +103,24 @@ public class IdempotentIntakeTests(EventClusterFixture fixture)
     {
         var day = fixture.Grains.GetGrain<IEventNumberGrain>("test-" + Guid.NewGuid().ToString("N"));
 
-        var blocks = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => day.TakeBlock(20)));
+        var blocks = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => day.TakeBlock($"D{i % 3}", 1 + (i / 3), 20)));
 
         blocks.SelectMany(first => Enumerable.Range(first, 20)).Should().OnlyHaveUniqueItems().And.HaveCount(200);
         blocks.Min().Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_district_asking_again_for_the_block_it_was_given_gets_the_same_block_so_a_crash_leaves_no_gap()
+    {
+        var day = fixture.Grains.GetGrain<IEventNumberGrain>("test-" + Guid.NewGuid().ToString("N"));
+        var first = await day.TakeBlock("440303", 1, 20);
+        var other = await day.TakeBlock("440304", 1, 20);
+
+        var again = await day.TakeBlock("440303", 1, 20);
+        var next = await day.TakeBlock("440303", 2, 20);
+
+        again.Should().Be(first);
+        new[] { first, other, next }.Should().Equal(1, 21, 41);
     }
 
     [Fact]
