@@ -22,6 +22,11 @@ public sealed class SituationBuffer
     private readonly Dictionary<string, GridSituation> _cells = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EventSummary> _events = new(StringComparer.Ordinal);
     private readonly Queue<RaisedAlarm> _alarms = new();
+
+    // Open cases the client was given, so a case that leaves the user's scope (reassigned to another
+    // department) is withdrawn by id alone, never sent to them again.
+    private readonly HashSet<string> _shown = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _withdrawn = new(StringComparer.Ordinal);
     private readonly int _maxAlarms;
     private int _alarmsDropped;
     private KpiResponse? _kpis;
@@ -59,7 +64,7 @@ public sealed class SituationBuffer
         {
             lock (_gate)
             {
-                return _devices.Count + _cells.Count + _events.Count + _alarms.Count + _alarmsDropped > 0 || KpisChanged;
+                return _devices.Count + _cells.Count + _events.Count + _withdrawn.Count + _alarms.Count + _alarmsDropped > 0 || KpisChanged;
             }
         }
     }
@@ -97,11 +102,9 @@ public sealed class SituationBuffer
                 took = true;
             }
 
-            foreach (var summary in changes.Events.Where(e => InRegion(e.Location.CellCode) && _showsEvent(e)))
+            foreach (var summary in changes.Events.Where(e => InRegion(e.Location.CellCode)))
             {
-                _events[summary.Id] = summary;
-                _eventsSeen = true;
-                took = true;
+                took |= OfferEvent(summary);
             }
 
             foreach (var alarm in changes.Raised.Where(a => InRegion(a.CellCode)))
@@ -125,6 +128,46 @@ public sealed class SituationBuffer
         }
 
         return took;
+    }
+
+    private bool OfferEvent(EventSummary summary)
+    {
+        if (_showsEvent(summary))
+        {
+            _events[summary.Id] = summary;
+            _withdrawn.Remove(summary.Id);
+            if (summary.IsOpen)
+            {
+                _shown.Add(summary.Id);
+            }
+            else
+            {
+                _shown.Remove(summary.Id);
+            }
+
+            _eventsSeen = true;
+            return true;
+        }
+
+        if (!_shown.Remove(summary.Id))
+        {
+            return false;
+        }
+
+        _events.Remove(summary.Id);
+        _withdrawn.Add(summary.Id);
+        _eventsSeen = true;
+        return true;
+    }
+
+    /// <summary>Records the open cases a snapshot gave the client, so those that leave its scope are withdrawn.</summary>
+    public void EventsSent(IEnumerable<string> caseIds)
+    {
+        ArgumentNullException.ThrowIfNull(caseIds);
+        lock (_gate)
+        {
+            _shown.UnionWith(caseIds);
+        }
     }
 
     /// <summary>Whether a case of the region changed since the last call, so the KPIs are worth reading again.</summary>
@@ -162,7 +205,7 @@ public sealed class SituationBuffer
     {
         lock (_gate)
         {
-            if (_devices.Count + _cells.Count + _events.Count + _alarms.Count + _alarmsDropped == 0 && !KpisChanged)
+            if (_devices.Count + _cells.Count + _events.Count + _withdrawn.Count + _alarms.Count + _alarmsDropped == 0 && !KpisChanged)
             {
                 return null;
             }
@@ -176,10 +219,12 @@ public sealed class SituationBuffer
                 [.. _events.Values.OrderBy(e => e.Id, StringComparer.Ordinal).Select(EventEntry.From)],
                 [.. _alarms.Select(AlarmEntry.From)],
                 kpis,
-                _alarmsDropped);
+                _alarmsDropped,
+                _withdrawn.Count == 0 ? null : [.. _withdrawn.Order(StringComparer.Ordinal)]);
             _devices.Clear();
             _cells.Clear();
             _events.Clear();
+            _withdrawn.Clear();
             _alarms.Clear();
             _alarmsDropped = 0;
             _kpisSent = _kpis;

@@ -16,6 +16,10 @@ namespace CityOps.DashboardHost.Situation;
 /// <param name="Seq">Increases by one with every frame sent to the connection, snapshots included.</param>
 /// <param name="Kpis">Today's KPIs of the region, as <c>GET /api/kpis?region=</c> gives them; in a delta only when they changed.</param>
 /// <param name="AlarmsDropped">Raised alarms left out of this frame because the client fell behind.</param>
+/// <param name="Withdrawn">
+/// Ids of cases the client was shown that its user may no longer see (reassigned out of their
+/// department or region): the client drops them. Only in a delta, and only when there are any.
+/// </param>
 public sealed record SituationFrame(
     long Seq,
     string Region,
@@ -24,7 +28,8 @@ public sealed record SituationFrame(
     IReadOnlyList<EventEntry> Events,
     IReadOnlyList<AlarmEntry> Alarms,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] KpiResponse? Kpis,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int AlarmsDropped = 0);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int AlarmsDropped = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Withdrawn = null);
 
 public sealed record DeviceEntry(
     string Id,

@@ -95,6 +95,7 @@ public sealed partial class SituationSession : IAsyncDisposable
 
             _snapshot = snapshot;
             _buffer.KpisSent(snapshot.Kpis);
+            _buffer.EventsSent(snapshot.Events.Select(e => e.Id));
             _kpisReadAt = _clock.GetUtcNow();
         }
 

@@ -168,4 +168,54 @@ public class SituationBufferTests
 
         buffer.TakeDelta(1)!.Events.Select(e => e.Id).Should().Equal("E-gas");
     }
+
+    [Fact]
+    public void A_case_reassigned_out_of_the_users_scope_is_withdrawn_by_id_alone()
+    {
+        var buffer = new SituationBuffer("990101001", allDevices: true, maxAlarms: 10, e => e.Department == "gas");
+        buffer.Offer(Changes.Of(events: [Changes.Event("E-1") with { Department = "gas" }]));
+        buffer.TakeDelta(1);
+
+        buffer.Offer(Changes.Of(events: [Changes.Event("E-1") with { Department = "water", Version = 2 }]));
+
+        var delta = buffer.TakeDelta(2)!;
+        delta.Events.Should().BeEmpty();
+        delta.Withdrawn.Should().Equal("E-1");
+    }
+
+    [Fact]
+    public void A_case_the_snapshot_showed_is_withdrawn_when_it_leaves_the_users_scope()
+    {
+        var buffer = new SituationBuffer("990101001", allDevices: true, maxAlarms: 10, e => e.Department == "gas");
+        buffer.EventsSent(["E-1"]);
+
+        buffer.Offer(Changes.Of(events: [Changes.Event("E-1") with { Department = "water", Version = 2 }]));
+
+        buffer.TakeDelta(1)!.Withdrawn.Should().Equal("E-1");
+    }
+
+    [Fact]
+    public void A_case_the_user_was_never_shown_is_not_withdrawn_so_its_id_is_not_told()
+    {
+        var buffer = new SituationBuffer("990101001", allDevices: true, maxAlarms: 10, e => e.Department == "gas");
+        buffer.Offer(Changes.Of(events: [Changes.Event("E-1") with { Department = "gas", State = EventState.Closed }]));
+        buffer.TakeDelta(1);
+
+        buffer.Offer(Changes.Of(events: [Changes.Event("E-1") with { Department = "water" }, Changes.Event("E-2") with { Department = "water" }]));
+
+        buffer.HasChanges.Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_change_still_waiting_in_the_buffer_is_not_sent_once_the_case_leaves_the_users_scope()
+    {
+        var buffer = new SituationBuffer("990101001", allDevices: true, maxAlarms: 10, e => e.Department == "gas");
+        buffer.Offer(Changes.Of(events: [Changes.Event("E-1") with { Department = "gas" }]));
+
+        buffer.Offer(Changes.Of(events: [Changes.Event("E-1") with { Department = "water", Version = 2 }]));
+
+        var delta = buffer.TakeDelta(1)!;
+        delta.Events.Should().BeEmpty();
+        delta.Withdrawn.Should().Equal("E-1");
+    }
 }

@@ -166,6 +166,28 @@ public class CaseScopeTests(EngineFixture fixture)
         frames.SelectMany(Cases).Select(e => e.GetProperty("id").GetString()).Should().NotContain([waterBefore, water]);
     }
 
+    [Fact]
+    public async Task A_case_reassigned_to_another_department_is_withdrawn_from_the_first_departments_screens()
+    {
+        await using var hub = await SituationClient.ConnectAsync(Engine, await Engine.TokenAsync(CaseClient.GasDispatcher.User, CaseClient.GasDispatcher.Password));
+        await hub.SubscribeAsync(CaseClient.Street);
+        var frames = new List<SituationClient.Frame> { await hub.NextAsync(f => f.Type == "Snapshot", "the snapshot") };
+        var id = await RegisteredAsync("gas_facility_damaged");
+        await hub.NextAsync(f => { frames.Add(f); return Cases(f).Any(e => e.GetProperty("id").GetString() == id); }, "the gas case");
+
+        await _cases.MustActAsync(CaseClient.GasDispatcher, id, new { action = "dispatch", department = "water" });
+
+        await hub.NextAsync(
+            f =>
+            {
+                frames.Add(f);
+                return f.Body.TryGetProperty("withdrawn", out var withdrawn) && withdrawn.EnumerateArray().Any(w => w.GetString() == id);
+            },
+            "the case withdrawn");
+        frames.SelectMany(Cases).Where(e => e.GetProperty("id").GetString() == id)
+            .Select(e => e.GetProperty("department").GetString()).Should().NotContain("water");
+    }
+
     private static IEnumerable<JsonElement> Cases(SituationClient.Frame frame) => frame.Items("events");
 
     /// <summary>A case reported by the centre and registered: no department has it yet.</summary>

@@ -31,6 +31,8 @@ export function apply(frame: SituationFrame, snapshot: boolean): { cells: string
     if (finalStates.has(e.state)) state.events.delete(e.id);
     else state.events.set(e.id, e);
   }
+  // Cases the user may no longer see (reassigned out of their department or region) come by id alone.
+  for (const id of frame.withdrawn ?? []) state.events.delete(id);
   // A frame carries the KPIs whole, and a delta only when they changed.
   if (frame.kpis) state.kpis = frame.kpis;
 
@@ -46,7 +48,7 @@ export function apply(frame: SituationFrame, snapshot: boolean): { cells: string
   return {
     cells: (frame.cells ?? []).map((c) => c.code),
     devices: snapshot || (frame.devices?.length ?? 0) > 0,
-    events: snapshot || (frame.events?.length ?? 0) > 0,
+    events: snapshot || (frame.events?.length ?? 0) > 0 || (frame.withdrawn?.length ?? 0) > 0,
     alarms: snapshot ? [] : sorted,
   };
 }

@@ -37,6 +37,8 @@ export interface SituationFrame {
   seq: number; region?: string;
   devices?: SituationDevice[]; cells?: SituationCell[]; events?: SituationEvent[]; alarms?: SituationAlarm[];
   kpis?: Kpis;
+  /** Ids of cases the user may no longer see: drop them (delta only). */
+  withdrawn?: string[];
 }
 
 export interface EventSummary extends SituationEvent {
