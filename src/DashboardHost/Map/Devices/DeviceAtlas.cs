@@ -30,7 +30,8 @@ public sealed record DeviceMarks(
 /// <summary>
 /// Every device of the city on one map: places from the registry shards (read again every
 /// <see cref="PlacesFor"/>), states from the grid cells that hold devices (read again every
-/// <see cref="StatesFor"/>). One process asks the grains at most that often however many screens
+/// <see cref="StatesFor"/>). A device a cell holds that no shard registered (provisioned one at a
+/// time over HTTP, or a video channel a platform's catalog named) is placed from its twin, once. One process asks the grains at most that often however many screens
 /// look; the hub's deltas keep each screen current in between.
 /// </summary>
 public sealed class DeviceAtlas(IGrainFactory grains, TimeProvider clock) : IDisposable
@@ -45,6 +46,8 @@ public sealed class DeviceAtlas(IGrainFactory grains, TimeProvider clock) : IDis
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (DateTimeOffset At, DevicePlace[] Places)? _places;
     private (DateTimeOffset At, Dictionary<string, MarkState> States)? _states;
+    private readonly Dictionary<string, DevicePlace> _unregistered = new(StringComparer.Ordinal);
+    private DevicePlace[] _all = [];
 
     /// <summary>The devices whose cell <paramref name="shows"/> accepts.</summary>
     public async Task<DeviceMarks> ReadAsync(Func<string, bool> shows, CancellationToken cancellationToken)
@@ -88,27 +91,29 @@ public sealed class DeviceAtlas(IGrainFactory grains, TimeProvider clock) : IDis
                 var shards = new DevicePlace[DeviceRegistry.Shards][];
                 await Parallel.ForEachAsync(Enumerable.Range(0, DeviceRegistry.Shards), Options(cancellationToken), async (shard, _) =>
                     shards[shard] = await grains.GetGrain<IDeviceRegistryGrain>(shard).GetPlaces());
-                places = (now, [.. shards.SelectMany(s => s).OrderBy(p => p.Id, StringComparer.Ordinal)]);
+                places = (now, [.. shards.SelectMany(s => s)]);
                 _places = places;
                 _states = null;
             }
 
             if (_states is not { } states || now - states.At > StatesFor)
             {
-                var read = new System.Collections.Concurrent.ConcurrentDictionary<string, MarkState>(StringComparer.Ordinal);
-                var cells = places.Places.Select(p => p.CellCode).Distinct(StringComparer.Ordinal);
+                var read = new System.Collections.Concurrent.ConcurrentDictionary<string, DeviceCellStatus>(StringComparer.Ordinal);
+                var cells = places.Places.Select(p => p.CellCode).Concat(_unregistered.Values.Select(p => p.CellCode)).Distinct(StringComparer.Ordinal);
                 await Parallel.ForEachAsync(cells, Options(cancellationToken), async (cell, _) =>
                 {
                     foreach (var status in await grains.GetGrain<IGridCellGrain>(cell).GetDevices())
                     {
-                        read[status.DeviceId] = StateOf(status);
+                        read[status.DeviceId] = status;
                     }
                 });
-                states = (now, new Dictionary<string, MarkState>(read, StringComparer.Ordinal));
+                states = (now, read.ToDictionary(r => r.Key, r => StateOf(r.Value), StringComparer.Ordinal));
                 _states = states;
+                await PlaceUnregisteredAsync(places.Places, read.Values, cancellationToken);
+                _all = [.. places.Places.Concat(_unregistered.Values.Where(p => read.ContainsKey(p.Id))).OrderBy(p => p.Id, StringComparer.Ordinal)];
             }
 
-            return (places.Places, states.States, states.At);
+            return (_all, states.States, states.At);
         }
         finally
         {
@@ -117,6 +122,25 @@ public sealed class DeviceAtlas(IGrainFactory grains, TimeProvider clock) : IDis
     }
 
     public void Dispose() => _gate.Dispose();
+
+    /// <summary>Reads from their twins the places of the devices the cells hold that no shard registered and that are not placed yet.</summary>
+    private async Task PlaceUnregisteredAsync(DevicePlace[] registered, IEnumerable<DeviceCellStatus> held, CancellationToken cancellationToken)
+    {
+        var known = registered.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        var missing = held.Where(s => !known.Contains(s.DeviceId) && !_unregistered.ContainsKey(s.DeviceId)).ToList();
+        var found = new System.Collections.Concurrent.ConcurrentBag<DevicePlace>();
+        await Parallel.ForEachAsync(missing, Options(cancellationToken), async (status, _) =>
+        {
+            if (await DeviceTwins.Get(grains, status.Kind, status.DeviceId).GetSnapshot() is { } twin)
+            {
+                found.Add(new DevicePlace(twin.Id, twin.Kind, twin.Longitude, twin.Latitude, twin.CellCode));
+            }
+        });
+        foreach (var place in found)
+        {
+            _unregistered[place.Id] = place;
+        }
+    }
 
     private static ParallelOptions Options(CancellationToken cancellationToken) =>
         new() { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken };
