@@ -29,7 +29,7 @@ public static class EventsApi
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
         var events = app.MapGroup("/api/events").WithTags("Events").RequireAuthorization(AccessPolicies.Viewer);
-        events.MapGet("/", ListEvents).WithSummary("Cases by status, region, department, category and overdue, most recently changed first");
+        events.MapGet("/", ListEvents).WithSummary("Cases by status, region, department, category, urgency and overdue, most recently changed first");
         events.MapGet("/{id}", GetEvent).WithSummary("A case with its clock, escalations, allowed actions and timeline");
         events.MapPost("/", Report).RequireAuthorization(AccessPolicies.Responder)
             .WithSummary("Report a problem at a place; a duplicate of an open case is counted there");
@@ -50,7 +50,7 @@ public static class EventsApi
     }
 
     private static async Task<Results<Ok<IReadOnlyList<EventSummaryResponse>>, ProblemHttpResult>> ListEvents(
-        string? status, string? region, string? department, bool? overdue, string? category, int? limit,
+        string? status, string? region, string? department, bool? overdue, string? category, string? urgency, int? limit,
         HttpContext http, IGrainFactory grains, IAuthorizationService authorization, GridRegistry grid, CityCatalogue catalogue, TimeProvider clock)
     {
         List<EventState>? states = null;
@@ -66,6 +66,17 @@ public static class EventsApi
 
                 states.Add(state);
             }
+        }
+
+        EventUrgency? urgencyFilter = null;
+        if (urgency is not null)
+        {
+            if (!TryParse<EventUrgency>(urgency, out var parsed))
+            {
+                return Problem(StatusCodes.Status400BadRequest, $"urgency must be one of {Names<EventUrgency>()}");
+            }
+
+            urgencyFilter = parsed;
         }
 
         if (limit is < 1 or > MaxLimit)
@@ -95,7 +106,7 @@ public static class EventsApi
         }
 
         var now = clock.GetUtcNow();
-        var query = new EventQuery(null, states, department, overdue, category, now, limit ?? DefaultLimit, CaseViewers.From(http.User));
+        var query = new EventQuery(null, states, department, overdue, category, now, limit ?? DefaultLimit, CaseViewers.From(http.User), Urgency: urgencyFilter);
         var found = await Task.WhenAll(regions
             .SelectMany(r => model.DistrictsOf(r).Select(d => (District: d, Prefix: r)))
             .Select(p => grains.GetGrain<IEventIndexGrain>(p.District).Query(query with { RegionPrefix = p.Prefix })));

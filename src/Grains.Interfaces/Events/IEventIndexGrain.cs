@@ -35,7 +35,8 @@ public sealed record EventQuery(
     [property: Id(8)] EventChannel? Channel = null,
     [property: Id(9)] DateTimeOffset? ReportedFrom = null,
     [property: Id(10)] DateTimeOffset? ReportedUntil = null,
-    [property: Id(11)] EventOrder Order = EventOrder.LatestUpdateFirst);
+    [property: Id(11)] EventOrder Order = EventOrder.LatestUpdateFirst,
+    [property: Id(12)] EventUrgency? Urgency = null);
 
 /// <summary>The order of a query's cases (ties by case id).</summary>
 public enum EventOrder
@@ -59,6 +60,7 @@ public static class EventQueries
             && (query.States is null || query.States.Contains(s.State))
             && (query.Department is null || s.Department == query.Department)
             && (query.Category is null || s.Category == query.Category)
+            && (query.Urgency is null || s.Urgency == query.Urgency)
             && (query.Overdue is null || s.IsOverdue(query.Now) == query.Overdue)
             && (query.Channel is null || s.Channel == query.Channel)
             && (query.ReportedFrom is null || s.ReportedAt >= query.ReportedFrom)

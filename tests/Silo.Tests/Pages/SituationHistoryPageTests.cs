@@ -119,4 +119,27 @@ public sealed class SituationHistoryPageTests : IAsyncLifetime
         var acknowledged = await http.GetFromJsonAsync<JsonElement>("/api/alerts/acknowledged?region=9901");
         acknowledged.EnumerateArray().Should().Contain(a => a.GetProperty("caseId").GetString() == id && a.GetProperty("by").GetString() == "operator");
     }
+
+    [Fact]
+    public async Task An_operator_acknowledges_a_critical_case_from_the_console_and_the_big_screen_stops_flashing_it()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await PageBrowser.LaunchAsync(playwright);
+        var wall = await SituationMapPageTests.OpenMapAsync(browser, _engine, 1920, 1080);
+        await wall.WaitForSelectorAsync("body[data-snapshot]");
+        var console = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1920, Height = 1080 } });
+        await PageBrowser.SignInAsync(console, new Uri(_engine.BaseAddress, "/console"), "operator");
+        using var http = await OperatorAsync();
+
+        var id = await ReportAsync(http, "gas_leak", "燃气泄漏，管理台确认测试");
+
+        await wall.WaitForSelectorAsync($"#alerts li[data-id='{id}']", new PageWaitForSelectorOptions { Timeout = 15_000 });
+        await console.WaitForSelectorAsync($"#console-alerts li.pending[data-id='{id}']", new PageWaitForSelectorOptions { Timeout = 15_000 });
+        await PageBrowser.ScreenshotAsync(console, "console-alert-1920x1080.png");
+
+        await console.ClickAsync($"#console-alerts li[data-id='{id}'] button[data-action=acknowledge]");
+
+        await console.WaitForSelectorAsync($"#console-alerts li.acknowledged[data-id='{id}']");
+        await wall.WaitForSelectorAsync($"#alerts li[data-id='{id}']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached, Timeout = 15_000 });
+    }
 }

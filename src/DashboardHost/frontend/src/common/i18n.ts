@@ -33,7 +33,7 @@ const zh = {
   passwordRules: "至少 10 位，包含大写、小写、数字、符号中的至少三类，不含用户名，不得使用常见密码",
   // The big screen's map tools, history, replay and alerts.
   range: "时段", heat: "热力", off: "关", replay: "回放", play: "播放", pause: "暂停", backToLive: "返回实时",
-  modules: "模块", casesOpened: "新增事件", noHistory: "无历史数据", noHistoryYet: "历史数据积累中", acknowledge: "确认", criticalCase: "紧急警情",
+  modules: "模块", casesOpened: "新增事件", noHistory: "无历史数据", noHistoryYet: "历史数据积累中", acknowledge: "确认", acknowledgedBy: "已确认", criticalCase: "紧急警情",
 };
 
 type Texts = Record<keyof typeof zh, string>;
@@ -71,7 +71,7 @@ const en: Texts = {
   adminAudit: "Administration audit (this month)",
   passwordRules: "At least 10 characters, three of upper case, lower case, digits and symbols, not the username, not a common password",
   range: "Range", heat: "Heat", off: "off", replay: "Replay", play: "Play", pause: "Pause", backToLive: "Back to live",
-  modules: "Modules", casesOpened: "New cases", noHistory: "No history", noHistoryYet: "History is being recorded", acknowledge: "Acknowledge", criticalCase: "Critical case",
+  modules: "Modules", casesOpened: "New cases", noHistory: "No history", noHistoryYet: "History is being recorded", acknowledge: "Acknowledge", acknowledgedBy: "Acknowledged by", criticalCase: "Critical case",
 };
 
 export type TextKey = keyof typeof zh;

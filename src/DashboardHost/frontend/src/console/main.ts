@@ -7,6 +7,7 @@ import { loadDomainRules } from "../common/domain";
 import { act, needsReason, uploadEvidence, uploadReportEvidence, type ActionRequest, type ActionResult } from "../common/events";
 import { countdown, time } from "../common/format";
 import { lang, name, onLanguageChange, t } from "../common/i18n";
+import { startAlerts } from "./alerts";
 import { eventStates, type AuditTrail, type Catalogue, type EventDetail, type EventSummary, type RegionFeatureProps } from "../common/types";
 
 let catalogue: Catalogue | null = null;
@@ -281,6 +282,8 @@ async function start(): Promise<void> {
   filters.addEventListener("submit", (e) => { e.preventDefault(); void loadEvents(); });
   filters.addEventListener("change", (e) => { if ((e.target as HTMLElement).getAttribute("name") !== "q") void loadEvents(); });
   filters.querySelector("input[name=q]")!.addEventListener("input", renderTable);
+  const refreshAlerts = startAlerts(categoryName, (id) => void openEvent(id));
+  onLanguageChange(() => void refreshAlerts());
   await loadEvents();
   const wanted = new URLSearchParams(location.search).get("event");
   if (wanted) await openEvent(wanted);
