@@ -41,4 +41,14 @@ public class EventQueriesTests
         EventQueries.OrderAndLimit(Query(limit: 2), cases).Select(c => c.Id).Should().Equal("old-report-new-change", "middle");
         EventQueries.OrderAndLimit(Query(limit: 2) with { Order = EventOrder.LatestReportFirst }, cases).Select(c => c.Id).Should().Equal("new-report", "middle");
     }
+
+    [Fact]
+    public void Urgency_keeps_only_cases_of_that_urgency()
+    {
+        var normal = Case("normal", EventChannel.Hotline, T0, T0);
+        var emergency = normal with { Id = "emergency", Urgency = EventUrgency.Emergency };
+
+        new[] { normal, emergency }.Where(c => EventQueries.Matches(Query() with { Urgency = EventUrgency.Emergency }, c))
+            .Select(c => c.Id).Should().Equal("emergency");
+    }
 }
