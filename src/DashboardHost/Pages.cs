@@ -14,8 +14,10 @@ public static class Pages
 {
     private static readonly ManifestEmbeddedFileProvider Files = new(typeof(Pages).Assembly, "wwwroot");
 
+    private static readonly CompressedAssets Assets = new(Files);
+
     public static IApplicationBuilder UseDashboardPages(this IApplicationBuilder app) =>
-        app.UseStaticFiles(new StaticFileOptions { FileProvider = Files });
+        app.Use(Assets.InvokeAsync).UseStaticFiles(new StaticFileOptions { FileProvider = Files });
 
     public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder app)
     {
