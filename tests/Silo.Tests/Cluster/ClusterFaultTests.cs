@@ -89,6 +89,90 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Deadlines_of_cases_still_fire_after_a_silo_is_killed()
+    {
+        const int Cases = 8;
+        var city = CityWithOneMinuteLimits();
+        try
+        {
+            await using var cluster = await LocalCluster.StartAsync(
+                "deadline-fault", silos: 2, gateways: 0, dashboards: 0, simulatedDevices: 0, new Dictionary<string, string?> { ["City__Path"] = city });
+            var (survivor, victim) = (cluster.Silos[0], cluster.Silos[1]);
+            using var http = survivor.Http(await survivor.TokenAsync("operator"));
+            var load = new CityLoad();
+            var cases = new List<(string Id, DateTimeOffset Deadline)>();
+            while (cases.Count < Cases)
+            {
+                var answer = await CityLoad.SendAsync(http, load.NextReport());
+                if (answer is { Status: HttpStatusCode.Created, Id: { } id, Merged: false })
+                {
+                    var read = await http.GetFromJsonAsync<JsonElement>($"/api/events/{id}");
+                    cases.Add((id, read.GetProperty("deadline").GetDateTimeOffset()));
+                }
+            }
+
+            // Each case's reminder lives on one of the two silos; killed before any deadline, the victim's
+            // reminders must be taken over by the survivor.
+            cases.Should().OnlyContain(c => c.Deadline > DateTimeOffset.UtcNow, "the kill comes before the deadlines");
+            await victim.KillAsync();
+            var killedAt = DateTimeOffset.UtcNow;
+
+            var escalated = new Dictionary<string, DateTimeOffset>();
+            await EventuallyAsync(
+                async () =>
+                {
+                    foreach (var (id, _) in cases.Where(c => !escalated.ContainsKey(c.Id)))
+                    {
+                        var read = await http.GetFromJsonAsync<JsonElement>($"/api/events/{id}");
+                        if (read.GetProperty("escalation").GetString() != "none")
+                        {
+                            escalated[id] = DateTimeOffset.UtcNow;
+                        }
+                    }
+
+                    return escalated.Count == Cases;
+                },
+                $"all {Cases} cases escalated (督办) after their deadlines",
+                TimeSpan.FromMinutes(4));
+
+            foreach (var (id, deadline) in cases)
+            {
+                output.WriteLine($"{id}: deadline {(deadline - killedAt).TotalSeconds:0} s after the kill, seen escalated {(escalated[id] - deadline).TotalSeconds:0} s after it");
+            }
+
+            escalated.Should().HaveCount(Cases);
+        }
+        finally
+        {
+            Directory.Delete(city, recursive: true);
+        }
+    }
+
+    /// <summary>A copy of the sample city whose categories allow one minute for every stage, so deadlines pass within a test.</summary>
+    private static string CityWithOneMinuteLimits()
+    {
+        var city = Path.Combine(Path.GetTempPath(), $"cityops-city-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(city);
+        foreach (var file in Directory.GetFiles(Engine.CityPath))
+        {
+            File.Copy(file, Path.Combine(city, Path.GetFileName(file)));
+        }
+
+        var catalogue = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(city, "catalogue.json")))!.AsArray();
+        foreach (var category in catalogue)
+        {
+            var limits = category!["limits"]!.AsObject();
+            foreach (var stage in limits.Select(l => l.Key).ToList())
+            {
+                limits[stage] = 1;
+            }
+        }
+
+        File.WriteAllText(Path.Combine(city, "catalogue.json"), catalogue.ToJsonString());
+        return city;
+    }
+
+    [Fact]
     public async Task A_silo_stopped_gracefully_under_load_hands_its_work_over_with_no_failure_seen_by_clients()
     {
         await using var cluster = await LocalCluster.StartAsync("silo-drain", silos: 2, gateways: 1, dashboards: 0, simulatedDevices: SimulatedDevices);
@@ -170,10 +254,10 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
 
     private static Task<double> Connections(EngineProcess gateway) => LocalCluster.MetricAsync(gateway, "cityops_gateway_connections_open");
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? patience = null)
     {
         var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < Patience)
+        while (watch.Elapsed < (patience ?? Patience))
         {
             try
             {
@@ -190,7 +274,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
             await Task.Delay(500);
         }
 
-        throw new TimeoutException($"Not within {Patience.TotalSeconds:0} s: {what}.");
+        throw new TimeoutException($"Not within {(patience ?? Patience).TotalSeconds:0} s: {what}.");
     }
 
     /// <summary>

@@ -28,10 +28,12 @@ public sealed class LocalCluster : IAsyncDisposable
     public IReadOnlyList<EngineProcess> Dashboards { get; }
 
     /// <param name="simulatedDevices">Devices the simulator in the first silo runs (the sample city's first of each kind in turn), 20 times faster than real time.</param>
-    public static async Task<LocalCluster> StartAsync(string name, int silos, int gateways, int dashboards, int simulatedDevices)
+    /// <param name="settings">Settings every program of the cluster gets besides the cluster's own.</param>
+    public static async Task<LocalCluster> StartAsync(
+        string name, int silos, int gateways, int dashboards, int simulatedDevices, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var id = $"{name}-{Guid.NewGuid():N}"[..32];
-        var common = new Dictionary<string, string?>
+        var common = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Profile"] = "cluster",
             ["ConnectionStrings__Orleans"] = await PostgresTestDatabase.PrepareAsync(),
