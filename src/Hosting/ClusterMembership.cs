@@ -82,6 +82,7 @@ public static class ClusterClient
             client.UseLocalhostClustering(membership.GatewayPort, membership.ServiceId, membership.ClusterId);
         }
 
+        client.UseCityClusterTls(configuration);
         client.UseConnectionRetryFilter(async (_, cancellationToken) =>
         {
             await Task.Delay(RetryDelay, cancellationToken);

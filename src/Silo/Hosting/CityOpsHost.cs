@@ -53,7 +53,7 @@ public static class CityOpsHost
         // A clean stop writes every twin's readings still in memory; give it time to.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
         builder.Services.AddCityGrains(builder.Configuration);
-        builder.UseOrleans(silo => ConfigureSilo(silo, settings));
+        builder.UseOrleans(silo => ConfigureSilo(silo, settings).UseCityClusterTls(builder.Configuration));
 
         // Hosted services start in this order: the silo, then the grid (an invalid one stops the
         // start), then the users (which refuses demo passwords beyond loopback), then the devices'
@@ -90,7 +90,7 @@ public static class CityOpsHost
         return app;
     }
 
-    private static void ConfigureSilo(ISiloBuilder silo, EngineSettings settings)
+    private static ISiloBuilder ConfigureSilo(ISiloBuilder silo, EngineSettings settings)
     {
         if (settings.Profile == Profile.Embedded)
         {
@@ -128,5 +128,6 @@ public static class CityOpsHost
             o.Invariant = settings.StorageInvariant;
             o.ConnectionString = settings.StorageConnectionString;
         });
+        return silo;
     }
 }

@@ -91,6 +91,9 @@ public sealed class EngineProcess : IAsyncDisposable
 
     public int MqttPort { get; private set; }
 
+    /// <summary>The port where a silo takes Orleans clients (its gateway), chosen at each start.</summary>
+    public int OrleansGatewayPort { get; private set; }
+
     public int? ProcessId => _process?.Id;
 
     public bool IsRunning => _process is { HasExited: false };
@@ -157,7 +160,7 @@ public sealed class EngineProcess : IAsyncDisposable
             ["Mqtt__Port"] = Invariant(MqttPort),
             ["Mqtt__BindAddress"] = "127.0.0.1",
             ["Orleans__SiloPort"] = Invariant(FreePort()),
-            ["Orleans__GatewayPort"] = Invariant(FreePort()),
+            ["Orleans__GatewayPort"] = Invariant(OrleansGatewayPort = FreePort()),
             ["Storage__DataPath"] = DataPath,
             ["City__Path"] = Engine.CityPath,
             ["City__PrintDemoSignIns"] = "false",
