@@ -18,6 +18,9 @@ public sealed partial class GridRegistry(IConfiguration configuration, IOptions<
 {
     private readonly SemaphoreSlim _imports = new(1, 1);
     private GridModel? _current;
+    private int _version;
+
+    private IGridDocumentGrain Shared => grains.GetGrain<IGridDocumentGrain>(0);
 
     public GridModel Current => Volatile.Read(ref _current) ?? throw new InvalidOperationException("The grid is not loaded yet.");
 
@@ -26,17 +29,31 @@ public sealed partial class GridRegistry(IConfiguration configuration, IOptions<
 
     private string CityPath => configuration["City:Path"] ?? throw new InvalidOperationException("City:Path is not configured.");
 
-    /// <summary>Loads the imported grid if there is one, else the city's files; an invalid grid is an error that stops the start.</summary>
+    /// <summary>
+    /// Loads the cluster's imported grid if there is one, else the city's files; an invalid grid is an
+    /// error that stops the start. A grid an earlier version imported into this node's data folder is
+    /// loaded and shared with the cluster.
+    /// </summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         GridValidation validation;
         string source;
-        if (File.Exists(ImportedPath))
+        if (await Shared.Get() is { } shared)
+        {
+            source = $"the cluster's imported grid (version {shared.Version})";
+            validation = Validate(shared);
+            _version = shared.Version;
+        }
+        else if (File.Exists(ImportedPath))
         {
             source = ImportedPath;
             using var grid = JsonDocument.Parse(await File.ReadAllBytesAsync(source, cancellationToken));
             validation = Validate(grid.RootElement.GetProperty("regions"), grid.RootElement.GetProperty("cells"));
+            if (validation.Model is not null)
+            {
+                _version = await Shared.Save(grid.RootElement.GetProperty("regions").GetRawText(), grid.RootElement.GetProperty("cells").GetRawText());
+            }
         }
         else
         {
@@ -70,10 +87,45 @@ public sealed partial class GridRegistry(IConfiguration configuration, IOptions<
                 return validation.Errors;
             }
 
-            await SaveAsync(regions, cells, cancellationToken);
+            _version = await Shared.Save(regions.GetRawText(), cells.GetRawText());
             await ApplyAsync(model, cancellationToken);
             LogImported(model.Regions.Count, model.Cells.Count);
             return [];
+        }
+        finally
+        {
+            _imports.Release();
+        }
+    }
+
+    /// <summary>Loads the grid another node imported since this one last loaded; true when it did.</summary>
+    public async Task<bool> FollowAsync(CancellationToken cancellationToken)
+    {
+        if (await Shared.GetVersion() == Volatile.Read(ref _version))
+        {
+            return false;
+        }
+
+        await _imports.WaitAsync(cancellationToken);
+        try
+        {
+            if (await Shared.Get() is not { } shared || shared.Version == _version)
+            {
+                return false;
+            }
+
+            if (Validate(shared).Model is not { } model)
+            {
+                // Stored only after it was validated; a node whose rules reject it keeps the grid it has.
+                LogRejected(shared.Version);
+                _version = shared.Version;
+                return false;
+            }
+
+            Volatile.Write(ref _current, model);
+            _version = shared.Version;
+            LogFollowed(model.Regions.Count, model.Cells.Count, shared.Version);
+            return true;
         }
         finally
         {
@@ -85,24 +137,11 @@ public sealed partial class GridRegistry(IConfiguration configuration, IOptions<
 
     private GridValidation Validate(JsonElement regions, JsonElement cells) => new GridValidator(options.Value).Validate(regions, cells);
 
-    private async Task SaveAsync(JsonElement regions, JsonElement cells, CancellationToken cancellationToken)
+    private GridValidation Validate(GridDocument document)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(ImportedPath)!);
-        var temporary = ImportedPath + ".tmp";
-        await using (var file = File.Create(temporary))
-        await using (var writer = new Utf8JsonWriter(file))
-        {
-            writer.WriteStartObject();
-            writer.WritePropertyName("regions");
-            regions.WriteTo(writer);
-            writer.WritePropertyName("cells");
-            cells.WriteTo(writer);
-            writer.WriteEndObject();
-            await writer.FlushAsync(cancellationToken);
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, ImportedPath, overwrite: true);
+        using var regions = JsonDocument.Parse(document.Regions);
+        using var cells = JsonDocument.Parse(document.Cells);
+        return Validate(regions.RootElement, cells.RootElement);
     }
 
     private async Task ApplyAsync(GridModel model, CancellationToken cancellationToken)
@@ -119,4 +158,10 @@ public sealed partial class GridRegistry(IConfiguration configuration, IOptions<
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Grid of {Regions} regions and {Cells} cells imported")]
     private partial void LogImported(int regions, int cells);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grid of {Regions} regions and {Cells} cells (version {Version}) imported by another node, loaded")]
+    private partial void LogFollowed(int regions, int cells, int version);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The cluster's grid version {Version} fails this node's validation; the node keeps its grid")]
+    private partial void LogRejected(int version);
 }

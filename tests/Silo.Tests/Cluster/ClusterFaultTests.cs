@@ -148,6 +148,31 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task A_grid_imported_through_one_node_is_the_grid_of_every_node()
+    {
+        await using var cluster = await LocalCluster.StartAsync("grid-shared", silos: 2, gateways: 0, dashboards: 1, simulatedDevices: 0);
+        var regions = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Engine.CityPath, "regions.geojson")))!;
+        var cells = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Engine.CityPath, "cells.geojson")))!;
+        regions["features"]!.AsArray().Single(f => (string?)f!["properties"]!["code"] == "990101")!["properties"]!["name"] = "江北新区";
+        var importer = cluster.Silos[0];
+        using (var admin = importer.Http(await importer.TokenAsync("admin")))
+        {
+            (await admin.PostAsJsonAsync("/api/grid/import", new { regions, cells })).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        var imported = Stopwatch.StartNew();
+        foreach (var node in new[] { cluster.Silos[1], cluster.Dashboards[0] })
+        {
+            using var http = node.Http(await node.TokenAsync("operator"));
+            await EventuallyAsync(
+                async () => (await http.GetFromJsonAsync<JsonElement>("/api/regions/990101")).GetProperty("name").GetString() == "江北新区",
+                "the imported district name on the other nodes");
+        }
+
+        output.WriteLine($"the second silo and the dashboard host serve the imported grid {imported.Elapsed.TotalSeconds:0.0} s after the import through the first silo");
+    }
+
     /// <summary>A copy of the sample city whose categories allow one minute for every stage, so deadlines pass within a test.</summary>
     private static string CityWithOneMinuteLimits()
     {

@@ -259,7 +259,6 @@ public class GridApiTests(EngineFixture fixture)
             && e.GetProperty("code").GetString() == moved && e.GetProperty("source").GetString() == "cells");
         errors.Should().Contain(e => e.GetProperty("message").GetString()!.Contains("gap", StringComparison.Ordinal)
             && e.GetProperty("at").GetArrayLength() == 2);
-        File.Exists(Path.Combine(Engine.DataPath, "grid", "grid.json")).Should().BeFalse();
         var located = await http.GetFromJsonAsync<JsonElement>(Locate(cell.Centre[0], cell.Centre[1]));
         located.GetProperty("cell").GetProperty("code").GetString().Should().Be(cell.Code);
         (await http.GetAsync(new Uri($"/api/grid/cells/{SampleGrid.Cells[42].Code}", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.OK);
