@@ -2540,6 +2540,24 @@ export interface components {
             name: string;
             nameEn: string;
         };
+        /** @enum {unknown} */
+        DetectionOutcome: "raised" | "belowThreshold" | "repeated";
+        DetectionRecord: {
+            kind: string;
+            /** Format: double */
+            confidence: null | number;
+            /** Format: date-time */
+            at: string;
+            outcome: components["schemas"]["DetectionOutcome"];
+        };
+        DetectionTally: {
+            /** Format: int32 */
+            raised: number;
+            /** Format: int32 */
+            belowThreshold: number;
+            /** Format: int32 */
+            repeated: number;
+        };
         DeviceAlarm: {
             kind: string;
             severity: components["schemas"]["AlarmSeverity"];
@@ -2608,6 +2626,10 @@ export interface components {
             video: null | components["schemas"]["VideoResponse"];
             modules: null | string[];
             commands: string[];
+            detections: components["schemas"]["DetectionRecord"][];
+            detectionCounts: {
+                [key: string]: components["schemas"]["DetectionTally"];
+            };
         };
         DomainRulesResponse: {
             endStates: components["schemas"]["EventState"][];
