@@ -88,10 +88,11 @@ check_code() {
     fi
     log "checking the pages' API types against the engine's OpenAPI document"
     local api=$frontend/src/api before after
-    before=$(cat "$api/openapi.json" "$api/schema.d.ts" 2>/dev/null | sha256sum)
+    # A missing file hashes as empty, so that the build's writing it fails the check rather than this line.
+    before=$({ cat "$api/openapi.json" "$api/schema.d.ts" 2>/dev/null || true; } | sha256sum)
     # The build writes both files when the engine's contract says something else (DashboardHost.csproj, OpenApiDocument).
     dotnet build src/DashboardHost -c Release -nologo -v q || die "the build of src/DashboardHost failed (errors above)"
-    after=$(cat "$api/openapi.json" "$api/schema.d.ts" 2>/dev/null | sha256sum)
+    after=$({ cat "$api/openapi.json" "$api/schema.d.ts" 2>/dev/null || true; } | sha256sum)
     if [[ $before != "$after" ]]; then
         git --no-pager diff --stat -- "$api" || true
         die "the engine's HTTP or hub contract changed without the pages' types: the build has now rewritten $api/openapi.json and schema.d.ts; make the pages follow them (tsc --noEmit) and commit both"
