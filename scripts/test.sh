@@ -6,11 +6,12 @@
 #   CITYOPS_TEST_SERVICES_ONLY=1 ./scripts/test.sh # install, start, smoke-check and stop
 #                                                  # the services; no build, no tests
 #   CITYOPS_TEST_RESULTS=dir ./scripts/test.sh     # keep the .trx files in dir
-#   CITYOPS_TEST_SKIP_CHECKS=1 ./scripts/test.sh   # without the format and TypeScript checks
+#   CITYOPS_TEST_SKIP_CHECKS=1 ./scripts/test.sh   # without the format, API types and TypeScript checks
 #
 # First it checks the code (check_code: `dotnet format --verify-no-changes`, whitespace and the
-# style rules .editorconfig marks as warnings, then the pages' `tsc --noEmit`) and stops with the
-# files to fix and the command that fixes them.
+# style rules .editorconfig marks as warnings; the pages' API types: a build of src/DashboardHost
+# regenerates the engine's OpenAPI document and the types generated from it, which must come out as they
+# were; then the pages' `tsc --noEmit`) and stops with the files to fix and the command that fixes them.
 #
 # What it does: installs what is missing (Debian packages postgresql, mosquitto,
 # mosquitto-clients, chromium; Azurite from tools/package-lock.json), starts PostgreSQL,
@@ -67,7 +68,8 @@ print_failures() {
 }
 
 # Fails fast, before any service starts or test runs, when the code is not as the repository keeps it:
-# C# formatted as .editorconfig says (whitespace, and the style rules it marks as warnings) and the
+# C# formatted as .editorconfig says (whitespace, and the style rules it marks as warnings), the pages'
+# types generated from the engine's OpenAPI document current (docs/architecture.md#contracts), and the
 # pages' TypeScript accepted by its checker. CITYOPS_TEST_SKIP_CHECKS=1 leaves the checks out (a
 # developer running one test again).
 check_code() {
@@ -80,11 +82,22 @@ check_code() {
     if ! dotnet format CityOps.slnx style --severity warn --verify-no-changes -v q; then
         die "C# files break a style rule of .editorconfig (listed above); run: $fix"
     fi
-    log "checking the pages' TypeScript (tsc --noEmit)"
     local frontend=src/DashboardHost/frontend
     if [[ ! -d $frontend/node_modules ]]; then
         (cd "$frontend" && npm ci --no-audit --no-fund >/dev/null) || die "npm ci failed in $frontend"
     fi
+    log "checking the pages' API types against the engine's OpenAPI document"
+    local api=$frontend/src/api before after
+    # A missing file hashes as empty, so that the build's writing it fails the check rather than this line.
+    before=$({ cat "$api/openapi.json" "$api/schema.d.ts" 2>/dev/null || true; } | sha256sum)
+    # The build writes both files when the engine's contract says something else (DashboardHost.csproj, OpenApiDocument).
+    dotnet build src/DashboardHost -c Release -nologo -v q || die "the build of src/DashboardHost failed (errors above)"
+    after=$({ cat "$api/openapi.json" "$api/schema.d.ts" 2>/dev/null || true; } | sha256sum)
+    if [[ $before != "$after" ]]; then
+        git --no-pager diff --stat -- "$api" || true
+        die "the engine's HTTP or hub contract changed without the pages' types: the build has now rewritten $api/openapi.json and schema.d.ts; make the pages follow them (tsc --noEmit) and commit both"
+    fi
+    log "checking the pages' TypeScript (tsc --noEmit)"
     if ! (cd "$frontend" && npx --no-install tsc --noEmit); then
         die "the pages' TypeScript does not type-check (errors above); fix them in $frontend/src"
     fi

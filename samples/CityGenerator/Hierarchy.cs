@@ -1,3 +1,4 @@
+using CityOps.Grains.Interfaces.Grid;
 using NetTopologySuite.Geometries;
 
 namespace CityOps.Samples.CityGenerator;
@@ -5,8 +6,8 @@ namespace CityOps.Samples.CityGenerator;
 /// <summary>Codes, names and outlines of the grown regions, and the codes of the cells in them.</summary>
 public sealed record Hierarchy(Region[] Regions, string[] CellCodes, int[] CellsInCodeOrder)
 {
-    /// <summary>A community's cells are numbered with 4 digits.</summary>
-    public const int MaxCellsPerCommunity = 9_999;
+    /// <summary>As many cells as a community's code can number (<see cref="GridCodes"/>).</summary>
+    public static readonly int MaxCellsPerCommunity = GridCodes.MaxChildren(GridLevel.Cell);
 
     /// <param name="streetParents">Per street index, its district index; streets of a district are consecutive.</param>
     /// <param name="communityParents">Per community index, its street index; communities of a street are consecutive.</param>
@@ -25,9 +26,9 @@ public sealed record Hierarchy(Region[] Regions, string[] CellCodes, int[] Cells
         ArgumentNullException.ThrowIfNull(communityCells);
         var streetNames = NamePools.Shuffled(NamePools.Streets, random);
         var communityNames = NamePools.Shuffled(NamePools.Communities, random);
-        var districtCodes = Enumerable.Range(1, CityLayout.DistrictCount).Select(d => $"{CityLayout.CityCode}{d:D2}").ToArray();
-        var streetCodes = ChildCodes(districtCodes, streetParents, digits: 3);
-        var communityCodes = ChildCodes(streetCodes, communityParents, digits: 3);
+        var districtCodes = Enumerable.Range(1, CityLayout.DistrictCount).Select(d => GridCodes.ChildCode(CityLayout.CityCode, d)).ToArray();
+        var streetCodes = ChildCodes(districtCodes, streetParents);
+        var communityCodes = ChildCodes(streetCodes, communityParents);
 
         var cellCodes = new string[lattice.Count];
         var cellsInCodeOrder = new List<int>(lattice.Count);
@@ -44,7 +45,7 @@ public sealed record Hierarchy(Region[] Regions, string[] CellCodes, int[] Cells
             var ordered = communityCells[c].OrderByDescending(lattice.Row).ThenBy(lattice.Column).ToArray();
             for (var k = 0; k < ordered.Length; k++)
             {
-                cellCodes[ordered[k]] = $"{communityCodes[c]}{k + 1:D4}";
+                cellCodes[ordered[k]] = GridCodes.ChildCode(communityCodes[c], k + 1);
             }
 
             cellsInCodeOrder.AddRange(ordered);
@@ -72,10 +73,10 @@ public sealed record Hierarchy(Region[] Regions, string[] CellCodes, int[] Cells
     }
 
     /// <summary>Children are numbered 1, 2, … within their parent, after the parent's code.</summary>
-    private static string[] ChildCodes(string[] parentCodes, IReadOnlyList<int> parents, int digits)
+    private static string[] ChildCodes(string[] parentCodes, IReadOnlyList<int> parents)
     {
         var next = new int[parentCodes.Length];
-        return [.. parents.Select(parent => parentCodes[parent] + (++next[parent]).ToString($"D{digits}"))];
+        return [.. parents.Select(parent => GridCodes.ChildCode(parentCodes[parent], ++next[parent]))];
     }
 
     private static Geometry[] UnionByParent(Geometry[] children, IReadOnlyList<int> parents, int parentCount, GeometryFactory factory) =>

@@ -7,6 +7,7 @@ using CityOps.DashboardHost.Devices;
 using CityOps.DashboardHost.Domain;
 using CityOps.DashboardHost.Events;
 using CityOps.DashboardHost.Grid;
+using CityOps.DashboardHost.Http;
 using CityOps.DashboardHost.Lifecycle;
 using CityOps.DashboardHost.Map;
 using CityOps.DashboardHost.Map.Basemap;
@@ -105,7 +106,7 @@ public static class DashboardServiceCollectionExtensions
         services.AddSingleton<IAuthorizationHandler, RegionScopeHandler>();
 
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddDocumentTransformer<ContractDocument>().AddSchemaTransformer<ContractDocument>());
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo");
 

@@ -13,7 +13,7 @@ public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds what the grains need from their host: the device twins' options and thresholds
-    /// (sections <c>Devices</c> and <c>Rules</c>), the city's catalogue (<c>City:Path</c>) and how intake treats duplicates (<c>Events</c>). A rule that cannot work stops the start with its location.
+    /// (sections <c>Devices</c>, <c>Rules</c> and <c>Detections</c>), the city's catalogue (<c>City:Path</c>) and how intake treats duplicates (<c>Events</c>). A rule that cannot work stops the start with its location.
     /// </summary>
     public static IServiceCollection AddCityGrains(this IServiceCollection services, IConfiguration configuration)
     {
@@ -28,6 +28,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton(rules);
         services.AddSingleton<CityOps.Grains.Interfaces.Devices.IAlarmThresholds>(rules);
         services.Configure<DeviceTwinOptions>(configuration.GetSection(DeviceTwinOptions.Section));
+        services.AddOptions<DetectionOptions>().Bind(configuration.GetSection(DetectionOptions.Section))
+            .Validate(o => !o.Problems().Any(), "Invalid detection settings (Detections): a MinConfidence outside [0, 1] or a negative Window.").ValidateOnStart();
         services.AddMetrics();
         services.AddSingleton<SilenceWatch>();
         services.AddSingleton<Situation.SituationOutbox>();

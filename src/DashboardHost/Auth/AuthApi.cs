@@ -43,16 +43,26 @@ public static class AuthApi
             .AllowAnonymous()
             .RequireRateLimiting(SignInLimits.SignInPolicy)
             .WithTags("Auth")
-            .WithSummary("Exchange a username and password for an access token and a refresh token");
+            .WithSummary("Exchange a username and password for an access token and a refresh token")
+            .Produces<TokenResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status423Locked)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         app.MapPost("/api/auth/refresh", Refresh)
             .AllowAnonymous()
             .RequireRateLimiting(SignInLimits.SignInPolicy)
             .WithTags("Auth")
-            .WithSummary("Exchange a refresh token for new tokens; a refresh token used twice ends its session");
+            .WithSummary("Exchange a refresh token for new tokens; a refresh token used twice ends its session")
+            .Produces<TokenResponse>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         app.MapPost("/api/auth/signout", SignOut)
             .RequireAuthorization(AccessPolicies.Viewer)
             .WithTags("Auth")
-            .WithSummary("End the token's session: its refresh token and access tokens stop working");
+            .WithSummary("End the token's session: its refresh token and access tokens stop working")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 

@@ -16,6 +16,8 @@ namespace CityOps.DashboardHost.Devices;
 
 /// <summary>A device twin as the API shows it (docs/architecture.md, Contracts).</summary>
 /// <param name="Commands">The downlink commands this device accepts (<see cref="DeviceCommands"/>).</param>
+/// <param name="Detections">A video channel's latest AI detections, newest first, each with what became of it (docs/devices.md).</param>
+/// <param name="DetectionCounts">Detections per kind: raised, below the kind's threshold, repeated within its window.</param>
 public sealed record DeviceResponse(
     string Id,
     DeviceKind Kind,
@@ -29,7 +31,9 @@ public sealed record DeviceResponse(
     IReadOnlyList<DeviceAlarm> Alarms,
     VideoResponse? Video,
     IReadOnlyList<string>? Modules,
-    IReadOnlyList<string> Commands)
+    IReadOnlyList<string> Commands,
+    IReadOnlyList<DetectionRecord> Detections,
+    IReadOnlyDictionary<string, DetectionTally> DetectionCounts)
 {
     public static DeviceResponse From(DeviceSnapshot s) => new(
         s.Id,
@@ -44,7 +48,9 @@ public sealed record DeviceResponse(
         s.Alarms,
         s.Video is { } v ? new VideoResponse(s.Id, v.Scene, v.Industry, v.SharingScope, v.StreamUrl, s.LatestSnapshot, v.Presets ?? []) : null,
         s.Modules,
-        DeviceCommands.Accepted(s.Kind, s.Modules, s.Video));
+        DeviceCommands.Accepted(s.Kind, s.Modules, s.Video),
+        s.Detections ?? [],
+        s.DetectionTallies ?? new Dictionary<string, DetectionTally>());
 }
 
 /// <summary>A video channel's 一机一档 record with its latest AI snapshot and the presets it can be turned to.</summary>

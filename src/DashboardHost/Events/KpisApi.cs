@@ -90,7 +90,7 @@ public static class KpisApi
         {
             if (GridCodes.LevelOf(region) is not { } level || level == GridLevel.Cell)
             {
-                return Problem(StatusCodes.Status400BadRequest, "region must be a region code (4, 6, 9 or 12 digits).");
+                return Problem(StatusCodes.Status400BadRequest, $"region must be a region code ({GridCodes.RegionLengths} digits).");
             }
 
             if (!await authorization.CanAccessAsync(http.User, new ScopedResource(region)))

@@ -42,7 +42,8 @@ public sealed partial class DeviceMessageHandler(
             {
                 DeviceChannel.Telemetry => await TelemetryAsync(topic.DeviceId, twin, payload),
                 DeviceChannel.Status => await StatusAsync(twin, payload),
-                DeviceChannel.Alarm or DeviceChannel.Detections => await DeviceEventAsync(twin, payload),
+                DeviceChannel.Alarm => await DeviceEventAsync(twin, payload),
+                DeviceChannel.Detections => await DetectionAsync(twin, payload),
                 DeviceChannel.CommandAck => await AckAsync(twin, payload),
                 _ => MessageOutcome.Reject(RejectReason.UnknownTopic, "devices do not publish commands"),
             };
@@ -99,6 +100,19 @@ public sealed partial class DeviceMessageHandler(
         }
 
         await twin.ReportDeviceEvent(report.Value!);
+        return MessageOutcome.Accepted;
+    }
+
+    /// <summary>A detection is acknowledged once its channel has judged and recorded it (a raised one stored).</summary>
+    private async ValueTask<MessageOutcome> DetectionAsync(IDeviceTwinGrain twin, ReadOnlySequence<byte> payload)
+    {
+        var detection = _events.Parse(payload);
+        if (!detection.IsOk)
+        {
+            return MessageOutcome.Reject(detection.Reason!.Value, detection.Detail);
+        }
+
+        await twin.ReportDetection(detection.Value!);
         return MessageOutcome.Accepted;
     }
 

@@ -18,4 +18,6 @@ public sealed record DeviceSnapshot(
     [property: Id(10)] int ExpectedIntervalSeconds,
     [property: Id(11)] VideoRecord? Video,
     [property: Id(12)] IReadOnlyList<string>? Modules,
-    [property: Id(13)] string? LatestSnapshot);
+    [property: Id(13)] string? LatestSnapshot,
+    [property: Id(14)] IReadOnlyList<DetectionRecord>? Detections = null,
+    [property: Id(15)] IReadOnlyDictionary<string, DetectionTally>? DetectionTallies = null);

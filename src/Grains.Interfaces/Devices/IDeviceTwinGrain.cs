@@ -34,8 +34,15 @@ public interface IDeviceTwinGrain : IGrainWithStringKey
     /// <summary>Records the device's own online/offline statement (status topic or last will).</summary>
     ValueTask ReportStatus(bool online, DateTimeOffset at);
 
-    /// <summary>An SOS press or a video detection: raises its alarm at once.</summary>
+    /// <summary>An alarm the device raises itself (an SOS press, a sensor's own hazard): raises it at once.</summary>
     ValueTask ReportDeviceEvent(DeviceEventReport report);
+
+    /// <summary>
+    /// A video AI detection (kind, confidence, when; a snapshot if any), from whichever transport carried it: recorded on
+    /// the channel, and its alarm raised (a case, where the catalogue ties the kind to a category) only when it is as
+    /// confident as its kind asks and not a repeat within its kind's window (configuration <c>Detections</c>).
+    /// </summary>
+    ValueTask<DetectionOutcome> ReportDetection(DeviceEventReport detection);
 
     /// <summary>
     /// Clears an alarm that no reading can clear (an SOS, a detection) once someone has dealt with it;

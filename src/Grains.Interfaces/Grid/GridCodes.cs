@@ -20,6 +20,31 @@ public static class GridCodes
 
     public static int LengthOf(GridLevel level) => Lengths[(int)level];
 
+    /// <summary>The lengths of region codes (city to community) for messages: "4, 6, 9 or 12".</summary>
+    public static string RegionLengths { get; } =
+        string.Join(", ", Lengths[..^2]) + " or " + Lengths[^2].ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The digits a level adds to its parent's code; for the city, its whole code.</summary>
+    public static int DigitsAddedBy(GridLevel level) => level == GridLevel.City ? Lengths[0] : Lengths[(int)level] - Lengths[(int)level - 1];
+
+    /// <summary>How many children of a level one parent can number (99 districts in a city, 9,999 cells in a community).</summary>
+    public static int MaxChildren(GridLevel level) => (int)Math.Pow(10, DigitsAddedBy(level)) - 1;
+
+    /// <summary>The code of the <paramref name="number"/>-th child (from 1) of the region <paramref name="parent"/>, one level below it.</summary>
+    public static string ChildCode(string parent, int number)
+    {
+        ArgumentNullException.ThrowIfNull(parent);
+        if (LevelOf(parent) is not { } level || level == GridLevel.Cell)
+        {
+            throw new ArgumentException($"'{parent}' is not a region code ({RegionLengths} digits).", nameof(parent));
+        }
+
+        var child = level + 1;
+        ArgumentOutOfRangeException.ThrowIfLessThan(number, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(number, MaxChildren(child));
+        return parent + number.ToString("D" + DigitsAddedBy(child).ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The level of a well-formed code (digits only, one of the level lengths); null otherwise.</summary>
     public static GridLevel? LevelOf(string code)
     {

@@ -12,6 +12,7 @@ public sealed class DeviceMetrics
     public const string MeterName = "CityOps.Devices";
 
     private readonly Histogram<double> _readingAge;
+    private readonly Counter<long> _detections;
 
     public DeviceMetrics(IMeterFactory meterFactory, SilenceWatch silence)
     {
@@ -24,8 +25,15 @@ public sealed class DeviceMetrics
             "Age of a reading (now minus its timestamp) when its twin applies it",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000, 60000] });
+        _detections = meter.CreateCounter<long>(
+            "cityops.twin.detections", "{detection}", "Video AI detections by kind and what became of them (raised, belowThreshold, repeated)");
         meter.CreateObservableGauge("cityops.twin.silence_watched", () => silence.Count, "{device}", "Online devices whose silence this silo watches");
     }
+
+    public void Detected(string kind, Interfaces.Devices.DetectionOutcome outcome) =>
+        _detections.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("outcome", OutcomeNames[(int)outcome]));
+
+    private static readonly string[] OutcomeNames = ["raised", "belowThreshold", "repeated"];
 
     public void ReadingApplied(DateTimeOffset measuredAt, DateTimeOffset now) =>
         _readingAge.Record(Math.Max(0, (now - measuredAt).TotalMilliseconds));

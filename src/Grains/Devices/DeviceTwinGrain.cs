@@ -173,6 +173,36 @@ public abstract class DeviceTwinGrain(
     public async ValueTask ReportDeviceEvent(DeviceEventReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
+        var (wasSilent, cameOnline) = HeardOf(report);
+
+        // An alarm repeated while it stands is news for memory, not for storage.
+        var isNew = _alarms.RaiseDeviceEvent(Twin, DeviceId, report);
+        await StoreAsync(isNew || wasSilent, cameOnline);
+        PublishSituation();
+    }
+
+    public async ValueTask<DetectionOutcome> ReportDetection(DeviceEventReport detection)
+    {
+        ArgumentNullException.ThrowIfNull(detection);
+        var (wasSilent, cameOnline) = HeardOf(detection);
+
+        // Only a raised detection is written at once; the others are news for memory, written with the next write.
+        var outcome = TwinDetections.Record(Twin, detection, services.Detections.For(detection.Kind));
+        if (outcome == DetectionOutcome.Repeated)
+        {
+            TwinAlarms.Refresh(Twin, detection);
+        }
+
+        var raised = outcome == DetectionOutcome.Raised && _alarms.RaiseDetection(Twin, DeviceId, detection);
+        services.Metrics.Detected(detection.Kind, outcome);
+        await StoreAsync(raised || wasSilent, cameOnline);
+        PublishSituation();
+        return outcome;
+    }
+
+    /// <summary>The device told of something that happened: it is online, and its snapshot, if any, is the latest.</summary>
+    private (bool WasSilent, bool CameOnline) HeardOf(DeviceEventReport report)
+    {
         RequireProfile();
         Heard(_clock.GetUtcNow());
         var wasSilent = Twin.Alarms.ContainsKey(OfflineAlarm);
@@ -182,10 +212,7 @@ public abstract class DeviceTwinGrain(
             Twin.LatestSnapshot = report.Snapshot;
         }
 
-        // A detection repeated while its alarm stands is news for memory, not for storage.
-        var isNew = _alarms.RaiseDeviceEvent(Twin, DeviceId, report);
-        await StoreAsync(isNew || wasSilent, cameOnline);
-        PublishSituation();
+        return (wasSilent, cameOnline);
     }
 
     /// <summary>

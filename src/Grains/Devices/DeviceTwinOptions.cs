@@ -35,8 +35,12 @@ public sealed class DeviceTwinServices(
     SilenceWatch silence,
     Situation.SituationOutbox situation,
     DeviceMetrics metrics,
+    Microsoft.Extensions.Options.IOptions<DetectionOptions> detections,
     IServiceProvider services)
 {
+    /// <summary>Each detection kind's threshold and window (configuration <c>Detections</c>).</summary>
+    public DetectionOptions Detections => detections.Value;
+
     /// <summary>This silo's watch over online devices' silence.</summary>
     public SilenceWatch Silence => silence;
 

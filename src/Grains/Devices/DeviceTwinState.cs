@@ -26,6 +26,15 @@ public sealed class DeviceTwinState
 
     /// <summary>Reports of alarms raised and stored here, not yet confirmed by case intake.</summary>
     [Id(10)] public List<EventReport> PendingReports { get; set; } = [];
+
+    /// <summary>Per detection kind, when a detection last raised its alarm: the start of the kind's de-duplication window.</summary>
+    [Id(12)] public Dictionary<string, DateTimeOffset> DetectionRaisedAt { get; set; } = [];
+
+    /// <summary>The latest video AI detections, newest first, with what became of each (<see cref="TwinDetections"/>).</summary>
+    [Id(13)] public List<DetectionRecord> Detections { get; set; } = [];
+
+    /// <summary>Detections per kind by what became of them, since the channel was first heard of.</summary>
+    [Id(14)] public Dictionary<string, DetectionTally> DetectionTallies { get; set; } = [];
 }
 
 /// <summary>What the twin last told its grid cell, so that it tells it again only on a change.</summary>

@@ -78,6 +78,37 @@ public sealed class TwinAlarms
     }
 
     /// <summary>
+    /// Raises a detection's alarm anew, also over one that still stands from an earlier window, so that intake hears
+    /// of it again (where a case is open, as a duplicate report). Always true: the alarm is new.
+    /// </summary>
+    public bool RaiseDetection(DeviceTwinState twin, string deviceId, DeviceEventReport detection)
+    {
+        ArgumentNullException.ThrowIfNull(twin);
+        ArgumentNullException.ThrowIfNull(detection);
+        if (!twin.Alarms.ContainsKey(detection.Kind) && twin.Alarms.Count(a => a.Value.Metric is null) >= MaxEventAlarms)
+        {
+            throw new InvalidOperationException($"Device '{deviceId}' already has {MaxEventAlarms} standing alarms of its own.");
+        }
+
+        Raise(twin, new DeviceAlarm(detection.Kind, AlarmSeverity.Major, detection.At, null, detection.Confidence));
+        return true;
+    }
+
+    /// <summary>
+    /// A repeat within its window shows its confidence on the standing alarm, if one stands (a person may have cleared
+    /// it); never raises one, so nothing needs storing at once.
+    /// </summary>
+    public static void Refresh(DeviceTwinState twin, DeviceEventReport detection)
+    {
+        ArgumentNullException.ThrowIfNull(twin);
+        ArgumentNullException.ThrowIfNull(detection);
+        if (twin.Alarms.TryGetValue(detection.Kind, out var standing) && standing.Metric is null && detection.Confidence is { } confidence)
+        {
+            twin.Alarms[detection.Kind] = standing with { Value = confidence };
+        }
+    }
+
+    /// <summary>
     /// Clears an alarm the device raised itself; false for any other. Thresholds and silence clear
     /// themselves when readings recover; only the device's own alarms need a person.
     /// </summary>

@@ -72,6 +72,8 @@ public sealed class TwinViews
             profile.ExpectedIntervalSeconds,
             profile.Video,
             profile.Modules,
-            twin.LatestSnapshot);
+            twin.LatestSnapshot,
+            [.. twin.Detections],
+            new Dictionary<string, DetectionTally>(twin.DetectionTallies));
     }
 }

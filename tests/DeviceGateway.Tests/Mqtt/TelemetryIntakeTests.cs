@@ -233,6 +233,8 @@ public sealed class TelemetryIntakeTests : IDisposable
 
         public ValueTask ReportDeviceEvent(DeviceEventReport report) => throw new NotSupportedException();
 
+        public ValueTask<DetectionOutcome> ReportDetection(DeviceEventReport detection) => throw new NotSupportedException();
+
         public Task<bool> ClearAlarm(string kind) => throw new NotSupportedException();
 
         public Task<DeviceCommand> SendCommand(string name, string args, string requestedBy) => throw new NotSupportedException();

@@ -5,8 +5,9 @@
 import { addProtocol, type LayerSpecification, type SourceSpecification } from "maplibre-gl";
 import { PMTiles, Protocol } from "pmtiles";
 import { getJson } from "../common/auth";
+import type { Schemas } from "../common/types";
 
-export interface BasemapDescription { kind: "none" | "city" | "pmTiles" | "mbTiles"; tiles: string | null; archive: string | null; minZoom: number; maxZoom: number }
+export type BasemapDescription = Schemas["BasemapDescription"];
 
 /** The glyph address MapLibre needs for text layers; the engine answers every range empty. */
 export const glyphs = `${location.origin}/api/map/glyphs/{fontstack}/{range}.pbf`;

@@ -54,6 +54,9 @@ export async function showDevice(id: string): Promise<void> {
     ]),
     d.video ? el("section", {}, el("h4", {}, t("latestSnapshot")),
       rows([[t("scene"), d.video.scene], [t("stream"), d.video.streamUrl]]), snapshotView(d.video.latestSnapshot)) : null,
+    d.detections.length ? el("section", { class: "detections" }, el("h4", {}, t("detections")),
+      rows(d.detections.map((x): [string, Node] => [time(x.at), el("span", { class: `badge ${x.outcome}` },
+        `${x.kind} · ${x.confidence == null ? "—" : number(x.confidence)} · ${name("outcome", x.outcome)}`)]))) : null,
     metrics.length ? el("section", {}, el("h4", {}, t("history"), " ", select), chartBox) : null,
     commandForms(d));
   aside.dataset.device = d.id;

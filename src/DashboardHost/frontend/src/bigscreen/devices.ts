@@ -5,9 +5,9 @@
 import { Marker, type GeoJSONSource, type LayerSpecification, type Map as MapLibreMap, type MapGeoJSONFeature, type MapMouseEvent } from "maplibre-gl";
 import { getJson } from "../common/auth";
 import { localFonts } from "./basemap";
-import type { SituationDevice } from "../common/types";
+import type { Schemas, SituationDevice } from "../common/types";
 
-export interface DeviceMarks { at: string; kinds: string[]; id: string[]; kind: number[]; longitude: number[]; latitude: number[]; cell: string[]; state: number[] }
+export type DeviceMarks = Schemas["DeviceMarks"];
 
 /** Best to worst, as the engine's MarkState; a cluster shows its worst. */
 export const markStates = ["normal", "offline", "minor", "major", "critical"] as const;

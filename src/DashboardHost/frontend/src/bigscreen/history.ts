@@ -6,13 +6,11 @@ import { api } from "../common/auth";
 import { axisStyle, chart, fontPx, palette } from "../common/charts";
 import { byId } from "../common/dom";
 import { t } from "../common/i18n";
+import type { Schemas } from "../common/types";
 import { categoryName } from "./state";
 
-export interface SituationPoint {
-  at: string; devices: number; online: number; alarms: number; criticalAlarms: number; openCases: number; overdueCases: number;
-  alarmsRaised: number; casesOpened: number; casesClosed: number; devicesSilent: number;
-}
-export interface HistoryAnswer { region: string; range: string; from: string; to: string; stepSeconds: number; points: SituationPoint[]; categories: { category: string; count: number }[] }
+export type SituationPoint = Schemas["SituationPoint"];
+export type HistoryAnswer = Schemas["HistoryResponse"];
 
 export const ranges = ["1h", "24h", "7d"] as const;
 export type Range = (typeof ranges)[number];

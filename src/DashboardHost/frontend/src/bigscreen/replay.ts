@@ -6,12 +6,12 @@ import { getJson } from "../common/auth";
 import { byId, el } from "../common/dom";
 import { clock } from "../common/format";
 import { name, t } from "../common/i18n";
-import type { SituationPoint } from "./history";
+import type { Schemas } from "../common/types";
 import { point, setOverlay } from "./overlays";
 import { categoryName } from "./state";
 
-export interface Happening { at: string; kind: "caseOpened" | "caseClosed" | "alarm" | "deviceSilent"; subject: string; what: string; level: string; longitude: number; latitude: number }
-export interface ReplayAnswer { region: string; from: string; to: string; points: SituationPoint[]; happenings: Happening[] }
+export type Happening = Schemas["SituationHappening"];
+export type ReplayAnswer = Schemas["ReplayResponse"];
 
 export const speeds = [1, 10, 30, 60] as const;
 

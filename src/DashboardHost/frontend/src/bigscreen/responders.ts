@@ -3,9 +3,10 @@
 // polling here without touching the other layers.
 import type { Map as MapLibreMap } from "maplibre-gl";
 import { getJson } from "../common/auth";
+import type { Schemas } from "../common/types";
 import { point, setOverlay } from "./overlays";
 
-export interface ResponderMark { username: string; department: string; longitude: number; latitude: number; at: string }
+export type ResponderMark = Schemas["ResponderMark"];
 
 export function showResponders(map: MapLibreMap, region: string, container: HTMLElement): void {
   const load = async () => {

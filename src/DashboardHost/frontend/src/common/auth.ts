@@ -2,11 +2,12 @@
 // short-lived; it is renewed with the refresh token shortly before it expires (or on a 401), and
 // signing out ends the session on the server too.
 import { applyTexts, t, toggleLanguage } from "./i18n";
+import type { Schemas } from "./types";
 
 const key = "cityops.token";
 const refreshKey = "cityops.refresh";
 
-interface TokenAnswer { access_token: string; refresh_token: string }
+type TokenAnswer = Schemas["TokenResponse"];
 
 export interface Claims {
   sub: string;

@@ -2,22 +2,12 @@
 // instead of restating them, so a rule changed in the engine changes the pages with it.
 import { getJson } from "./auth";
 import { needsReason } from "./events";
-import { finalStates } from "./types";
+import { finalStates, type Schemas } from "./types";
 
 /** The bounds of the downlink commands' arguments (DeviceCommands in the engine). */
-export interface CommandLimits {
-  minLevel: number; maxLevel: number; maxScheduleChars: number; maxBroadcastChars: number; minPreset: number; maxPreset: number;
-}
+export type CommandLimits = Schemas["CommandLimitsResponse"];
 
-export interface DomainRules {
-  endStates: string[];
-  actionsNeedingReason: string[];
-  commands: string[];
-  commandRules: { name: string; kind: string; module: string | null; needs: string }[];
-  commandLimits: CommandLimits;
-  /** The roles that may send devices commands. */
-  commandRoles: string[];
-}
+export type DomainRules = Schemas["DomainRulesResponse"];
 
 let rules: DomainRules | null = null;
 let loading: Promise<DomainRules | null> | null = null;

@@ -1,11 +1,9 @@
 // Case work over the events API: lifecycle actions and evidence photos.
 import { api, problemText } from "./auth";
-import type { EventDetail } from "./types";
+import type { EventDetail, Schemas } from "./types";
 
-export interface ActionRequest {
-  action: string; reason?: string; department?: string; assignee?: string; assignNearest?: boolean;
-  primaryEventId?: string; attachments?: string[];
-}
+/** POST /api/events/{id}/actions: the action and what it needs; the engine reads a missing field as null. */
+export type ActionRequest = Partial<Schemas["ActionRequest"]> & { action: string };
 
 export type ActionResult =
   | { kind: "done"; event: EventDetail }

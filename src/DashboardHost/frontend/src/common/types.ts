@@ -1,10 +1,18 @@
-// The engine's HTTP and hub contracts (docs/architecture.md, Contracts) as the pages use them.
-export type Health = "normal" | "attention" | "warning" | "critical";
-export type Urgency = "normal" | "urgent" | "emergency";
-export type Severity = "minor" | "major" | "critical";
-export type EventState = "reported" | "registered" | "rejected" | "dispatched" | "accepted" | "returned"
-  | "handled" | "verified" | "closed" | "suspended" | "merged";
-export type Escalation = "none" | "dispatcher" | "departmentHead" | "commandCentre";
+// The engine's HTTP and hub contracts (docs/architecture.md, Contracts) as the pages use them: names for the types
+// generated from the engine's OpenAPI document (src/api/schema.d.ts, written by the build from src/api/openapi.json;
+// never edited by hand), so that a change of the engine's shapes that the pages do not follow fails their type check.
+import type { components } from "../api/schema";
+
+/** Every schema of the engine's OpenAPI document, by name. */
+export type Schemas = components["schemas"];
+type Frame = Schemas["SituationFrame"];
+
+export type Health = Schemas["HealthLevel"];
+export type Urgency = Schemas["EventUrgency"];
+export type Severity = Schemas["AlarmSeverity"];
+export type EventState = Schemas["EventState"];
+export type Escalation = Schemas["EscalationLevel"];
+/** A point as the engine writes it: [longitude, latitude]. */
 export type LonLat = [number, number];
 
 export const eventStates: EventState[] = ["reported", "registered", "rejected", "dispatched", "accepted", "returned",
@@ -13,83 +21,33 @@ export const eventStates: EventState[] = ["reported", "registered", "rejected", 
 /** States in which a case is finished and leaves the live lists: the engine's, filled by loadDomainRules (common/domain.ts). */
 export const finalStates = new Set<string>();
 
-export interface DeviceAlarm { kind: string; severity: Severity; raisedAt: string; metric?: string | null; value?: number | null }
+/** The engine writes points as arrays of two numbers, which the document can only call number[]. */
+type Located<T extends { location: number[] }> = Omit<T, "location"> & { location: LonLat };
+type Centred<T extends { centroid: number[] }> = Omit<T, "centroid"> & { centroid: LonLat };
 
-export interface SituationDevice {
-  id: string; kind: string; name: string; location: LonLat; cellCode: string; online: boolean; lastSeen: string | null;
-  values: Record<string, number>; alarms: DeviceAlarm[];
-}
+/** The hub's messages (SituationHub: Snapshot and Delta). */
+export type SituationDevice = Located<Frame["devices"][number]>;
+export type SituationCell = Frame["cells"][number];
+export type SituationAlarm = Located<Frame["alarms"][number]>;
+export type DeviceAlarm = Schemas["DeviceAlarm"];
 
-export interface SituationCell {
-  code: string; health: Health; devicesOnline: number; devices: number;
-  alarms: { minor: number; major: number; critical: number }; openEvents: number; overdueEvents: number;
-}
+export type EventSummary = Located<Schemas["EventSummaryResponse"]>;
+/** A case on the big screen: from the hub, or from GET /api/events with its category's name and address. */
+export type SituationEvent = Located<Frame["events"][number]> & Partial<Pick<EventSummary, "categoryName" | "address">>;
+export type SituationFrame = Omit<Frame, "devices" | "events" | "alarms">
+  & { devices: SituationDevice[]; events: SituationEvent[]; alarms: SituationAlarm[] };
+export type AuditEntry = Schemas["AuditEntry"];
+/** The detail carries its summary's fields (EventDetailResponse derives from EventSummaryResponse). */
+export type EventDetail = Omit<Schemas["EventDetailResponse"], keyof EventSummary> & EventSummary;
+export type AuditTrail = Schemas["AuditResponse"];
+export type Catalogue = Schemas["CatalogueResponse"];
+export type Rate = Schemas["KpiRatio"];
+export type Kpis = Schemas["KpiResponse"];
+export type DeviceDetail = Located<Schemas["DeviceResponse"]>;
+export type HistoryPoint = Schemas["HistoryPoint"];
+export type Situation = Schemas["SituationResponse"];
+export type RegionSummary = Centred<Schemas["RegionResponse"]>;
+export type CellSummary = Centred<Schemas["CellResponse"]>;
 
-export interface SituationEvent {
-  id: string; category: string; categoryName?: string; urgency: Urgency; state: EventState; location: LonLat; cellCode: string;
-  department: string | null; assignee: string | null; deadline: string | null; escalation: Escalation; reports: number;
-  reportedAt: string; updatedAt: string; description: string | null; address?: string | null;
-}
-
-export interface SituationAlarm { deviceId: string; kind: string; severity: Severity; raisedAt: string; cellCode: string; location: LonLat }
-
-export interface SituationFrame {
-  seq: number; region?: string;
-  devices?: SituationDevice[]; cells?: SituationCell[]; events?: SituationEvent[]; alarms?: SituationAlarm[];
-  kpis?: Kpis;
-  /** Ids of cases the user may no longer see: drop them (delta only). */
-  withdrawn?: string[];
-}
-
-export interface EventSummary extends SituationEvent {
-  categoryName: string; categoryNameEn?: string; address: string | null; channel: string; stage: string | null; overdue?: boolean;
-}
-
-export interface AuditEntry {
-  sequence: number; at: string; actor: string; role: string; action: string; reason: string | null;
-  stateBefore: string | null; stateAfter: string; attachmentSha256s: string[]; origin: string | null;
-  details: Record<string, unknown> | null; previousHash: string; hash: string;
-}
-
-export interface EventDetail extends EventSummary {
-  suspendedFrom: string | null; reporter: string | null; handler: string | null; reworks: number; mergedInto: string | null;
-  duplicates: string[]; photos: string[]; escalations: { stage: string; level: string; at: string; deadline: string }[];
-  pendingSuspension: { requestedBy: string; reason: string; at: string } | null; allowedActions: string[]; timeline: AuditEntry[];
-}
-
-export interface AuditTrail { entries: AuditEntry[]; verification: { isValid: boolean; index: number | null; kind: string | null; detail: string | null } }
-
-export interface Catalogue {
-  categories: { code: string; name: string; nameEn: string; family: string; group: string; urgency: Urgency }[];
-  departments: { code: string; name: string; nameEn: string }[];
-}
-
-export interface Rate { numerator: number; denominator: number; value: number | null }
-
-export interface Kpis {
-  rates?: Partial<Record<"registration" | "onTimeDispatch" | "onTimeHandling" | "closure" | "rework" | "dispatchAccuracy", Rate>>;
-  overdue?: number;
-  meanStageSeconds?: Partial<Record<"register" | "dispatch" | "handle" | "verify", Rate>>;
-  [key: string]: unknown;
-}
-
-export interface DeviceDetail extends SituationDevice {
-  valueTimes: Record<string, string>;
-  video: { code: string; scene: string; industry: string; sharingScope: string; streamUrl: string; latestSnapshot: string | null; presets: number[] } | null;
-  modules: string[] | null;
-  /** The commands this device accepts (DeviceCommands on the server): its kind's, less those a pole has no module for. */
-  commands: string[];
-}
-
-export interface HistoryPoint { at: string; average: number; min: number; max: number; count: number }
-
+/** Properties of a region in the grid's map (GET /api/grid/map, GeoJSON, which the OpenAPI document does not describe). */
 export interface RegionFeatureProps { code: string; name: string; nameEn?: string | null; level: string; parent: string | null }
-
-export interface Situation {
-  health: Health; devices: number; devicesOnline: number; onlineRatio: number | null;
-  alarms: { minor: number; major: number; critical: number };
-  events: { open: number; overdue: number; openEmergency: number; overdueUrgent: number };
-}
-
-export interface RegionSummary { code: string; name: string; nameEn: string | null; bbox: number[]; centroid: LonLat; situation: Situation }
-export interface CellSummary { code: string; community: string; bbox: number[]; centroid: LonLat; situation: Situation }

@@ -6,27 +6,10 @@ import { api, claims, getJson, hasRole, problemText, requireLogin } from "../com
 import { byId, el } from "../common/dom";
 import { time } from "../common/format";
 import { lang, name, onLanguageChange, t } from "../common/i18n";
-import type { Catalogue } from "../common/types";
+import type { Catalogue, Schemas } from "../common/types";
 
-interface AdminUser {
-  username: string;
-  displayName: string;
-  roles: string[];
-  regions: string[];
-  department: string | null;
-  disabled: boolean;
-  initialPassword: boolean;
-  lockedUntil: string | null;
-  updatedAt: string;
-  lastSignInAt: string | null;
-  activeSessions: number;
-}
-
-interface AdminAudit {
-  month: string;
-  entries: { sequence: number; at: string; actor: string; action: string; subject: string | null; succeeded: boolean; origin: string | null }[];
-  verification: { isValid: boolean; detail: string | null };
-}
+type AdminUser = Schemas["AdminUserResponse"];
+type AdminAudit = Schemas["AdminAuditResponse"];
 
 const roles = ["admin", "operator", "dispatcher", "responder"];
 let users: AdminUser[] = [];

@@ -4,15 +4,15 @@ import { api, claims, hasRole } from "../common/auth";
 import { el } from "../common/dom";
 import { countdown, time } from "../common/format";
 import { name, t } from "../common/i18n";
-import type { EventDetail } from "../common/types";
+import type { EventDetail, Schemas } from "../common/types";
 import { enqueue, pendingActions } from "./outbox";
 import { distanceText, here } from "./location";
 import { miniMap } from "./minimap";
 import { recall, remember, type QueuedAction } from "./store";
 import { mt } from "./texts";
 
-interface PhotoLink { sha256: string; url: string; thumbnailUrl: string }
-interface Suggestion { username: string; name: string | null; department: string; distanceMetres: number; at: string; assigned: boolean }
+type PhotoLink = Schemas["EvidenceLinkResponse"];
+type Suggestion = Schemas["SuggestionResponse"];
 
 /** The state a case is in once the phone's queued actions on it are applied; what the phone shows offline. */
 const stateAfter: Record<string, string> = {

@@ -3,11 +3,12 @@
 // it, as a notification of the browser.
 import { HubConnectionBuilder, LogLevel } from "@microsoft/signalr";
 import { freshToken } from "../common/auth";
-import type { EventSummary } from "../common/types";
+import type { EventSummary, Schemas } from "../common/types";
 import { mt, type MobileTextKey } from "./texts";
 
-export type AssignmentChange = "assigned" | "reassignedAway" | "escalated" | "updated";
+export type AssignmentChange = Schemas["AssignmentNotice"]["change"];
 
+/** The hub's Assignment message; its case is a summary as GET /api/events gives it. */
 export interface AssignmentNotice { change: AssignmentChange; event: EventSummary }
 
 const titles: Record<AssignmentChange, MobileTextKey> = {

@@ -1,6 +1,9 @@
-namespace CityOps.Silo.Tests.Hosting;
+namespace CityOps.TestSupport;
 
-/// <summary>A clock the test moves by hand, so a deadline passes while the engine is stopped without waiting for it.</summary>
+/// <summary>
+/// A clock the test moves by hand, so deadlines expire and windows pass without waiting (on a test cluster,
+/// or while a whole engine is stopped). Compiled into each test project that needs it (see its .csproj).
+/// </summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
     private long _ticks = start.UtcTicks;
