@@ -1893,7 +1893,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases by status, region, department, category and overdue, most recently changed first */
+        /** Cases by status, region, department, category, urgency and overdue, most recently changed first */
         get: {
             parameters: {
                 query?: {
@@ -1902,6 +1902,7 @@ export interface paths {
                     department?: string;
                     overdue?: boolean;
                     category?: string;
+                    urgency?: string;
                     limit?: number;
                 };
                 header?: never;
@@ -3445,6 +3446,7 @@ export interface components {
              * @default 0
              */
             alarmsDropped: number;
+            withdrawn?: null | string[];
         };
         SituationHappening: {
             /** Format: date-time */
