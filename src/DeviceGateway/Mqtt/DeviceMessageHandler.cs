@@ -98,8 +98,18 @@ public sealed partial class DeviceMessageHandler(
             return MessageOutcome.Reject(report.Reason!.Value, report.Detail);
         }
 
-        await twin.ReportDeviceEvent(report.Value!);
+        await ReportDeviceEventAsync(twin, report.Value!);
         return MessageOutcome.Accepted;
+    }
+
+    /// <summary>
+    /// An alarm or detection, however it arrived (an MQTT topic, a GB/T 28181 alarm notification), into its twin: the one
+    /// entry every device event takes.
+    /// </summary>
+    public static async ValueTask ReportDeviceEventAsync(IDeviceTwinGrain twin, DeviceEventReport report)
+    {
+        ArgumentNullException.ThrowIfNull(twin);
+        await twin.ReportDeviceEvent(report);
     }
 
     private static async ValueTask<MessageOutcome> AckAsync(IDeviceTwinGrain twin, ReadOnlySequence<byte> payload)
