@@ -31,7 +31,8 @@ public sealed record DeviceMarks(
 /// Every device of the city on one map: places from the registry shards (read again every
 /// <see cref="PlacesFor"/>), states from the grid cells that hold devices (read again every
 /// <see cref="StatesFor"/>). One process asks the grains at most that often however many screens
-/// look; the hub's deltas keep each screen current in between.
+/// look; the hub's deltas keep each screen current in between. A device that appears in a cell without a place read
+/// (registered since) makes the next request read the places again.
 /// </summary>
 public sealed class DeviceAtlas(IGrainFactory grains, TimeProvider clock) : IDisposable
 {
@@ -45,6 +46,9 @@ public sealed class DeviceAtlas(IGrainFactory grains, TimeProvider clock) : IDis
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (DateTimeOffset At, DevicePlace[] Places)? _places;
     private (DateTimeOffset At, Dictionary<string, MarkState> States)? _states;
+
+    /// <summary>Devices the cells listed that the last read of places did not hold (revoked ones stay here): they trigger no new read.</summary>
+    private HashSet<string> _unplaced = new(StringComparer.Ordinal);
 
     /// <summary>The devices whose cell <paramref name="shows"/> accepts.</summary>
     public async Task<DeviceMarks> ReadAsync(Func<string, bool> shows, CancellationToken cancellationToken)
@@ -106,6 +110,17 @@ public sealed class DeviceAtlas(IGrainFactory grains, TimeProvider clock) : IDis
                 });
                 states = (now, new Dictionary<string, MarkState>(read, StringComparer.Ordinal));
                 _states = states;
+
+                // A device registered since the places were read (a GB/T 28181 channel from its recorder's catalog) shows
+                // up in its cell first: the places are read again at the next request rather than PlacesFor later.
+                var placed = places.Places.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+                var unplaced = read.Keys.Where(id => !placed.Contains(id)).ToHashSet(StringComparer.Ordinal);
+                if (unplaced.Any(id => !_unplaced.Contains(id)))
+                {
+                    _places = null;
+                }
+
+                _unplaced = unplaced;
             }
 
             return (places.Places, states.States, states.At);
