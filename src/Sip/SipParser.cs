@@ -157,9 +157,14 @@ public sealed class SipParser(SipLimits limits)
         int? declared = null;
         if (lengths is [var value])
         {
-            if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var length) || length > limits.MaxMessageBytes)
+            if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var length))
             {
-                return SipParsed<Head>.Refuse(SipRefusal.BadContentLength, $"Content-Length '{value}'");
+                return SipParsed<Head>.Refuse(value.Length > 0 && value.All(char.IsAsciiDigit) ? SipRefusal.TooLarge : SipRefusal.BadContentLength, $"Content-Length '{value}'");
+            }
+
+            if (length > limits.MaxMessageBytes)
+            {
+                return SipParsed<Head>.Refuse(SipRefusal.TooLarge, $"Content-Length {length}, more than {limits.MaxMessageBytes}");
             }
 
             declared = length;

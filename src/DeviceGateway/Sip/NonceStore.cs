@@ -16,14 +16,20 @@ public sealed class NonceStore(TimeProvider clock, TimeSpan lifetime, int capaci
 
     public string Issue()
     {
-        while (_order.Count >= capacity && _order.TryDequeue(out var oldest))
+        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+        // Under a lock so that challenges issued side by side never hold more than the capacity.
+        lock (_order)
         {
-            _issued.TryRemove(oldest, out _);
+            while (_order.Count >= capacity && _order.TryDequeue(out var oldest))
+            {
+                _issued.TryRemove(oldest, out _);
+            }
+
+            _issued[nonce] = clock.GetUtcNow() + lifetime;
+            _order.Enqueue(nonce);
         }
 
-        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        _issued[nonce] = clock.GetUtcNow() + lifetime;
-        _order.Enqueue(nonce);
         return nonce;
     }
 

@@ -89,6 +89,14 @@ public sealed class SipParserTests
     }
 
     [Fact]
+    public void A_stream_head_announcing_a_body_beyond_the_limit_is_refused_before_the_body_is_read()
+    {
+        var head = Encoding.UTF8.GetBytes(Register.Replace("Content-Length: 0", "Content-Length: 99999999999", StringComparison.Ordinal));
+
+        Parser.ContentLengthOf(head, out _).Refusal.Should().Be(SipRefusal.TooLarge);
+    }
+
+    [Fact]
     public void A_line_over_the_line_limit_is_refused()
     {
         Parse(Register.Replace("Max-Forwards: 70", "Subject: " + new string('a', 3000), StringComparison.Ordinal)).Refusal.Should().Be(SipRefusal.LineTooLong);
