@@ -31,9 +31,10 @@ public static class ServiceCollectionExtensions
             });
         services.AddHostedService<DeviceSimulatorService>();
 
-        // The city's GB/T 28181 recorders, when the engine's access point runs (Sip:Enabled), on its port (Sip:Port).
+        // The city's GB/T 28181 recorders, when this process runs the access point (Sip:Enabled, and a gateway:
+        // Mqtt:Enabled), on its port (Sip:Port).
         var sip = configuration.GetSection("Sip");
-        if (sip.GetValue<bool>("Enabled") && configuration["City:Path"] is { } city)
+        if (sip.GetValue<bool>("Enabled") && configuration.GetValue("Mqtt:Enabled", true) && configuration["City:Path"] is { } city)
         {
             var bind = sip["BindAddress"] is { Length: > 0 } address && address != "0.0.0.0" ? IPAddress.Parse(address) : IPAddress.Loopback;
             services.AddSingleton(new Gb28181SimulatorSettings(
