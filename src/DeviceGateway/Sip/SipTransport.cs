@@ -24,6 +24,10 @@ public sealed partial class SipTransport(
     private UdpClient? _udp;
     private TcpListener? _tcp;
     private int _tcpConnections;
+    private int _datagramsInFlight;
+
+    /// <summary>Datagrams being handled at once at most; beyond it they are dropped and counted (<c>rateLimited</c>).</summary>
+    private const int MaxDatagramsInFlight = 1024;
 
     /// <summary>The UDP port bound (the configured one, or the one the system chose for port 0).</summary>
     public int UdpPort { get; private set; }
@@ -99,8 +103,28 @@ public sealed partial class SipTransport(
                 continue;
             }
 
-            // Each message on its own: a slow grain call for one device never holds the socket for others.
-            _ = Task.Run(() => accessPoint.HandleAsync(parsed.Value!, peer, stopping), CancellationToken.None);
+            // Each message on its own: a slow grain call for one device never holds the socket for others. At most
+            // MaxDatagramsInFlight at once, so a flood cannot pile up work faster than the grains answer it.
+            if (Interlocked.Increment(ref _datagramsInFlight) > MaxDatagramsInFlight)
+            {
+                Interlocked.Decrement(ref _datagramsInFlight);
+                Refused(SipRefusal.RateLimited, peer, "too many datagrams under way");
+                continue;
+            }
+
+            _ = Task.Run(
+                async () =>
+                {
+                    try
+                    {
+                        await accessPoint.HandleAsync(parsed.Value!, peer, stopping);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref _datagramsInFlight);
+                    }
+                },
+                CancellationToken.None);
         }
     }
 
