@@ -215,7 +215,7 @@ GATEWAY_PORT=$(free_port)
 log "starting the engine: HTTP 127.0.0.1:$HTTP_PORT, MQTT 127.0.0.1:$MQTT_PORT, data $STATE/engine-data"
 ENGINE_LOG="$OUT/engine.log"
 started=$(date +%s.%N)
-env Simulator__Enabled=false \
+env Simulator__Enabled=false Sip__Enabled=false \
     Http__Urls="http://127.0.0.1:$HTTP_PORT" \
     Mqtt__Port="$MQTT_PORT" Mqtt__BindAddress=127.0.0.1 \
     Orleans__SiloPort="$SILO_PORT" Orleans__GatewayPort="$GATEWAY_PORT" \

@@ -91,7 +91,7 @@ SILO_PORT=$(free_port)
 GATEWAY_PORT=$(free_port)
 ENGINE_LOG="$OUT/engine.log"
 log "starting the engine on http://127.0.0.1:$HTTP_PORT/ (silo $SILO_PORT, gateway $GATEWAY_PORT; log: $ENGINE_LOG)"
-env Simulator__Enabled=false Http__Urls="http://127.0.0.1:$HTTP_PORT" \
+env Simulator__Enabled=false Sip__Enabled=false Http__Urls="http://127.0.0.1:$HTTP_PORT" \
     Mqtt__Port="$MQTT_PORT" Mqtt__BindAddress=127.0.0.1 \
     Orleans__SiloPort="$SILO_PORT" Orleans__GatewayPort="$GATEWAY_PORT" \
     Storage__DataPath="$DATA" City__Path="$CITY" City__PrintDemoSignIns=false \

@@ -20,6 +20,9 @@ public static class CityWriter
     public const string RegionsFile = "regions.geojson";
     public const string CellsFile = "cells.geojson";
     public const string DevicesFile = "devices.json";
+
+    /// <summary>The sample GB/T 28181 recorders' channels, for the simulator (<see cref="GbRecorders"/>).</summary>
+    public const string Gb28181File = "gb28181.json";
     public const string DepartmentsFile = "departments.json";
     public const string CatalogueFile = "catalogue.json";
     public const string ResponsibilitiesFile = "responsibilities.json";
@@ -47,11 +50,16 @@ public static class CityWriter
 
         // Devices draw from their own generator so the device stream does not echo the layout's.
         var devices = new DevicePlacement(layout, unchecked(options.Seed + 1)).Place(options.Devices);
-        return new WrittenCity(layout, Write(layout, devices, options.OutputDirectory, Basemap.Draw(layout, options.Seed)));
+
+        // GB/T 28181 recorders likewise, after the other devices, so those are the same with or without them.
+        var (recorders, channels) = GbRecorders.Place(layout, unchecked(options.Seed + 2));
+        return new WrittenCity(layout, Write(layout, devices.Concat(recorders), options.OutputDirectory, Basemap.Draw(layout, options.Seed), channels));
     }
 
     /// <param name="basemap">Roads, water, parks and buildings for <see cref="BasemapFile"/>; none are written without.</param>
-    public static IReadOnlyList<FileInfo> Write(CityLayout layout, IEnumerable<DeviceRecord> devices, string directory, IReadOnlyList<BasemapFeature>? basemap = null)
+    /// <param name="recorders">The GB/T 28181 recorders' channels for <see cref="Gb28181File"/>; not written without.</param>
+    public static IReadOnlyList<FileInfo> Write(
+        CityLayout layout, IEnumerable<DeviceRecord> devices, string directory, IReadOnlyList<BasemapFeature>? basemap = null, IReadOnlyList<GbRecorderRecord>? recorders = null)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(devices);
@@ -70,6 +78,12 @@ public static class CityWriter
         {
             WriteFeatures(PathOf(BasemapFile), basemap, WriteBasemapFeature);
             written = [.. written, BasemapFile];
+        }
+
+        if (recorders is not null)
+        {
+            WriteIndented(PathOf(Gb28181File), recorders);
+            written = [.. written, Gb28181File];
         }
 
         return [.. written.Select(file => new FileInfo(PathOf(file)))];

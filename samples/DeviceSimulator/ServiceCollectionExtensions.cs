@@ -1,3 +1,5 @@
+using System.Net;
+using CityOps.Samples.DeviceSimulator.Gb28181;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -28,6 +30,21 @@ public static class ServiceCollectionExtensions
                 options.CityPath ??= configuration["City:Path"];
             });
         services.AddHostedService<DeviceSimulatorService>();
+
+        // The city's GB/T 28181 recorders, when this process runs the access point (Sip:Enabled, and a gateway:
+        // Mqtt:Enabled), on its port (Sip:Port).
+        var sip = configuration.GetSection("Sip");
+        if (sip.GetValue<bool>("Enabled") && configuration.GetValue("Mqtt:Enabled", true) && configuration["City:Path"] is { } city)
+        {
+            var bind = sip["BindAddress"] is { Length: > 0 } address && address != "0.0.0.0" ? IPAddress.Parse(address) : IPAddress.Loopback;
+            services.AddSingleton(new Gb28181SimulatorSettings(
+                section["CityPath"] ?? city,
+                new IPEndPoint(bind, sip.GetValue("Port", 5060)),
+                sip["ServerId"] ?? "34020000002000000001",
+                sip.GetValue("KeepaliveInterval", TimeSpan.FromSeconds(60))));
+            services.AddHostedService<Gb28181SimulatorService>();
+        }
+
         return services;
     }
 }

@@ -34,12 +34,14 @@ public sealed class SimulatedCity(IReadOnlyList<DeviceRecord> devices, IReadOnly
     }
 
     /// <summary>
-    /// The first <paramref name="maxDevices"/> devices (0 = all), taken round-robin by kind so that even a small
+    /// The first <paramref name="maxDevices"/> MQTT devices (0 = all), taken round-robin by kind so that even a small
     /// selection has every kind; within a kind the file order is kept, so the choice is the same every run.
     /// </summary>
     public static IReadOnlyList<DeviceRecord> Select(IReadOnlyList<DeviceRecord> devices, int maxDevices)
     {
         ArgumentNullException.ThrowIfNull(devices);
+        // GB/T 28181 recorders speak SIP, not MQTT: Gb28181SimulatorService plays them.
+        devices = [.. devices.Where(d => d.Kind != DeviceKind.Nvr)];
         var limit = maxDevices <= 0 ? devices.Count : Math.Min(maxDevices, devices.Count);
         var queues = devices.GroupBy(d => d.Kind).OrderBy(g => g.Key).Select(g => new Queue<DeviceRecord>(g)).ToList();
         var selected = new List<DeviceRecord>(limit);

@@ -54,6 +54,22 @@ public sealed class GatewayMetrics
         _acceptedTotals.AddOrUpdate(name, 1, (_, n) => n + 1);
     }
 
+    /// <summary>A SIP message or MANSCDP body refused by the GB/T 28181 access point, counted as <c>sip.{reason}</c>.</summary>
+    public void SipRefused(CityOps.Sip.SipRefusal refusal)
+    {
+        var name = "sip." + CityOps.Sip.SipRefusals.Name(refusal);
+        _rejected.Add(1, new KeyValuePair<string, object?>("reason", name));
+        _rejectedTotals.AddOrUpdate(name, 1, (_, n) => n + 1);
+    }
+
+    /// <summary>A SIP request the access point took (register, keepalive, catalog, alarm…), counted as <c>sip.{what}</c>.</summary>
+    public void SipAccepted(string what)
+    {
+        var name = "sip." + what;
+        _accepted.Add(1, new KeyValuePair<string, object?>("channel", name));
+        _acceptedTotals.AddOrUpdate(name, 1, (_, n) => n + 1);
+    }
+
     public void Rejected(RejectReason reason)
     {
         var name = reason.Name();

@@ -1,4 +1,5 @@
 using CityOps.DeviceGateway.Mqtt;
+using CityOps.DeviceGateway.Sip;
 using CityOps.Grains.Interfaces.Devices;
 using CityOps.Grains.Interfaces.Gateway;
 using Microsoft.Extensions.Configuration;
@@ -36,16 +37,32 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<MqttBroker>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttBroker>());
         services.AddHealthChecks().AddCheck<MqttBrokerHealthCheck>("mqtt");
+        var sip = configuration.GetSection(SipOptions.Section);
+        services.Configure<SipOptions>(sip);
+        var sipEnabled = sip.GetValue<bool>(nameof(SipOptions.Enabled));
+        if (sipEnabled)
+        {
+            services.AddSingleton<GbDirectory>();
+            services.AddSingleton<GbRequests>();
+            services.AddSingleton<GbChannelRegistrar>();
+            services.AddSingleton<GbMessages>();
+            services.AddSingleton<SipAccessPoint>();
+            services.AddSingleton<SipTransport>();
+            services.AddHostedService(sp => sp.GetRequiredService<SipTransport>());
+            services.AddHostedService<SipRegistrationSweep>();
+            services.AddHealthChecks().AddCheck<SipHealthCheck>("sip");
+        }
+
         if (external.GetValue<bool>(nameof(ExternalBrokerOptions.Enabled)))
         {
             services.AddSingleton<ExternalBrokerBridge>();
             services.AddHostedService(sp => sp.GetRequiredService<ExternalBrokerBridge>());
             services.AddHealthChecks().AddCheck<ExternalBrokerHealthCheck>("mqtt-external");
-            services.AddSingleton(sp => new GatewayEndpoint(sp.GetRequiredService<MqttBroker>(), sp.GetRequiredService<ExternalBrokerBridge>()));
+            services.AddSingleton(sp => new GatewayEndpoint(sp.GetRequiredService<MqttBroker>(), sp.GetRequiredService<ExternalBrokerBridge>(), sp.GetService<SipAccessPoint>(), sp.GetService<GbMessages>()));
         }
         else
         {
-            services.AddSingleton(sp => new GatewayEndpoint(sp.GetRequiredService<MqttBroker>()));
+            services.AddSingleton(sp => new GatewayEndpoint(sp.GetRequiredService<MqttBroker>(), null, sp.GetService<SipAccessPoint>(), sp.GetService<GbMessages>()));
         }
 
         // After the broker and the bridge, so that it stops first: the cluster stops sending here before they close.
@@ -54,6 +71,15 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<GatewayPresence>());
         return services;
     }
+}
+
+/// <summary>Healthy while the GB/T 28181 access point listens.</summary>
+public sealed class SipHealthCheck(SipTransport transport) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(transport.IsRunning
+            ? HealthCheckResult.Healthy($"SIP listening on {transport.UdpPort}")
+            : HealthCheckResult.Unhealthy("SIP access point not running"));
 }
 
 /// <summary>Healthy while the broker accepts device connections.</summary>

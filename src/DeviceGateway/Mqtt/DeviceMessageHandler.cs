@@ -112,8 +112,18 @@ public sealed partial class DeviceMessageHandler(
             return MessageOutcome.Reject(detection.Reason!.Value, detection.Detail);
         }
 
-        await twin.ReportDetection(detection.Value!);
+        await ReportDetectionAsync(twin, detection.Value!);
         return MessageOutcome.Accepted;
+    }
+
+    /// <summary>
+    /// A detection, however it arrived (an MQTT topic, a GB/T 28181 alarm notification), judged and recorded by its
+    /// channel's twin (confidence threshold and de-duplication window): the one entry every detection takes.
+    /// </summary>
+    public static async ValueTask<DetectionOutcome> ReportDetectionAsync(IDeviceTwinGrain twin, DeviceEventReport detection)
+    {
+        ArgumentNullException.ThrowIfNull(twin);
+        return await twin.ReportDetection(detection);
     }
 
     private static async ValueTask<MessageOutcome> AckAsync(IDeviceTwinGrain twin, ReadOnlySequence<byte> payload)

@@ -15,6 +15,9 @@ public enum DeviceKind
     Noise,
     RainGauge,
     Hydrant,
+
+    /// <summary>A network video recorder (硬盘录像机) or other GB/T 28181 device that registers over SIP for its channels.</summary>
+    Nvr,
 }
 
 /// <summary>One entry of <c>devices.json</c>. The secret is in clear only in sample files; the engine keeps a hash.</summary>
@@ -111,3 +114,13 @@ public static class CityJson
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 }
+
+/// <summary>
+/// One entry of the sample city's <c>gb28181.json</c>: a GB/T 28181 video recorder (registered in <c>devices.json</c> as
+/// kind <c>nvr</c>) and the channels it carries, as the simulator plays them. The engine does not read this file: it learns
+/// a recorder's channels from its catalog once the recorder registers over SIP.
+/// </summary>
+public sealed record GbRecorderRecord(string Id, GbChannelRecord[] Channels);
+
+/// <summary>A channel of a sample GB/T 28181 recorder: its code, name, position and whether it turns (PTZ, with presets).</summary>
+public sealed record GbChannelRecord(string Id, string Name, double[] Location, bool Ptz);

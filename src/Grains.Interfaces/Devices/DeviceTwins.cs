@@ -8,7 +8,7 @@ public static class DeviceTwins
     public static IDeviceTwinGrain Get(IGrainFactory grains, DeviceKind kind, string deviceId) => kind switch
     {
         DeviceKind.SmartPole => grains.GetGrain<ISmartPoleGrain>(deviceId),
-        DeviceKind.Camera => grains.GetGrain<IVideoChannelGrain>(deviceId),
+        DeviceKind.Camera or DeviceKind.Nvr => grains.GetGrain<IVideoChannelGrain>(deviceId),
         _ => grains.GetGrain<ISensorGrain>(deviceId),
     };
 }

@@ -26,6 +26,12 @@ public interface IDeviceAccountGrain : IGrainWithStringKey
     /// <summary>The device's kind, or null when no such device was ever registered.</summary>
     ValueTask<DeviceKind?> GetKind();
 
+    /// <summary>
+    /// The SIP digest credential of a GB/T 28181 device registered with one (<see cref="DigestCredential"/>); null for an
+    /// unknown or revoked device, or one registered without (a device provisioned over HTTP has none).
+    /// </summary>
+    ValueTask<DigestCredential?> GetDigest();
+
     /// <summary>Whether the device's account was revoked: the gateway then refuses its messages on every path.</summary>
     ValueTask<bool> IsRevoked();
 }

@@ -42,8 +42,17 @@ public sealed record DevicePlace(
     [property: Id(4)] string CellCode);
 
 /// <summary>A device of a city file as the seeder hands it to its shard.</summary>
+/// <param name="Digest">For a GB/T 28181 device: its SIP digest credential, made from the secret for the access point's realm.</param>
 [GenerateSerializer, Immutable]
-public sealed record DeviceEnrolment([property: Id(0)] DeviceProfile Profile, [property: Id(1)] string Secret);
+public sealed record DeviceEnrolment([property: Id(0)] DeviceProfile Profile, [property: Id(1)] string Secret, [property: Id(2)] DigestCredential? Digest = null);
+
+/// <summary>
+/// A GB/T 28181 device's SIP digest credential: HA1 = MD5(device id:realm:secret) in hex, bound to the realm it was made
+/// for. SIP digest needs HA1 (or the secret) to check a REGISTER, and secrets are kept only as salted hashes, so HA1 is
+/// made at registration and kept beside the hash (docs/gb28181.md, Credentials).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record DigestCredential([property: Id(0)] string Realm, [property: Id(1)] string Ha1);
 
 /// <summary>A registered device whose profile changed; <paramref name="PreviousCell"/> is the cell it stood in before.</summary>
 [GenerateSerializer, Immutable]
@@ -55,7 +64,8 @@ public sealed record RegisteredAccount(
     [property: Id(0)] DeviceKind Kind,
     [property: Id(1)] byte[]? Salt,
     [property: Id(2)] byte[]? SecretHash,
-    [property: Id(3)] bool Revoked);
+    [property: Id(3)] bool Revoked,
+    [property: Id(4)] DigestCredential? Digest = null);
 
 /// <summary>Where a device's registration is kept.</summary>
 public static class DeviceRegistry

@@ -81,6 +81,9 @@ public sealed class DeviceAccountGrain([PersistentState("deviceAccount", "Defaul
     public async ValueTask<DeviceKind?> GetKind() =>
         OwnAccount ? Account.Kind : (await Registry.FindAccount(this.GetPrimaryKeyString()))?.Kind;
 
+    public async ValueTask<DigestCredential?> GetDigest() =>
+        OwnAccount ? null : await Registry.FindAccount(this.GetPrimaryKeyString()) is { Revoked: false, Digest: { } digest } ? digest : null;
+
     public async ValueTask<bool> IsRevoked() =>
         OwnAccount ? Account.Revoked : (await Registry.FindAccount(this.GetPrimaryKeyString()))?.Revoked ?? false;
 

@@ -18,7 +18,7 @@ public sealed class DeviceRegistryGrain([PersistentState("deviceRegistry", "Defa
         ArgumentNullException.ThrowIfNull(devices);
         List<RegistryChange>? changes = null;
         var written = false;
-        foreach (var (profile, secret) in devices)
+        foreach (var (profile, secret, digest) in devices)
         {
             ArgumentException.ThrowIfNullOrEmpty(secret);
             if (DeviceRegistry.ShardOf(profile.Id) != this.GetPrimaryKeyLong())
@@ -29,7 +29,7 @@ public sealed class DeviceRegistryGrain([PersistentState("deviceRegistry", "Defa
             if (!Devices.TryGetValue(profile.Id, out var known))
             {
                 var (salt, hash) = DeviceSecretHasher.Hash(secret);
-                Devices[profile.Id] = new RegisteredDevice(profile.Kind, salt, hash, false, profile);
+                Devices[profile.Id] = new RegisteredDevice(profile.Kind, salt, hash, false, profile, digest);
                 written = true;
                 continue;
             }
@@ -40,6 +40,11 @@ public sealed class DeviceRegistryGrain([PersistentState("deviceRegistry", "Defa
             {
                 var (salt, hash) = DeviceSecretHasher.Hash(secret);
                 next = next with { Kind = profile.Kind, Salt = salt, SecretHash = hash };
+            }
+
+            if (!known.Revoked && known.Digest != digest)
+            {
+                next = next with { Digest = digest };
             }
 
             if (known.Profile != profile)
@@ -66,7 +71,7 @@ public sealed class DeviceRegistryGrain([PersistentState("deviceRegistry", "Defa
     }
 
     public ValueTask<RegisteredAccount?> FindAccount(string deviceId) => ValueTask.FromResult(
-        Devices.TryGetValue(deviceId, out var device) ? new RegisteredAccount(device.Kind, device.Salt, device.SecretHash, device.Revoked) : null);
+        Devices.TryGetValue(deviceId, out var device) ? new RegisteredAccount(device.Kind, device.Salt, device.SecretHash, device.Revoked, device.Digest) : null);
 
     public ValueTask<DeviceProfile?> GetProfile(string deviceId) =>
         ValueTask.FromResult(Devices.TryGetValue(deviceId, out var device) ? device.Profile : null);
@@ -87,7 +92,7 @@ public sealed class DeviceRegistryGrain([PersistentState("deviceRegistry", "Defa
 
         if (!device.Revoked)
         {
-            Devices[deviceId] = device with { Revoked = true, Salt = null, SecretHash = null };
+            Devices[deviceId] = device with { Revoked = true, Salt = null, SecretHash = null, Digest = null };
             await state.WriteStateAsync();
         }
 
@@ -105,11 +110,12 @@ public sealed class DeviceRegistryState
     [Id(0)] public Dictionary<string, RegisteredDevice> Devices { get; set; } = [];
 }
 
-/// <summary>A registered device: its account (kind, salted secret hash, revoked) and its profile.</summary>
+/// <summary>A registered device: its account (kind, salted secret hash, revoked, a GB device's digest credential) and its profile.</summary>
 [GenerateSerializer]
 public sealed record RegisteredDevice(
     [property: Id(0)] DeviceKind Kind,
     [property: Id(1)] byte[]? Salt,
     [property: Id(2)] byte[]? SecretHash,
     [property: Id(3)] bool Revoked,
-    [property: Id(4)] DeviceProfile? Profile);
+    [property: Id(4)] DeviceProfile? Profile,
+    [property: Id(5)] DigestCredential? Digest = null);

@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
+using CityOps.DeviceGateway.Sip;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Devices;
 using CityOps.Grains.Interfaces.Gateway;
 using CityOps.Grains.Interfaces.Grid;
 using CityOps.Silo.Hosting;
+using CityOps.Sip;
 
 namespace CityOps.Silo.City;
 
@@ -19,7 +21,7 @@ public sealed record AggregatorRecord(string Id, string Secret, string[] Regions
 /// remembered by the file's fingerprint, so a restart with the same file starts at once and activates no grain;
 /// a changed file is imported again (registration is idempotent) and only twins whose profile changed are told.
 /// </summary>
-public sealed partial class DeviceSeeder(EngineSettings settings, IGrainFactory grains, ILogger<DeviceSeeder> logger) : IHostedService
+public sealed partial class DeviceSeeder(EngineSettings settings, IGrainFactory grains, IConfiguration configuration, ILogger<DeviceSeeder> logger) : IHostedService
 {
     /// <summary>Bump when seeding itself changes, so every city is imported again once.</summary>
     private const string SeedingVersion = "3";
@@ -40,7 +42,9 @@ public sealed partial class DeviceSeeder(EngineSettings settings, IGrainFactory 
         var watch = Stopwatch.StartNew();
         var path = Path.Combine(settings.CityPath, "devices.json");
         var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
-        var fingerprint = $"{SeedingVersion}:{Convert.ToHexString(SHA256.HashData(bytes))}";
+        // The realm is part of the fingerprint: GB devices' digest credentials are made for it (docs/gb28181.md).
+        var realm = SipOptions.From(configuration).EffectiveRealm;
+        var fingerprint = $"{SeedingVersion}:{Convert.ToHexString(SHA256.HashData(bytes))}:{realm}";
         var import = grains.GetGrain<ICityImportGrain>("devices");
         if (await import.GetFingerprint() == fingerprint)
         {
@@ -64,7 +68,7 @@ public sealed partial class DeviceSeeder(EngineSettings settings, IGrainFactory 
 
         // Shards and cells side by side: the one storage writer is kept busy while the other side computes.
         var read = watch.Elapsed;
-        var registering = RegisterInShardsAsync(devices, profiles, cancellationToken);
+        var registering = RegisterInShardsAsync(devices, profiles, realm, cancellationToken);
         var counting = CountInCellsAsync(profiles, cancellationToken);
         var changes = await registering;
         var registered = watch.Elapsed;
@@ -87,12 +91,12 @@ public sealed partial class DeviceSeeder(EngineSettings settings, IGrainFactory 
     /// Sends every registry shard its devices in one call (each shard hashes their secrets and writes once), the
     /// shards side by side; answers the devices already registered whose profile changed.
     /// </summary>
-    private async Task<List<RegistryChange>> RegisterInShardsAsync(DeviceRecord[] devices, DeviceProfile[] profiles, CancellationToken cancellationToken)
+    private async Task<List<RegistryChange>> RegisterInShardsAsync(DeviceRecord[] devices, DeviceProfile[] profiles, string realm, CancellationToken cancellationToken)
     {
         var shards = new List<DeviceEnrolment>[DeviceRegistry.Shards];
         for (var i = 0; i < devices.Length; i++)
         {
-            (shards[DeviceRegistry.ShardOf(devices[i].Id)] ??= []).Add(new DeviceEnrolment(profiles[i], devices[i].Secret));
+            (shards[DeviceRegistry.ShardOf(devices[i].Id)] ??= []).Add(new DeviceEnrolment(profiles[i], devices[i].Secret, DigestOf(devices[i], realm)));
         }
 
         var changes = new List<RegistryChange>();
@@ -112,6 +116,15 @@ public sealed partial class DeviceSeeder(EngineSettings settings, IGrainFactory 
             });
         return changes;
     }
+
+    /// <summary>
+    /// A video device with a 20-digit GB code registers over SIP (GB/T 28181), whose digest needs HA1: it is made here, while
+    /// the secret is in hand, for the access point's realm.
+    /// </summary>
+    private static DigestCredential? DigestOf(DeviceRecord device, string realm) =>
+        device.Kind is DeviceKind.Nvr or DeviceKind.Camera && GbCodes.IsValid(device.Id)
+            ? new DigestCredential(realm, SipDigest.Ha1(device.Id, realm, device.Secret))
+            : null;
 
     /// <summary>Tells every grid cell its devices in one call, so the city's counts are right before any device speaks.</summary>
     private async Task<int> CountInCellsAsync(DeviceProfile[] profiles, CancellationToken cancellationToken)
@@ -155,7 +168,9 @@ public sealed partial class DeviceSeeder(EngineSettings settings, IGrainFactory 
         }
 
         var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
-        var fingerprint = $"{SeedingVersion}:{Convert.ToHexString(SHA256.HashData(bytes))}";
+        // The realm is part of the fingerprint: GB devices' digest credentials are made for it (docs/gb28181.md).
+        var realm = SipOptions.From(configuration).EffectiveRealm;
+        var fingerprint = $"{SeedingVersion}:{Convert.ToHexString(SHA256.HashData(bytes))}:{realm}";
         var import = grains.GetGrain<ICityImportGrain>("gateways");
         if (await import.GetFingerprint() == fingerprint)
         {

@@ -61,6 +61,39 @@ public class DeviceRegistryGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_gb_devices_digest_credential_is_kept_for_the_access_point_and_forgotten_when_revoked()
+    {
+        var recorder = Profile("34020000001180000101", kind: DeviceKind.Nvr);
+        var digest = new DigestCredential("3402000000", "0123456789abcdef0123456789abcdef");
+        await DeviceRegistry.Of(fixture.Grains, recorder.Id).Register([new DeviceEnrolment(recorder, "secret", digest)]);
+        var account = fixture.Grains.GetGrain<IDeviceAccountGrain>(recorder.Id);
+
+        (await account.GetDigest()).Should().Be(digest);
+
+        await account.Revoke();
+        (await account.GetDigest()).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_digest_made_for_another_realm_replaces_the_old_one_on_the_next_import()
+    {
+        var recorder = Profile("34020000001180000102", kind: DeviceKind.Nvr);
+        await DeviceRegistry.Of(fixture.Grains, recorder.Id).Register([new DeviceEnrolment(recorder, "secret", new DigestCredential("3402000000", "aa"))]);
+
+        await DeviceRegistry.Of(fixture.Grains, recorder.Id).Register([new DeviceEnrolment(recorder, "secret", new DigestCredential("4401000000", "bb"))]);
+
+        (await fixture.Grains.GetGrain<IDeviceAccountGrain>(recorder.Id).GetDigest()).Should().Be(new DigestCredential("4401000000", "bb"));
+    }
+
+    [Fact]
+    public async Task A_device_registered_without_a_digest_has_none()
+    {
+        await RegisterAsync(Profile("reg-no-digest"), "secret");
+
+        (await fixture.Grains.GetGrain<IDeviceAccountGrain>("reg-no-digest").GetDigest()).Should().BeNull();
+    }
+
+    [Fact]
     public async Task A_revoked_device_stays_revoked_when_the_city_file_is_imported_again()
     {
         await RegisterAsync(Profile("reg-5"), "secret-5");

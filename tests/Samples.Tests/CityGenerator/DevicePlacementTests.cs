@@ -8,8 +8,11 @@ namespace CityOps.Samples.Tests.CityGenerator;
 public sealed partial class DevicePlacementTests(GeneratedCity city) : IClassFixture<GeneratedCity>
 {
     [Fact]
-    public void The_requested_number_of_devices_is_written() =>
-        city.DeviceRecords.Should().HaveCount(GeneratedCity.Devices);
+    public void The_requested_number_of_devices_is_written_beside_one_gb_recorder_per_district()
+    {
+        city.DeviceRecords.Where(device => device.Kind != DeviceKind.Nvr).Should().HaveCount(GeneratedCity.Devices);
+        city.DeviceRecords.Count(device => device.Kind == DeviceKind.Nvr).Should().Be(CityLayout.DistrictCount);
+    }
 
     [Fact]
     public void Every_device_lies_inside_its_cells_polygon()
@@ -46,7 +49,7 @@ public sealed partial class DevicePlacementTests(GeneratedCity city) : IClassFix
 
     [Fact]
     public void Other_device_ids_name_their_kind_and_district() =>
-        city.DeviceRecords.Where(device => device.Kind != DeviceKind.Camera).Should().OnlyContain(device =>
+        city.DeviceRecords.Where(device => device.Kind is not (DeviceKind.Camera or DeviceKind.Nvr)).Should().OnlyContain(device =>
             ReadableId().IsMatch(device.Id)
             && device.Id.StartsWith(DevicePlacement.Plans.Single(plan => plan.Kind == device.Kind).IdPrefix + "-", StringComparison.Ordinal)
             && device.Id.Contains("-" + DistrictCode(device) + "-", StringComparison.Ordinal));

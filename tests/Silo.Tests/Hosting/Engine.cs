@@ -44,6 +44,9 @@ public sealed class Engine : IAsyncDisposable
 
     public int MqttPort { get; private set; }
 
+    /// <summary>The GB/T 28181 access point's UDP and TCP port.</summary>
+    public int SipPort { get; private set; }
+
     /// <summary>The silo's gateway, where a separate host joins the cluster as an Orleans client.</summary>
     public int GatewayPort { get; private set; }
 
@@ -150,6 +153,7 @@ public sealed class Engine : IAsyncDisposable
     {
         HttpPort = FreePort();
         MqttPort = FreePort();
+        SipPort = FreePort();
         var siloPort = FreePort();
         GatewayPort = FreePort();
         var settings = new Dictionary<string, string?>
@@ -160,6 +164,7 @@ public sealed class Engine : IAsyncDisposable
             ["Auth:TokenLifetime"] = "08:00:00",
             ["Mqtt:Port"] = MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Mqtt:BindAddress"] = "127.0.0.1",
+            ["Sip:Port"] = SipPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Storage:DataPath"] = DataPath,

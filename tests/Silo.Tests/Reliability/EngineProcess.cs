@@ -159,6 +159,7 @@ public sealed class EngineProcess : IAsyncDisposable
             ["Http__Urls"] = BaseAddress.ToString(),
             ["Mqtt__Port"] = Invariant(MqttPort),
             ["Mqtt__BindAddress"] = "127.0.0.1",
+            ["Sip__Port"] = Invariant(FreePort()),
             ["Orleans__SiloPort"] = Invariant(FreePort()),
             ["Orleans__GatewayPort"] = Invariant(OrleansGatewayPort = FreePort()),
             ["Storage__DataPath"] = DataPath,

@@ -30,9 +30,9 @@ public sealed record DeviceMarks(
 /// <summary>
 /// Every device of the city on one map: places from the registry shards (read again every
 /// <see cref="PlacesFor"/>), states from the grid cells that hold devices (read again every
-/// <see cref="StatesFor"/>). A device a cell holds that no shard registered (provisioned one at a
-/// time over HTTP, or a video channel a platform's catalog named) is placed from its twin, once. One process asks the grains at most that often however many screens
-/// look; the hub's deltas keep each screen current in between.
+/// <see cref="StatesFor"/>). A device a cell holds that the last read of the shards did not (provisioned
+/// over HTTP, or registered since, like a GB/T 28181 channel its recorder's catalog named) is placed from its twin, once.
+/// One process asks the grains at most that often however many screens look; the hub's deltas keep each screen current in between.
 /// </summary>
 public sealed class DeviceAtlas(IGrainFactory grains, TimeProvider clock) : IDisposable
 {
@@ -127,6 +127,13 @@ public sealed class DeviceAtlas(IGrainFactory grains, TimeProvider clock) : IDis
     private async Task PlaceUnregisteredAsync(DevicePlace[] registered, IEnumerable<DeviceCellStatus> held, CancellationToken cancellationToken)
     {
         var known = registered.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+
+        // Placed from the shards now: the shard's place stands.
+        foreach (var id in _unregistered.Keys.Where(known.Contains).ToList())
+        {
+            _unregistered.Remove(id);
+        }
+
         var missing = held.Where(s => !known.Contains(s.DeviceId) && !_unregistered.ContainsKey(s.DeviceId)).ToList();
         var found = new System.Collections.Concurrent.ConcurrentBag<DevicePlace>();
         await Parallel.ForEachAsync(missing, Options(cancellationToken), async (status, _) =>

@@ -2583,7 +2583,7 @@ export interface components {
             requestedBy: string;
         };
         /** @enum {unknown} */
-        DeviceKind: "smartPole" | "camera" | "waterLevel" | "manhole" | "gas" | "airQuality" | "noise" | "rainGauge" | "hydrant";
+        DeviceKind: "smartPole" | "camera" | "waterLevel" | "manhole" | "gas" | "airQuality" | "noise" | "rainGauge" | "hydrant" | "nvr";
         DeviceListItem: {
             id: string;
             kind: components["schemas"]["DeviceKind"];
@@ -3110,7 +3110,7 @@ export interface components {
             devices: {
                 id: string;
                 /** @enum {unknown} */
-                kind: "smartPole" | "camera" | "waterLevel" | "manhole" | "gas" | "airQuality" | "noise" | "rainGauge" | "hydrant";
+                kind: "smartPole" | "camera" | "waterLevel" | "manhole" | "gas" | "airQuality" | "noise" | "rainGauge" | "hydrant" | "nvr";
                 name: string;
                 location: number[];
                 cellCode: string;

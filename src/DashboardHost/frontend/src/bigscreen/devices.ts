@@ -16,7 +16,7 @@ export const markColours: Record<MarkState, string> = { normal: "#35c4ff", offli
 
 /** One character per kind on its icon, as the wall's operators read them. */
 const kindMarks: Record<string, string> = {
-  smartPole: "杆", camera: "摄", waterLevel: "水", manhole: "井", gas: "燃", airQuality: "气", noise: "声", rainGauge: "雨", hydrant: "栓",
+  smartPole: "杆", camera: "摄", waterLevel: "水", manhole: "井", gas: "燃", airQuality: "气", noise: "声", rainGauge: "雨", hydrant: "栓", nvr: "录",
 };
 
 function textScale(): number {

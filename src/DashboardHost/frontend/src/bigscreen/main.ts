@@ -198,7 +198,7 @@ function buildTools(m: SituationMap): void {
   const kinds = new Set<string>();
   const states = new Set<MarkState>();
   const kindSelect = el("select", { name: "filter-kind" }, el("option", { value: "" }, `${t("devices")}: ${t("all")}`),
-    ...["smartPole", "camera", "waterLevel", "manhole", "gas", "airQuality", "noise", "rainGauge", "hydrant"].map((k) => el("option", { value: k }, name("kind", k))));
+    ...["smartPole", "camera", "waterLevel", "manhole", "gas", "airQuality", "noise", "rainGauge", "hydrant", "nvr"].map((k) => el("option", { value: k }, name("kind", k))));
   const stateSelect = el("select", { name: "filter-state" }, el("option", { value: "" }, `${t("status")}: ${t("all")}`),
     ...markStates.map((s) => el("option", { value: s }, name("mark", s))));
   const apply = () => {

@@ -89,7 +89,7 @@ const zhNames: Record<string, string> = {
   "action.resume": "恢复", "action.reopen": "重新打开", "action.merge": "合并", "action.report": "上报", "action.approveSuspension": "批准挂账",
   "severity.minor": "一般", "severity.major": "重要", "severity.critical": "紧急",
   "kind.smartPole": "智慧灯杆", "kind.camera": "视频监控", "kind.waterLevel": "积水监测", "kind.manhole": "智能井盖", "kind.gas": "燃气监测",
-  "kind.airQuality": "空气质量", "kind.noise": "噪声监测", "kind.rainGauge": "雨量计", "kind.hydrant": "消火栓",
+  "kind.airQuality": "空气质量", "kind.noise": "噪声监测", "kind.rainGauge": "雨量计", "kind.hydrant": "消火栓", "kind.nvr": "录像机 (GB/T 28181)",
   "module.lighting": "照明", "module.environment": "环境监测", "module.camera": "摄像头", "module.broadcast": "广播",
   "module.display": "信息屏", "module.sos": "一键报警", "module.evCharger": "充电桩", "module.wifi5g": "5G/Wi-Fi",
   "outcome.raised": "已告警", "outcome.belowThreshold": "低于阈值", "outcome.repeated": "窗口内重复",
@@ -106,7 +106,7 @@ const zhNames: Record<string, string> = {
 const enNames: Record<string, string> = {
   "escalation.departmentHead": "Department head", "escalation.commandCentre": "Command centre",
   "action.approveSuspension": "Approve suspension", "outcome.repeated": "Repeat within window",
-  "kind.smartPole": "Smart pole", "kind.waterLevel": "Water level", "kind.airQuality": "Air quality", "kind.rainGauge": "Rain gauge",
+  "kind.smartPole": "Smart pole", "kind.waterLevel": "Water level", "kind.airQuality": "Air quality", "kind.rainGauge": "Rain gauge", "kind.nvr": "Video recorder (GB/T 28181)",
   "metric.waterLevelCm": "Water level (cm)", "metric.rainMm": "Rain (mm)", "metric.gasLel": "Gas (%LEL)", "metric.tiltDeg": "Tilt (°)",
   "metric.noiseDb": "Noise (dB)", "metric.pressureMpa": "Pressure (MPa)", "metric.temperatureC": "Temperature (°C)",
   "metric.humidityPct": "Humidity (%)", "metric.battery": "Battery (%)", "metric.lightLevel": "Light level", "metric.occupied": "Occupied",
