@@ -18,6 +18,9 @@ public static class Sm2Signing
 {
     public const string CurveName = "sm2p256v1";
 
+    /// <summary>The signer id every checkpoint uses: GM/T 0009's default, which BouncyCastle's SM2Signer applies when given none.</summary>
+    public const string DefaultSignerId = "1234567812345678";
+
     private static readonly X9ECParameters Curve = GMNamedCurves.GetByName(CurveName);
 
     public static ECDomainParameters Domain { get; } = new(Curve.Curve, Curve.G, Curve.N, Curve.H, Curve.GetSeed());

@@ -42,6 +42,7 @@ public static class GrainsServiceCollectionExtensions
             .Validate(o => o.KpiRetentionDays >= 1, $"{CityDays.KpiRetentionSetting} must be at least 1.").ValidateOnStart();
         // Crypto:Mode decides the hash of new audit entries and device secrets (docs/security.md, 国密).
         services.TryAddSingleton(CryptoSettings.From(configuration));
+        services.TryAddSingleton(new Audit.CheckpointKey(configuration));
         services.AddSingleton<EventServices>();
         services.AddSingleton(TimeProvider.System);
         return services;

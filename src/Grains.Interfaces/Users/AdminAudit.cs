@@ -61,6 +61,9 @@ public interface IAdminAuditGrain : IGrainWithStringKey
     Task<AdminAuditEntry[]> Get();
 
     Task<AuditVerification> Verify();
+
+    /// <summary>The month's head as it stands, for a signed audit checkpoint.</summary>
+    Task<AuditAnchor> Head();
 }
 
 /// <summary>The grain key of the month an instant falls in.</summary>

@@ -201,6 +201,8 @@ public sealed class UrbanEventGrain(
 
     public Task<IReadOnlyList<AuditEntry>> GetAudit() => Task.FromResult<IReadOnlyList<AuditEntry>>([.. trail.State.Entries]);
 
+    public Task<AuditAnchor> AuditHead() => Task.FromResult(AuditChain.Anchor(trail.State.Entries));
+
     public Task<AuditVerification> VerifyAudit()
     {
         var anchored = anchor.State.Anchor;

@@ -32,6 +32,8 @@ public sealed class AdminAuditGrain(
 
     public Task<AdminAuditEntry[]> Get() => Task.FromResult(trail.State.Entries.ToArray());
 
+    public Task<AuditAnchor> Head() => Task.FromResult(AuditChain.Anchor(trail.State.Entries));
+
     public Task<AuditVerification> Verify() => Task.FromResult(AdminAuditChain.Verify(trail.State.Entries, anchor.State.Anchor));
 }
 

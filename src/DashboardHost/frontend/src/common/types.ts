@@ -47,6 +47,10 @@ export interface AuditEntry {
   sequence: number; at: string; actor: string; role: string; action: string; reason: string | null;
   stateBefore: string | null; stateAfter: string; attachmentSha256s: string[]; origin: string | null;
   details: Record<string, unknown> | null; previousHash: string; hash: string;
+  /** "sha256" or "sm3" (国密 mode); null in entries written before entries recorded it (SHA-256). */
+  hashAlgorithm?: string | null;
+  /** In 国密 mode, the SM3 digests of the attachments, in their order. */
+  attachmentSm3s?: string[] | null;
 }
 
 export interface EventDetail extends EventSummary {
