@@ -26,7 +26,8 @@ public sealed class AuditCheckpointGrain(
         ArgumentNullException.ThrowIfNull(districts);
         var start = AuditDays.StartOf(Day) ?? throw new ArgumentException($"'{Day}' is not a day ({AuditDays.Format}).");
         var now = clock.GetUtcNow();
-        var until = start.AddDays(1) < now ? start.AddDays(1) : now;
+        // Exclusive: the day's end, or just after now for a day still going on (a change made this very instant counts).
+        var until = start.AddDays(1) <= now ? start.AddDays(1) : now.AddTicks(1);
         var changed = (await Task.WhenAll(districts.Select(d => GrainFactory.GetGrain<IEventIndexGrain>(d).ChangedBetween(start, until))))
             .SelectMany(ids => ids).Distinct(StringComparer.Ordinal).ToList();
         var heads = new List<CheckpointHead>();
