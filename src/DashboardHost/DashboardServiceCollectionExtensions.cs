@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure.Storage.Blobs;
+using CityOps.Crypto;
 using CityOps.DashboardHost.Admin;
+using CityOps.DashboardHost.Audit;
 using CityOps.DashboardHost.Auth;
 using CityOps.DashboardHost.Devices;
 using CityOps.DashboardHost.Domain;
@@ -50,6 +52,9 @@ public static class DashboardServiceCollectionExtensions
         }
 
         var signingKey = SigningKeyStore.Resolve(auth.SigningKey, dataPath);
+        var crypto = CryptoSettings.From(configuration);
+        CryptoKeys.RequireSharedInCluster(configuration, crypto, ClusterMembership.From(configuration).Profile == Profile.Cluster);
+        services.TryAddSingleton(crypto);
         services.AddSingleton<HttpWriteGate>();
         services.AddHostedService(sp => sp.GetRequiredService<HttpWriteGate>());
 
@@ -66,9 +71,11 @@ public static class DashboardServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new CaseScope(sp.GetRequiredService<CityCatalogue>(), configuration[CaseScope.InspectionDepartmentSetting]));
         // Evidence:BlobConnectionString, else the profiles' shared ConnectionStrings:Blobs (docs/architecture.md, State).
+        // 国密 mode seals evidence with SM4-GCM under the installation's key (Crypto:EvidenceKey, else the data folder's).
+        var atRest = new EvidenceAtRest(crypto, () => KeyFiles.EvidenceKey(configuration[CryptoKeys.EvidenceKeySetting], dataPath));
         services.AddSingleton<IEvidenceStore>(_ => (configuration["Evidence:BlobConnectionString"] is { Length: > 0 } own ? own : configuration.GetConnectionString("Blobs")) is { Length: > 0 } blobs
-            ? new BlobEvidenceStore(new BlobContainerClient(blobs, configuration["Evidence:Container"] ?? "evidence"))
-            : new FileEvidenceStore(Path.Combine(dataPath, "evidence")));
+            ? new BlobEvidenceStore(new BlobContainerClient(blobs, configuration["Evidence:Container"] ?? "evidence"), atRest)
+            : new FileEvidenceStore(Path.Combine(dataPath, "evidence"), atRest));
         services.AddSingleton(sp => new EvidenceLinks(
             signingKey, sp.GetRequiredService<TimeProvider>(), configuration.GetValue(EvidenceLinks.LifetimeSetting, EvidenceLinks.DefaultLifetime)));
 
@@ -136,6 +143,7 @@ public static class DashboardServiceCollectionExtensions
         app.MapOpenApi().AllowAnonymous();
         app.MapAuthApi();
         app.MapAdminApi();
+        app.MapAuditApi();
         app.MapDevicesApi();
         app.MapMapApi();
         app.MapSituationHistoryApi();

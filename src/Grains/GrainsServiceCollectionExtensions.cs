@@ -1,3 +1,4 @@
+using CityOps.Crypto;
 using CityOps.Grains.Devices;
 using CityOps.Grains.Events;
 using CityOps.Grains.Interfaces.City;
@@ -41,6 +42,9 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(_ => CityCatalogue.Load(configuration["City:Path"] ?? throw new InvalidOperationException("City:Path is not configured.")));
         services.AddOptions<EventOptions>().Bind(configuration.GetSection(EventOptions.Section))
             .Validate(o => o.KpiRetentionDays >= 1, $"{CityDays.KpiRetentionSetting} must be at least 1.").ValidateOnStart();
+        // Crypto:Mode decides the hash of new audit entries and device secrets (docs/security.md, 国密).
+        services.TryAddSingleton(CryptoSettings.From(configuration));
+        services.TryAddSingleton(new Audit.CheckpointKey(configuration));
         services.AddSingleton<EventServices>();
         services.AddSingleton(TimeProvider.System);
         return services;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CityOps.Crypto;
 using CityOps.DashboardHost.Auth;
 using CityOps.DashboardHost.Grid;
 using CityOps.Grains.Interfaces.City;
@@ -127,7 +128,7 @@ public static class EventsApi
 
     private static async Task<Results<Created<ReportResponse>, ProblemHttpResult>> Report(
         ReportRequest request, HttpContext http, IGrainFactory grains, IAuthorizationService authorization, GridRegistry grid,
-        CityCatalogue catalogue, IEvidenceStore evidence, TimeProvider clock)
+        CityCatalogue catalogue, IEvidenceStore evidence, CryptoSettings crypto, TimeProvider clock)
     {
         if (InputLimits.FirstTooLong(
                 ("category", request.Category, InputLimits.Code), ("description", request.Description, MaxDescription),
@@ -152,7 +153,8 @@ public static class EventsApi
             return Problem(StatusCodes.Status403Forbidden, $"Cell {located.Cell.Code} is outside your regions.");
         }
 
-        if (await MissingEvidenceAsync(request.Photos, evidence, http.RequestAborted) is { } missing)
+        var (missing, photoSm3s) = await AttachmentsAsync(request.Photos, evidence, crypto, http.RequestAborted);
+        if (missing is not null)
         {
             return Problem(StatusCodes.Status400BadRequest, missing);
         }
@@ -167,14 +169,14 @@ public static class EventsApi
         var urgency = request.Urgency is null ? (EventUrgency?)null : Enum.Parse<EventUrgency>(request.Urgency, ignoreCase: true);
         var report = new EventReport(
             request.Category!, new EventLocation(lon, lat, located.Cell.Code, request.Address), request.Description, EventActors.ChannelOf(actor),
-            actor.Username, clock.GetUtcNow(), urgency, request.Photos ?? [], OriginOf(http), IdempotencyKey: key);
+            actor.Username, clock.GetUtcNow(), urgency, request.Photos ?? [], OriginOf(http), IdempotencyKey: key, PhotoSm3s: photoSm3s);
         var result = await grains.GetGrain<IEventIntakeGrain>(0).Report(report);
         return TypedResults.Created($"/api/events/{result.EventId}", new ReportResponse(result.EventId, result.Merged, result.State));
     }
 
     private static async Task<Results<Ok<EventDetailResponse>, Accepted<AwaitingApprovalResponse>, ProblemHttpResult>> Act(
         string id, ActionRequest request, HttpContext http, IGrainFactory grains, CaseScope scope,
-        CityCatalogue catalogue, IEvidenceStore evidence, TimeProvider clock)
+        CityCatalogue catalogue, IEvidenceStore evidence, CryptoSettings crypto, TimeProvider clock)
     {
         if (InputLimits.FirstTooLong(
                 ("action", request.Action, InputLimits.Code), ("reason", request.Reason, InputLimits.Reason), ("department", request.Department, InputLimits.Code),
@@ -203,7 +205,8 @@ public static class EventsApi
             return Problem(StatusCodes.Status403Forbidden, $"The primary case is out of your scope: {outside}");
         }
 
-        if (await MissingEvidenceAsync(request.Attachments, evidence, http.RequestAborted) is { } missing)
+        var (missing, attachmentSm3s) = await AttachmentsAsync(request.Attachments, evidence, crypto, http.RequestAborted);
+        if (missing is not null)
         {
             return Problem(StatusCodes.Status400BadRequest, missing);
         }
@@ -216,7 +219,7 @@ public static class EventsApi
 
         var actionRequest = new EventActionRequest(
             action, request.Reason, null, request.Department, request.Assignee, request.PrimaryEventId, request.Attachments ?? [], OriginOf(http),
-            AssignNearest: request.AssignNearest == true, IdempotencyKey: key, IfAssignedTo: request.IfAssignedTo);
+            AssignNearest: request.AssignNearest == true, IdempotencyKey: key, IfAssignedTo: request.IfAssignedTo, AttachmentSm3s: attachmentSm3s);
         var outcome = await grains.GetGrain<IUrbanEventGrain>(id).Act(EventActors.From(http.User), actionRequest);
         if (outcome.Replayed)
         {
@@ -338,27 +341,42 @@ public static class EventsApi
     private static Task<Results<Ok<EvidenceFile>, ProblemHttpResult>> StoreAsync(IFormFile? file, IEvidenceStore evidence, CancellationToken cancellationToken) =>
         EvidenceIntake.StoreAsync(file, evidence, cancellationToken);
 
-    private static async Task<string?> MissingEvidenceAsync(string[]? hashes, IEvidenceStore evidence, CancellationToken cancellationToken)
+    /// <summary>
+    /// Why the attachments cannot be taken (too many, or one not stored), else in 国密 mode their SM3 digests for the audit
+    /// entry, in their order (null in the international mode).
+    /// </summary>
+    private static async Task<(string? Missing, string[]? Sm3s)> AttachmentsAsync(string[]? hashes, IEvidenceStore evidence, CryptoSettings crypto, CancellationToken cancellationToken)
     {
         if (hashes is null)
         {
-            return null;
+            return (null, null);
         }
 
         if (hashes.Length > MaxPhotos)
         {
-            return $"At most {MaxPhotos} files may be attached at once.";
+            return ($"At most {MaxPhotos} files may be attached at once.", null);
         }
 
         foreach (var hash in hashes)
         {
             if (!Evidence.IsSha256(hash) || !await evidence.ExistsAsync(hash, cancellationToken))
             {
-                return $"No evidence {hash}: upload it to /api/evidence first and name the SHA-256 it returns.";
+                return ($"No evidence {hash}: upload it to /api/evidence first and name the SHA-256 it returns.", null);
             }
         }
 
-        return null;
+        if (crypto.Mode != CryptoMode.Gm)
+        {
+            return (null, null);
+        }
+
+        var sm3s = new string[hashes.Length];
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            sm3s[i] = await evidence.Sm3Async(hashes[i], cancellationToken) ?? throw new InvalidOperationException($"Evidence {hashes[i]} vanished while it was attached.");
+        }
+
+        return (null, sm3s);
     }
 
     private static string? ReportProblem(ReportRequest r, CityCatalogue catalogue) => r switch

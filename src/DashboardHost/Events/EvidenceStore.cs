@@ -1,11 +1,14 @@
 using System.Security.Cryptography;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
+using CityOps.Crypto;
 
 namespace CityOps.DashboardHost.Events;
 
-/// <summary>A stored evidence file: its SHA-256 (its name), size and type.</summary>
-public sealed record EvidenceFile(string Sha256, long Size, string ContentType);
+/// <summary>A stored evidence file: its SHA-256 (its name), size and type; in 国密 mode also its SM3 digest.</summary>
+public sealed record EvidenceFile(string Sha256, long Size, string ContentType)
+{
+    /// <summary>The SM3 digest (lowercase hex) of the file's bytes, recorded in 国密 mode (<c>Crypto:Mode=gm</c>); null otherwise.</summary>
+    public string? Sm3 { get; init; }
+}
 
 /// <summary>A copy of an evidence photo made by the engine, stored beside it.</summary>
 public enum EvidenceVariant
@@ -36,6 +39,12 @@ public interface IEvidenceStore
 
     /// <summary>The file's bytes and type, or null when no file has this hash.</summary>
     Task<(Stream Content, string ContentType)?> OpenAsync(string sha256, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The SM3 digest of the file's bytes: the one recorded when it was stored in 国密 mode, else computed from its bytes
+    /// (a file stored earlier); null when no file has this hash.
+    /// </summary>
+    Task<string?> Sm3Async(string sha256, CancellationToken cancellationToken);
 }
 
 public static class Evidence
@@ -63,11 +72,15 @@ public static class Evidence
 
     public static bool IsSha256(string? value) => value is { Length: 64 } && value.All(c => char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c));
 
-    /// <summary>Copies the upload to a temporary file while hashing it, so a large file never sits in memory.</summary>
-    public static async Task<(FileStream Buffer, string Sha256, long Size)> BufferAsync(Stream content, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies the upload to a temporary file while hashing it, so a large file never sits in memory; with
+    /// <paramref name="sm3"/> (国密 mode) its SM3 digest is computed on the way too.
+    /// </summary>
+    public static async Task<(FileStream Buffer, string Sha256, long Size, string? Sm3)> BufferAsync(Stream content, bool sm3, CancellationToken cancellationToken)
     {
         var buffer = new FileStream(Path.GetTempFileName(), FileMode.Open, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var sm3Hash = sm3 ? ChainDigests.Create(ChainDigests.Sm3) : null;
         var chunk = new byte[81920];
         long size = 0;
         int read;
@@ -81,155 +94,26 @@ public static class Evidence
             }
 
             hash.AppendData(chunk, 0, read);
+            sm3Hash?.Append(chunk.AsSpan(0, read));
             await buffer.WriteAsync(chunk.AsMemory(0, read), cancellationToken);
         }
 
         buffer.Position = 0;
-        return (buffer, Convert.ToHexStringLower(hash.GetHashAndReset()), size);
-    }
-}
-
-/// <summary>Evidence in the data folder (<c>evidence/ab/abcdef…</c>), for the embedded engine.</summary>
-public sealed class FileEvidenceStore(string root) : IEvidenceStore
-{
-    public async Task<EvidenceFile> SaveAsync(Stream content, string contentType, CancellationToken cancellationToken)
-    {
-        var (buffer, sha256, size) = await Evidence.BufferAsync(content, cancellationToken);
-        await using (buffer)
-        {
-            var path = PathOf(sha256);
-            if (!File.Exists(path))
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                var partial = path + ".partial";
-                await using (var file = File.Create(partial))
-                {
-                    await buffer.CopyToAsync(file, cancellationToken);
-                }
-
-                await File.WriteAllTextAsync(path + ".type", contentType, cancellationToken);
-                File.Move(partial, path, overwrite: true);
-            }
-
-            return new EvidenceFile(sha256, size, contentType);
-        }
+        return (buffer, Convert.ToHexStringLower(hash.GetHashAndReset()), size, sm3Hash is null ? null : Convert.ToHexStringLower(sm3Hash.Finish()));
     }
 
-    public Task<bool> ExistsAsync(string sha256, CancellationToken cancellationToken) =>
-        Task.FromResult(Evidence.IsSha256(sha256) && File.Exists(PathOf(sha256)));
-
-    public async Task SaveVariantAsync(string sha256, EvidenceVariant variant, byte[] jpeg, CancellationToken cancellationToken)
+    /// <summary>The SM3 digest of a stream's bytes.</summary>
+    public static async Task<string> Sm3Of(Stream content, CancellationToken cancellationToken)
     {
-        var path = PathOf(sha256) + Evidence.Suffix(variant);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await File.WriteAllBytesAsync(path + ".partial", jpeg, cancellationToken);
-        File.Move(path + ".partial", path, overwrite: true);
-    }
-
-    public Task<(Stream Content, string ContentType)?> OpenVariantAsync(string sha256, EvidenceVariant variant, CancellationToken cancellationToken)
-    {
-        if (variant == EvidenceVariant.Original)
+        ArgumentNullException.ThrowIfNull(content);
+        using var digest = ChainDigests.Create(ChainDigests.Sm3);
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await content.ReadAsync(chunk, cancellationToken)) > 0)
         {
-            return OpenAsync(sha256, cancellationToken);
+            digest.Append(chunk.AsSpan(0, read));
         }
 
-        var path = PathOf(sha256) + Evidence.Suffix(variant);
-        return Task.FromResult<(Stream, string)?>(Evidence.IsSha256(sha256) && File.Exists(path) ? (File.OpenRead(path), "image/jpeg") : null);
-    }
-
-    public async Task<(Stream Content, string ContentType)?> OpenAsync(string sha256, CancellationToken cancellationToken)
-    {
-        if (!await ExistsAsync(sha256, cancellationToken))
-        {
-            return null;
-        }
-
-        var type = File.Exists(PathOf(sha256) + ".type") ? await File.ReadAllTextAsync(PathOf(sha256) + ".type", cancellationToken) : "application/octet-stream";
-        return (File.OpenRead(PathOf(sha256)), type);
-    }
-
-    private string PathOf(string sha256) => Path.Combine(root, sha256[..2], sha256);
-}
-
-/// <summary>Evidence in Azure Blob Storage (or Azurite), for a cluster whose web hosts share no disk.</summary>
-public sealed class BlobEvidenceStore(BlobContainerClient container) : IEvidenceStore
-{
-    private bool _created;
-
-    public async Task<EvidenceFile> SaveAsync(Stream content, string contentType, CancellationToken cancellationToken)
-    {
-        var (buffer, sha256, size) = await Evidence.BufferAsync(content, cancellationToken);
-        await using (buffer)
-        {
-            await EnsureContainerAsync(cancellationToken);
-            var blob = container.GetBlobClient(sha256);
-            if (!(await blob.ExistsAsync(cancellationToken)).Value)
-            {
-                await blob.UploadAsync(buffer, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } }, cancellationToken);
-            }
-
-            return new EvidenceFile(sha256, size, contentType);
-        }
-    }
-
-    public async Task<bool> ExistsAsync(string sha256, CancellationToken cancellationToken)
-    {
-        if (!Evidence.IsSha256(sha256))
-        {
-            return false;
-        }
-
-        await EnsureContainerAsync(cancellationToken);
-        return (await container.GetBlobClient(sha256).ExistsAsync(cancellationToken)).Value;
-    }
-
-    public async Task SaveVariantAsync(string sha256, EvidenceVariant variant, byte[] jpeg, CancellationToken cancellationToken)
-    {
-        await EnsureContainerAsync(cancellationToken);
-        await container.GetBlobClient(sha256 + Evidence.Suffix(variant)).UploadAsync(
-            new BinaryData(jpeg), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "image/jpeg" } }, cancellationToken);
-    }
-
-    public async Task<(Stream Content, string ContentType)?> OpenVariantAsync(string sha256, EvidenceVariant variant, CancellationToken cancellationToken)
-    {
-        if (variant == EvidenceVariant.Original)
-        {
-            return await OpenAsync(sha256, cancellationToken);
-        }
-
-        if (!Evidence.IsSha256(sha256))
-        {
-            return null;
-        }
-
-        await EnsureContainerAsync(cancellationToken);
-        var blob = container.GetBlobClient(sha256 + Evidence.Suffix(variant));
-        if (!(await blob.ExistsAsync(cancellationToken)).Value)
-        {
-            return null;
-        }
-
-        var download = await blob.DownloadStreamingAsync(cancellationToken: cancellationToken);
-        return (download.Value.Content, download.Value.Details.ContentType ?? "image/jpeg");
-    }
-
-    public async Task<(Stream Content, string ContentType)?> OpenAsync(string sha256, CancellationToken cancellationToken)
-    {
-        if (!await ExistsAsync(sha256, cancellationToken))
-        {
-            return null;
-        }
-
-        var download = await container.GetBlobClient(sha256).DownloadStreamingAsync(cancellationToken: cancellationToken);
-        return (download.Value.Content, download.Value.Details.ContentType ?? "application/octet-stream");
-    }
-
-    private async Task EnsureContainerAsync(CancellationToken cancellationToken)
-    {
-        if (!_created)
-        {
-            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            _created = true;
-        }
+        return Convert.ToHexStringLower(digest.Finish());
     }
 }

@@ -2,8 +2,8 @@ namespace CityOps.Grains.Interfaces.Events;
 
 /// <summary>
 /// One entry of a case's append-only audit trail (全程留痕): who did what, when, from where and why.
-/// <see cref="Hash"/> is the SHA-256 of every other field, <see cref="PreviousHash"/> included, so
-/// editing, removing or reordering an entry breaks the chain where it happened.
+/// <see cref="Hash"/> is the hash (<see cref="HashAlgorithm"/>: SHA-256 or SM3) of every other field,
+/// <see cref="PreviousHash"/> included, so editing, removing or reordering an entry breaks the chain where it happened.
 /// </summary>
 /// <param name="Sequence">The entry's position in the trail, from 0 (the report).</param>
 /// <param name="Role">The role the action was taken under.</param>
@@ -12,6 +12,11 @@ namespace CityOps.Grains.Interfaces.Events;
 /// <param name="Origin">Where the action came from (client address, device, channel).</param>
 /// <param name="Details">Facts particular to the action, keyed by the <see cref="AuditDetails"/> names.</param>
 /// <param name="PreviousHash">The previous entry's hash; 64 zeros for the first entry.</param>
+/// <param name="HashAlgorithm">How <see cref="Hash"/> was computed: <c>sha256</c> or <c>sm3</c> (国密 mode); null in entries
+/// written before entries recorded it, which are SHA-256. Each entry keeps its own, so a trail that crosses a change of
+/// <c>Crypto:Mode</c> still verifies.</param>
+/// <param name="AttachmentSm3s">In 国密 mode, the SM3 digests (lowercase hex) of the evidence files, in the order of
+/// <see cref="AttachmentSha256s"/>; null otherwise.</param>
 [GenerateSerializer, Immutable]
 public sealed record AuditEntry(
     [property: Id(0)] long Sequence,
@@ -26,7 +31,9 @@ public sealed record AuditEntry(
     [property: Id(9)] string? Origin,
     [property: Id(10)] Dictionary<string, string> Details,
     [property: Id(11)] string PreviousHash,
-    [property: Id(12)] string Hash) : IChainedEntry;
+    [property: Id(12)] string Hash,
+    [property: Id(13)] string? HashAlgorithm = null,
+    [property: Id(14)] string[]? AttachmentSm3s = null) : IChainedEntry;
 
 /// <summary>
 /// An entry of a hash chain: its place, the hash of the entry before it and its own hash. Case audit

@@ -76,6 +76,7 @@ public sealed record EventActor(
 /// The action stands only while the case is assigned to this user: a phone that acted offline on a case reassigned
 /// meanwhile is refused (<see cref="RefusalKind.Reassigned"/>) rather than taking another's case.
 /// </param>
+/// <param name="AttachmentSm3s">In 国密 mode, the SM3 digests of the attachments, in their order, as the evidence store computed them.</param>
 [GenerateSerializer, Immutable]
 public sealed record EventActionRequest(
     [property: Id(0)] EventAction Action,
@@ -88,7 +89,8 @@ public sealed record EventActionRequest(
     [property: Id(7)] string? Origin = null,
     [property: Id(8)] bool AssignNearest = false,
     [property: Id(9)] string? IdempotencyKey = null,
-    [property: Id(10)] string? IfAssignedTo = null);
+    [property: Id(10)] string? IfAssignedTo = null,
+    [property: Id(11)] IReadOnlyList<string>? AttachmentSm3s = null);
 
 /// <summary>Why an action was refused; the API answers 409 for the state, 403 for the actor, 400 for missing input.</summary>
 public enum RefusalKind

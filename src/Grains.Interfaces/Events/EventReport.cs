@@ -40,6 +40,7 @@ public sealed record EventLocation(
 /// qualified by who sent it. Intake takes a report with a key it has seen as the same report again
 /// and answers with the same case; intake gives a report without one a fresh key.
 /// </param>
+/// <param name="PhotoSm3s">In 国密 mode, the SM3 digests of the photos, in their order, as the evidence store computed them.</param>
 [GenerateSerializer, Immutable]
 public sealed record EventReport(
     [property: Id(0)] string Category,
@@ -53,7 +54,8 @@ public sealed record EventReport(
     [property: Id(8)] string? Origin = null,
     [property: Id(9)] string? Contact = null,
     [property: Id(10)] string? MediaUrl = null,
-    [property: Id(11)] string? IdempotencyKey = null);
+    [property: Id(11)] string? IdempotencyKey = null,
+    [property: Id(12)] string[]? PhotoSm3s = null);
 
 /// <summary>What intake did with a report: opened a case, or counted it on an open case it duplicates.</summary>
 [GenerateSerializer, Immutable]

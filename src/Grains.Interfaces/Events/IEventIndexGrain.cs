@@ -107,6 +107,9 @@ public interface IEventIndexGrain : IGrainWithStringKey
 
     /// <summary>The open cases whose deadline is at or before <paramref name="now"/>.</summary>
     Task<IReadOnlyList<string>> DueBy(DateTimeOffset now);
+
+    /// <summary>The cases the index holds (open, and the recent ended ones) last changed in [<paramref name="from"/>, <paramref name="until"/>): the day's audit checkpoint.</summary>
+    Task<IReadOnlyList<string>> ChangedBetween(DateTimeOffset from, DateTimeOffset until);
 }
 
 /// <summary>

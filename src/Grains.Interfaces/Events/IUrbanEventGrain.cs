@@ -40,6 +40,9 @@ public interface IUrbanEventGrain : IGrainWithStringKey
     /// <summary>Checks the trail against itself and against its anchor, kept apart from it.</summary>
     Task<AuditVerification> VerifyAudit();
 
+    /// <summary>The trail's head as it stands (entries and the last hash), for a signed audit checkpoint.</summary>
+    Task<AuditAnchor> AuditHead();
+
     /// <summary>Raises the escalation levels reached by now; called by the case's reminder and at start-up for deadlines passed while the engine was down.</summary>
     Task CheckDeadline();
 

@@ -11,6 +11,7 @@ namespace CityOps.Grains.Interfaces.Users;
 /// <param name="Subject">The user acted on, when not the actor.</param>
 /// <param name="Origin">The client address.</param>
 /// <param name="Details">Facts of the action (why a sign-in failed, the roles given), keyed by name.</param>
+/// <param name="HashAlgorithm"><c>sha256</c> or <c>sm3</c>; null (SHA-256) in entries written before entries recorded it.</param>
 [GenerateSerializer, Immutable]
 public sealed record AdminAuditEntry(
     [property: Id(0)] long Sequence,
@@ -22,7 +23,8 @@ public sealed record AdminAuditEntry(
     [property: Id(6)] string? Origin,
     [property: Id(7)] Dictionary<string, string> Details,
     [property: Id(8)] string PreviousHash,
-    [property: Id(9)] string Hash) : IChainedEntry;
+    [property: Id(9)] string Hash,
+    [property: Id(10)] string? HashAlgorithm = null) : IChainedEntry;
 
 /// <summary>The facts of an administration audit entry before the chain numbers and hashes it.</summary>
 [GenerateSerializer, Immutable]
@@ -59,6 +61,9 @@ public interface IAdminAuditGrain : IGrainWithStringKey
     Task<AdminAuditEntry[]> Get();
 
     Task<AuditVerification> Verify();
+
+    /// <summary>The month's head as it stands, for a signed audit checkpoint.</summary>
+    Task<AuditAnchor> Head();
 }
 
 /// <summary>The grain key of the month an instant falls in.</summary>

@@ -1,3 +1,4 @@
+using CityOps.Crypto;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Devices;
 
@@ -11,7 +12,7 @@ namespace CityOps.Grains.Devices;
 /// once a revocation check interval (Mqtt:RevocationCheckInterval); an idle account leaves memory soon.
 /// </summary>
 [CollectionAgeLimit(Minutes = 2)]
-public sealed class DeviceAccountGrain([PersistentState("deviceAccount", "Default")] IPersistentState<DeviceAccountState> state)
+public sealed class DeviceAccountGrain([PersistentState("deviceAccount", "Default")] IPersistentState<DeviceAccountState> state, CryptoSettings crypto)
     : Grain, IDeviceAccountGrain
 {
     private DeviceAccountState Account => state.State;
@@ -92,7 +93,7 @@ public sealed class DeviceAccountGrain([PersistentState("deviceAccount", "Defaul
 
     private async Task SetSecretAsync(DeviceKind kind, string secret)
     {
-        var (salt, hash) = DeviceSecretHasher.Hash(secret);
+        var (salt, hash) = DeviceSecretHasher.Hash(secret, crypto.Mode);
         Account.Kind = kind;
         Account.Salt = salt;
         Account.SecretHash = hash;

@@ -1,3 +1,4 @@
+using CityOps.Crypto;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Devices;
 
@@ -8,7 +9,7 @@ namespace CityOps.Grains.Devices;
 /// in bulk, one call and at most one write per shard, and read by the account grain and the twin of a device
 /// that has no stored state of its own.
 /// </summary>
-public sealed class DeviceRegistryGrain([PersistentState("deviceRegistry", "Default")] IPersistentState<DeviceRegistryState> state)
+public sealed class DeviceRegistryGrain([PersistentState("deviceRegistry", "Default")] IPersistentState<DeviceRegistryState> state, CryptoSettings crypto)
     : Grain, IDeviceRegistryGrain
 {
     private Dictionary<string, RegisteredDevice> Devices => state.State.Devices;
@@ -28,7 +29,7 @@ public sealed class DeviceRegistryGrain([PersistentState("deviceRegistry", "Defa
 
             if (!Devices.TryGetValue(profile.Id, out var known))
             {
-                var (salt, hash) = DeviceSecretHasher.Hash(secret);
+                var (salt, hash) = DeviceSecretHasher.Hash(secret, crypto.Mode);
                 Devices[profile.Id] = new RegisteredDevice(profile.Kind, salt, hash, false, profile, digest);
                 written = true;
                 continue;
@@ -38,7 +39,7 @@ public sealed class DeviceRegistryGrain([PersistentState("deviceRegistry", "Defa
             // A revoked device stays revoked, whatever the file says.
             if (!known.Revoked && (known.Kind != profile.Kind || !Verifies(known, secret)))
             {
-                var (salt, hash) = DeviceSecretHasher.Hash(secret);
+                var (salt, hash) = DeviceSecretHasher.Hash(secret, crypto.Mode);
                 next = next with { Kind = profile.Kind, Salt = salt, SecretHash = hash };
             }
 

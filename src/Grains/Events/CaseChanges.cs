@@ -10,7 +10,7 @@ namespace CityOps.Grains.Events;
 public static class CaseChanges
 {
     /// <summary>Counts a duplicate report on the case and records it in the trail, the state unchanged.</summary>
-    public static void CountDuplicate(UrbanEventState c, List<AuditEntry> trail, EventReport report, string? duplicateEventId, DateTimeOffset now)
+    public static void CountDuplicate(UrbanEventState c, List<AuditEntry> trail, EventReport report, string? duplicateEventId, DateTimeOffset now, string algorithm)
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(report);
@@ -33,11 +33,15 @@ public static class CaseChanges
             details[AuditDetails.Duplicate] = duplicateEventId;
         }
 
-        Append(trail, new AuditRecord(now, report.Reporter, ReporterRole(report.Channel), EventAction.Report, report.Description, c.Status.State, c.Status.State, report.PhotoSha256s ?? [], report.Origin, details));
+        Append(trail, new AuditRecord(now, report.Reporter, ReporterRole(report.Channel), EventAction.Report, report.Description, c.Status.State, c.Status.State, report.PhotoSha256s ?? [], report.Origin, details)
+        {
+            AttachmentSm3s = report.PhotoSm3s,
+        }, algorithm);
     }
 
     /// <summary>Takes an allowed action: moves the status and clock, records the parties, appends the audit entry. Returns the KPI delta.</summary>
-    public static EventKpiCounters Apply(UrbanEventState c, List<AuditEntry> trail, string eventId, CaseParties parties, EventTimeLimits limits, EventActor actor, EventActionRequest request, DateTimeOffset at)
+    /// <param name="algorithm">The audit entry's hash (<c>Crypto:Mode</c>, <see cref="CityOps.Crypto.CryptoSettings.ChainDigest"/>).</param>
+    public static EventKpiCounters Apply(UrbanEventState c, List<AuditEntry> trail, string eventId, CaseParties parties, EventTimeLimits limits, EventActor actor, EventActionRequest request, DateTimeOffset at, string algorithm)
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(request);
@@ -90,14 +94,14 @@ public static class CaseChanges
         {
             c.ActionKeys.Add(key);
         }
-        Append(trail, AuditRecord.ForAction(at, actor, request, before, decision));
+        Append(trail, AuditRecord.ForAction(at, actor, request, before, decision), algorithm);
         return EventKpi.ForTransition(decision.Transition, step.Ended);
     }
 
-    public static void Append(List<AuditEntry> trail, AuditRecord record)
+    public static void Append(List<AuditEntry> trail, AuditRecord record, string algorithm)
     {
         ArgumentNullException.ThrowIfNull(trail);
-        trail.Add(AuditChain.Append(trail, record));
+        trail.Add(AuditChain.Append(trail, record, algorithm));
     }
 
     /// <summary>The role a report's channel speaks with in the trail.</summary>

@@ -207,6 +207,9 @@ public sealed class EventIndexGrain(
 
     public Task<IReadOnlyList<string>> DueBy(DateTimeOffset now) =>
         Task.FromResult<IReadOnlyList<string>>([.. Index.Open.Values.Where(s => s.Deadline <= now).Select(s => s.Id)]);
+
+    public Task<IReadOnlyList<string>> ChangedBetween(DateTimeOffset from, DateTimeOffset until) =>
+        Task.FromResult<IReadOnlyList<string>>([.. Index.Open.Values.Concat(Index.Ended.Values).Where(s => s.UpdatedAt >= from && s.UpdatedAt < until).Select(s => s.Id)]);
 }
 
 [GenerateSerializer]

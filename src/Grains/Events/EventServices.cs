@@ -1,3 +1,4 @@
+using CityOps.Crypto;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Events;
 using Microsoft.Extensions.Options;
@@ -5,8 +6,11 @@ using Microsoft.Extensions.Options;
 namespace CityOps.Grains.Events;
 
 /// <summary>What cases and intake need from their host.</summary>
-public sealed class EventServices(CityCatalogue catalogue, IOptions<EventOptions> options, TimeProvider clock)
+public sealed class EventServices(CityCatalogue catalogue, IOptions<EventOptions> options, TimeProvider clock, CryptoSettings crypto)
 {
+    /// <summary>Which hash new audit entries use (<c>Crypto:Mode</c>).</summary>
+    public CryptoSettings Crypto { get; } = crypto;
+
     public CityCatalogue Catalogue { get; } = catalogue;
 
     public EventOptions Options { get; } = options.Value;

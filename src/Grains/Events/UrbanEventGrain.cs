@@ -80,7 +80,7 @@ public sealed class UrbanEventGrain(
             Case.Photos.AddRange(report.PhotoSha256s ?? []);
             Case.UpdatedAt = now;
             var reporter = new EventActor(report.Reporter, [ReporterRole(report.Channel)], null);
-            Append(AuditRecord.ForReport(now, reporter, ReporterRole(report.Channel), report.Origin, report.PhotoSha256s));
+            Append(AuditRecord.ForReport(now, reporter, ReporterRole(report.Channel), report.Origin, report.PhotoSha256s, report.PhotoSm3s));
             foreach (var early in Case.EarlyDuplicates)
             {
                 CountDuplicate(early, null, now);
@@ -201,6 +201,8 @@ public sealed class UrbanEventGrain(
 
     public Task<IReadOnlyList<AuditEntry>> GetAudit() => Task.FromResult<IReadOnlyList<AuditEntry>>([.. trail.State.Entries]);
 
+    public Task<AuditAnchor> AuditHead() => Task.FromResult(AuditChain.Anchor(trail.State.Entries));
+
     public Task<AuditVerification> VerifyAudit()
     {
         var anchored = anchor.State.Anchor;
@@ -246,10 +248,10 @@ public sealed class UrbanEventGrain(
     public Task ApplyFollowUps() => Case.Report is null ? Task.CompletedTask : FollowUps.ApplyAsync(publishAnyway: true);
 
     private void CountDuplicate(EventReport report, string? duplicateEventId, DateTimeOffset now) =>
-        CaseChanges.CountDuplicate(Case, trail.State.Entries, report, duplicateEventId, now);
+        CaseChanges.CountDuplicate(Case, trail.State.Entries, report, duplicateEventId, now, services.Crypto.ChainDigest);
 
     private EventKpiCounters Apply(EventActor actor, EventActionRequest request, DateTimeOffset at) =>
-        CaseChanges.Apply(Case, trail.State.Entries, EventId, Parties, Limits, actor, request, at);
+        CaseChanges.Apply(Case, trail.State.Entries, EventId, Parties, Limits, actor, request, at, services.Crypto.ChainDigest);
 
     /// <summary>
     /// 挂账/延期 needs an approver: an operator (or admin) suspends with their own approval; anyone
@@ -281,7 +283,10 @@ public sealed class UrbanEventGrain(
             Case.PendingSuspension = new PendingSuspension(actor, request.Reason!, now);
             Case.UpdatedAt = now;
             Append(new AuditRecord(now, actor.Username, actor.Roles[0], EventAction.Suspend, request.Reason, Case.Status.State, Case.Status.State, request.AttachmentSha256s ?? [], request.Origin,
-                new Dictionary<string, string> { [AuditDetails.Approval] = "requested" }));
+                new Dictionary<string, string> { [AuditDetails.Approval] = "requested" })
+            {
+                AttachmentSm3s = request.AttachmentSm3s,
+            });
             return EventKpiCounters.None;
         });
         await FollowUps.ApplyAsync();
@@ -366,7 +371,7 @@ public sealed class UrbanEventGrain(
     private EventActionOutcome Refuse(RefusalKind kind, string message) =>
         new(null, new ActionRefusal(kind, message, EventLifecycle.AllowedActions(Case.Status)));
 
-    private void Append(AuditRecord record) => CaseChanges.Append(trail.State.Entries, record);
+    private void Append(AuditRecord record) => CaseChanges.Append(trail.State.Entries, record, services.Crypto.ChainDigest);
 
     /// <summary>
     /// Makes a change in memory and writes it with its follow-ups, in the case's own state, so a change

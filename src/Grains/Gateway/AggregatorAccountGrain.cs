@@ -1,9 +1,10 @@
+using CityOps.Crypto;
 using CityOps.Grains.Devices;
 using CityOps.Grains.Interfaces.Gateway;
 
 namespace CityOps.Grains.Gateway;
 
-public sealed class AggregatorAccountGrain([PersistentState("aggregatorAccount", "Default")] IPersistentState<AggregatorAccountState> state)
+public sealed class AggregatorAccountGrain([PersistentState("aggregatorAccount", "Default")] IPersistentState<AggregatorAccountState> state, CryptoSettings crypto)
     : Grain, IAggregatorAccountGrain
 {
     private AggregatorAccountState Account => state.State;
@@ -27,7 +28,7 @@ public sealed class AggregatorAccountGrain([PersistentState("aggregatorAccount",
 
         if (!sameSecret)
         {
-            (Account.Salt, Account.SecretHash) = DeviceSecretHasher.Hash(secret);
+            (Account.Salt, Account.SecretHash) = DeviceSecretHasher.Hash(secret, crypto.Mode);
         }
 
         Account.Regions = [.. regions];

@@ -1,3 +1,4 @@
+using CityOps.Crypto;
 using CityOps.Grains.Events;
 using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Users;
@@ -7,11 +8,12 @@ namespace CityOps.Grains.Users;
 /// <summary>One month of the administration audit: the trail, and its anchor in a separate state.</summary>
 public sealed class AdminAuditGrain(
     [PersistentState("adminAudit", "Default")] IPersistentState<AdminAuditState> trail,
-    [PersistentState("adminAuditAnchor", "Default")] IPersistentState<AuditAnchorState> anchor) : Grain, IAdminAuditGrain
+    [PersistentState("adminAuditAnchor", "Default")] IPersistentState<AuditAnchorState> anchor,
+    CryptoSettings crypto) : Grain, IAdminAuditGrain
 {
     public async Task<AdminAuditEntry> Append(AdminAuditRecord record)
     {
-        var entry = AdminAuditChain.Append(trail.State.Entries, record);
+        var entry = AdminAuditChain.Append(trail.State.Entries, record, crypto.ChainDigest);
         trail.State.Entries.Add(entry);
         try
         {
@@ -29,6 +31,8 @@ public sealed class AdminAuditGrain(
     }
 
     public Task<AdminAuditEntry[]> Get() => Task.FromResult(trail.State.Entries.ToArray());
+
+    public Task<AuditAnchor> Head() => Task.FromResult(AuditChain.Anchor(trail.State.Entries));
 
     public Task<AuditVerification> Verify() => Task.FromResult(AdminAuditChain.Verify(trail.State.Entries, anchor.State.Anchor));
 }

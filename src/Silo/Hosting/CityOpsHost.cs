@@ -66,6 +66,7 @@ public static class CityOpsHost
         builder.Services.AddSingleton<StoredStates>();
         builder.Services.AddHostedService<PendingWorkRecovery>();
         builder.Services.AddHostedService<DeadlineSweep>();
+        builder.Services.AddHostedService<DailyAuditCheckpoint>();
         if (settings.RunsGateway)
         {
             builder.Services.AddDeviceGateway(builder.Configuration);

@@ -30,7 +30,13 @@ public sealed class EventClusterFixture : IAsyncLifetime
         {
             siloBuilder.AddMemoryGrainStorage("Default");
             siloBuilder.UseInMemoryReminderService();
-            var settings = new Dictionary<string, string?> { ["City:Path"] = SampleCity.Path, ["Events:UnopenedRetry"] = "00:00:01" };
+            var settings = new Dictionary<string, string?>
+            {
+                ["City:Path"] = SampleCity.Path,
+                ["Events:UnopenedRetry"] = "00:00:01",
+                // The audit checkpoints' SM2 key is generated here at first use.
+                ["Storage:DataPath"] = Path.Combine(Path.GetTempPath(), "cityops-grain-tests", Guid.NewGuid().ToString("N")),
+            };
             siloBuilder.Services.AddCityGrains(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
             siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
         }

@@ -1,3 +1,4 @@
+using CityOps.Crypto;
 using CityOps.Grains.Events;
 using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Users;
@@ -57,4 +58,16 @@ public class AdminAuditChainTests
     [Fact]
     public void Entries_are_hashed_apart_from_case_audit_entries_by_their_own_version_string() =>
         AdminAuditChain.Version.Should().NotBe(AuditChain.Version);
+
+    [Fact]
+    public void A_month_begun_in_sha256_and_continued_in_sm3_verifies_and_an_edit_of_an_sm3_entry_is_found()
+    {
+        var trail = Trail();
+        trail.Add(AdminAuditChain.Append(trail, new AdminAuditRecord(T0.AddHours(1), "admin", AdminAuditActions.DisableUser, "bob", true, "127.0.0.1", []), ChainDigests.Sm3));
+        trail.Add(AdminAuditChain.Append(trail, new AdminAuditRecord(T0.AddHours(2), "admin", AdminAuditActions.EnableUser, "bob", true, "127.0.0.1", []), ChainDigests.Sm3));
+
+        AdminAuditChain.Verify(trail, AuditChain.Anchor(trail)).Should().Be(AuditVerification.Valid);
+        trail[4] = trail[4] with { Subject = "carol" };
+        AdminAuditChain.Verify(trail).Index.Should().Be(4);
+    }
 }

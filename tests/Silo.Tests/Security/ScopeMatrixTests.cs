@@ -260,6 +260,10 @@ public class ScopeMatrixTests(EngineFixture fixture, ITestOutputHelper output)
         new("POST /api/admin/users/{username}/password", [new("reset (weak)", Post(c => $"/api/admin/users/{c.User.Username}/password", _ => new { password = "weak" }), AdminOnly(Everyone(400)))]),
         new("GET /api/admin/audit", [new("audit", Get(_ => "/api/admin/audit"), AdminOnly(Everyone(200)))]),
         new("POST /api/admin/audit/verify", [new("verify", Post(_ => "/api/admin/audit/verify", _ => new { }), AdminOnly(Everyone(200)))]),
+        // The matrix's engine runs in the international mode: the centre is told checkpoints need 国密 mode (409).
+        new("POST /api/audit/checkpoints", [new("sign", Post(_ => "/api/audit/checkpoints", _ => new { }), CentreOnly(Everyone(409)))]),
+        new("GET /api/audit/checkpoints/{day}", [new("read", Get(_ => "/api/audit/checkpoints/2026-12-06"), CentreOnly(Everyone(409)))]),
+        new("GET /api/audit/public-key", [new("public key", Get(_ => "/api/audit/public-key"), CentreOnly(Everyone(409)))]),
 
         new("* /hubs/situation/negotiate", [new("subscribe", SubscribeAsync, (_, kind) => kind == Kind.OtherRegion ? Status(403) : Listed(kind == Kind.InScope))]),
         new("* /hubs/situation", [], PublicBecause: "the hub's transport; the token is checked on negotiate and its scope by the subscribe probe above"),

@@ -204,7 +204,9 @@ public static class StateArbitraries
             from after in Enum<EventState>()
             from attachments in ArrayOf(Text)
             from details in DictionaryOf(Text)
-            select new AuditEntry(sequence, at, "operator", role, action, reason, before, after, attachments, "http:127.0.0.1", details, new string('0', 64), new string('a', 64)), 4)
+            from algorithm in Gen.Elements<string?>(null, "sha256", "sm3")
+            from sm3s in OrNull(ArrayOf(Text))
+            select new AuditEntry(sequence, at, "operator", role, action, reason, before, after, attachments, "http:127.0.0.1", details, new string('0', 64), new string('a', 64), algorithm, sm3s), 4)
         select new AuditTrailState { Entries = [.. entries] }).ToArbitrary();
 
     private static Gen<UserProfile> UserProfiles =>
@@ -276,6 +278,7 @@ public static class StateArbitraries
             from succeeded in Gen.Elements(true, false)
             from origin in OrNull(Gen.Elements("127.0.0.1", "::1", "10.0.0.7"))
             from details in DictionaryOf(Text)
-            select new AdminAuditEntry(sequence, at, actor, action, subject, succeeded, origin, details, new string('0', 64), new string('b', 64)), 4)
+            from algorithm in Gen.Elements<string?>(null, "sha256", "sm3")
+            select new AdminAuditEntry(sequence, at, actor, action, subject, succeeded, origin, details, new string('0', 64), new string('b', 64), algorithm), 4)
         select new AdminAuditState { Entries = [.. entries] }).ToArbitrary();
 }

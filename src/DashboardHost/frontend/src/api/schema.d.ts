@@ -1108,6 +1108,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign now the heads of the audit chains changed on a UTC day (?day=yyyy-MM-dd, default today) */
+        post: {
+            parameters: {
+                query?: {
+                    day?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CheckpointResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/checkpoints/{day}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A day's signed audit checkpoint, the file tools/AuditVerifier checks */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    day: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CheckpointResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The SM2 public key that verifies audit checkpoints */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CheckpointKeyResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/devices": {
         parameters: {
             query?: never;
@@ -2356,6 +2468,7 @@ export interface components {
             };
             previousHash: string;
             hash: string;
+            hashAlgorithm?: null | string;
         };
         AdminAuditResponse: {
             month: string;
@@ -2450,6 +2563,8 @@ export interface components {
             };
             previousHash: string;
             hash: string;
+            hashAlgorithm?: null | string;
+            attachmentSm3s?: null | string[];
         };
         AuditResponse: {
             entries: components["schemas"]["AuditEntry"][];
@@ -2509,6 +2624,24 @@ export interface components {
             attributes: Record<string, never>;
             chain: components["schemas"]["RegionRef"][];
             situation: components["schemas"]["SituationResponse"];
+        };
+        CheckpointKeyResponse: {
+            publicKey: string;
+            curve: string;
+            signerId: string;
+            algorithm: string;
+        };
+        CheckpointResponse: {
+            format: string;
+            day: string;
+            /** Format: date-time */
+            at: string;
+            /** Format: int32 */
+            chains: number;
+            text: string;
+            signature: string;
+            publicKey: string;
+            algorithm: string;
         };
         CommandLimitsResponse: {
             /** Format: int32 */
@@ -2796,6 +2929,7 @@ export interface components {
             /** Format: int64 */
             size: number;
             contentType: string;
+            sm3?: null | string;
         };
         EvidenceLinkResponse: {
             sha256: string;

@@ -150,7 +150,9 @@ function renderDetail(e: EventDetail, audit: AuditTrail | null, message?: { text
       : el("p", { class: "muted" }, t("unavailable")),
     el("table", {}, ...(audit?.entries ?? []).map((x) => el("tr", {},
       el("td", {}, String(x.sequence)), el("td", {}, name("action", x.action)), el("td", {}, x.actor),
-      el("td", { class: "hash" }, x.hash)))));
+      el("td", { "data-hash-algorithm": x.hashAlgorithm ?? "sha256" }, (x.hashAlgorithm ?? "sha256").toUpperCase()),
+      el("td", { class: "hash" }, x.hash,
+        ...(x.attachmentSm3s ?? []).map((s, i) => el("div", { class: "muted", "data-sm3": "" }, `${t("photo")} ${i + 1} SM3 ${s}`)))))));
 }
 
 /** The actions the signed-in user may take on the case (the server filters them by role and department); often none. */

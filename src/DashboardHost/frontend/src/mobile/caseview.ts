@@ -193,5 +193,6 @@ function timeline(e: EventDetail): HTMLElement {
   return el("details", { class: "timeline" }, el("summary", {}, mt("timeline")),
     el("ol", {}, ...e.timeline.map((a) => el("li", { "data-audit-action": a.action },
       `${time(a.at)} ${a.actor} ${name("action", a.action)}${a.reason ? `：${a.reason}` : ""}`,
-      a.attachmentSha256s.length ? el("span", { class: "muted" }, ` · ${a.attachmentSha256s.length} ${mt("photoCount")} SHA-256 ${a.attachmentSha256s.map((s) => s.slice(0, 8)).join(", ")}…`) : null))));
+      a.attachmentSha256s.length ? el("span", { class: "muted" }, ` · ${a.attachmentSha256s.length} ${mt("photoCount")} SHA-256 ${a.attachmentSha256s.map((s) => s.slice(0, 8)).join(", ")}…`) : null,
+      a.attachmentSm3s?.length ? el("span", { class: "muted", "data-sm3": "" }, ` · SM3 ${a.attachmentSm3s.map((s) => s.slice(0, 8)).join(", ")}…`) : null))));
 }
