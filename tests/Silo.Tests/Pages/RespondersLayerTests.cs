@@ -25,10 +25,12 @@ public class RespondersLayerTests(EngineFixture fixture)
         await page.WaitForSelectorAsync("#map[data-ready=true]");
 
         await page.WaitForFunctionAsync("Number(document.querySelector('#map').dataset.responders) > 0");
-        var drawn = await page.EvaluateAsync<string[]>(
-            "() => window.situationMap.querySourceFeatures('responders').map(f => f.properties.username)");
+        // The overlay's data is tiled in MapLibre's worker after setData, so the drawn features follow a moment later.
+        var drawn = await page.WaitForFunctionAsync(
+            "() => window.situationMap.querySourceFeatures('responders').some(f => f.properties.username === 'responder.environment.1')",
+            null, new PageWaitForFunctionOptions { Timeout = 30_000 });
 
-        drawn.Should().Contain("responder.environment.1");
+        (await drawn.JsonValueAsync<bool>()).Should().BeTrue();
         (await page.EvaluateAsync<bool>("() => window.situationMap.getLayer('responders') !== undefined")).Should().BeTrue();
     }
 }
