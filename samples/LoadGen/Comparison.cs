@@ -43,6 +43,11 @@ public static class Comparison
                 "-"),
             new("registration of the city's devices (s)", Format(registrationSeconds, "0.#"), "- (no registry)", "-"),
             Pair("broker RSS after the load (MB)", engine.Broker?.RssMbAtEnd, mosquitto.Broker?.RssMbAtEnd, "N0"),
+            new(
+                "engine GC pause over the window (s; % of it)",
+                engine.EngineRuntime is { } runtime ? string.Create(CultureInfo.InvariantCulture, $"{runtime.GcPauseSeconds:0.##} ({runtime.GcPausePercent:0.#} %)") : "not exported",
+                "- (no collector)",
+                "-"),
             Pair("broker CPU over the window (% of one core)", engine.Broker?.CpuPercentOfOneCore, mosquitto.Broker?.CpuPercentOfOneCore, "0"),
             Pair("generator CPU over the window (% of one core)", engine.Generator?.CpuPercentOfOneCore, mosquitto.Generator?.CpuPercentOfOneCore, "0"),
             Pair(

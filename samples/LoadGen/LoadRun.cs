@@ -160,6 +160,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter log)
 
         await Task.WhenAll(publishing);
         var window = windowWatch.Elapsed;
+        var runtimeAfter = engine ? await ScrapeAsync(http, cancellationToken) : null;
         var generatorAfter = ProcessSample.Read(Environment.ProcessId);
         var brokerAfter = options.WatchPid is { } watched ? ProcessSample.Read(watched) : null;
         log.WriteLine($"window over after {window.TotalSeconds:F1} s; waiting up to {DrainTimeout.TotalSeconds:0} s for {desk.InFlight:N0} answers");
@@ -201,7 +202,8 @@ public sealed class LoadRun(LoadOptions options, TextWriter log)
             Counter(metricsBefore, metricsAfter, "cityops_gateway_messages_accepted_total", "channel"),
             Counter(metricsBefore, metricsAfter, "cityops_gateway_messages_rejected_total", "reason"),
             Figures(Environment.ProcessId, generatorBefore, generatorAfter, window),
-            options.WatchPid is { } brokerPid ? Figures(brokerPid, brokerBefore, brokerAfter, window) : null);
+            options.WatchPid is { } brokerPid ? Figures(brokerPid, brokerBefore, brokerAfter, window) : null,
+            RuntimeFigures.From(metricsBefore, runtimeAfter, window));
     }
 
     private bool FireDevice(PublishDesk desk, Publisher device)

@@ -63,6 +63,13 @@ public static class ReportWriter
             Line(text, $"engine refused         {Counts(rejected)}");
         }
 
+        if (report.EngineRuntime is { } runtime)
+        {
+            Line(text, string.Create(
+                CultureInfo.InvariantCulture,
+                $"engine runtime         GC paused {runtime.GcPauseSeconds:0.###} s ({runtime.GcPausePercent:0.#} % of the window); collections {Counts(runtime.Collections)}; allocated {runtime.AllocatedMbPerSecond:0.#} MB/s; heap after the last collection {runtime.HeapMbAfterLastCollection:0.#} MB"));
+        }
+
         Line(text, "");
         Process(text, "generator", report.Generator);
         Process(text, "broker", report.Broker);

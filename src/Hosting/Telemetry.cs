@@ -12,7 +12,7 @@ namespace CityOps.Hosting;
 /// </summary>
 public static class Telemetry
 {
-    /// <param name="meters">The meters of the parts this program runs (gateway, twins, hub); Orleans' and ASP.NET Core's are always added.</param>
+    /// <param name="meters">The meters of the parts this program runs (gateway, twins, hub); Orleans', ASP.NET Core's and the .NET runtime's are always added.</param>
     public static WebApplicationBuilder AddCityTelemetry(this WebApplicationBuilder builder, params string[] meters)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -20,7 +20,8 @@ public static class Telemetry
         var otlp = builder.Configuration["Telemetry:OtlpEndpoint"];
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
-            metrics.AddMeter([.. meters, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting"]);
+            // "System.Runtime": the collector's pauses, heap sizes and allocation rate, the thread pool's queue (docs/operations.md).
+            metrics.AddMeter([.. meters, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "System.Runtime"]);
             if (prometheus)
             {
                 metrics.AddPrometheusExporter();
