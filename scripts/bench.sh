@@ -2,7 +2,7 @@
 # End to end: the engine beside mosquitto under the same MQTT load (docs/performance.md).
 #
 #   scripts/bench.sh [--devices N] [--connections N] [--aggregators M] [--duration T] [--warmup T]
-#                    [--rate R|max] [--batch-rate R|max] [--qos 0|1] [--aggregator-devices N] [--out DIR]
+#                    [--rate R|max] [--batch-rate R|max] [--qos 0|1] [--aggregator-devices N] [--prewarm T] [--out DIR]
 #
 # What it does, in order:
 #   1. builds the city generator, the load generator (samples/LoadGen) and the engine (src/Silo) in Release;
@@ -21,6 +21,9 @@
 # number of aggregators publishing batches of 500 readings (default 1). --rate is own-connection telemetry
 # messages a second in total (default 2500), --batch-rate batches a second over all aggregators (default 4);
 # --aggregator-devices N keeps each aggregator to N devices of its district (default: all of them).
+# --prewarm T first runs the same connections for T at a fifth of the rates (at least 1 a second), against each
+# broker, so that the measured load finds every device already heard from (its twin active); its report is kept
+# apart and not in the table (default: none, so that the load meets a freshly registered city).
 # The reports (JSON and text) and both logs are kept in --out (default a dated folder under the cache).
 
 set -euo pipefail
@@ -45,11 +48,12 @@ BATCH_RATE=4
 QOS=1
 CONNECT_RATE=500
 AGGREGATOR_DEVICES=0
+PREWARM=""
 SEED=20261122
 CACHE=${CITYOPS_BENCH_CACHE:-$HOME/.cache/cityops-bench}
 OUT=""
 
-usage() { sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while (($# > 0)); do
     case $1 in
@@ -63,6 +67,7 @@ while (($# > 0)); do
     --qos) QOS=$2; shift 2 ;;
     --connect-rate) CONNECT_RATE=$2; shift 2 ;;
     --aggregator-devices) AGGREGATOR_DEVICES=$2; shift 2 ;;
+    --prewarm) PREWARM=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
@@ -170,6 +175,21 @@ fi
 LOAD_ARGS=(--city "$CITY" --devices "$CONNECTIONS" --aggregators "$AGGREGATORS" --rate "$RATE" --batch-rate "$BATCH_RATE"
     --duration "$DURATION" --warmup "$WARMUP" --qos "$QOS" --connect-rate "$CONNECT_RATE" --aggregator-devices "$AGGREGATOR_DEVICES")
 
+# A fifth of a rate, at least 1 a second; "max" stays "max".
+fifth() { if [[ $1 == max ]]; then echo max; else echo $(($1 / 5 > 0 ? $1 / 5 : 1)); fi; }
+
+# --prewarm: the same connections at a fifth of the rates before the measured load; MODE, PORT and the rest are passed on.
+prewarm() {
+    [[ -n $PREWARM ]] || return 0
+    local mode=$1
+    shift
+    log "prewarming $mode for $PREWARM"
+    dotnet "$LOADGEN_DLL" --city "$CITY" --devices "$CONNECTIONS" --aggregators "$AGGREGATORS" --rate "$(fifth "$RATE")" \
+        --batch-rate "$(fifth "$BATCH_RATE")" --duration "$PREWARM" --warmup 0s --qos "$QOS" --connect-rate "$CONNECT_RATE" \
+        --aggregator-devices "$AGGREGATOR_DEVICES" --mode "$mode" "$@" >"$OUT/$mode-prewarm.txt" 2>&1 ||
+        log "warning: the prewarm against $mode ended with an error (see $OUT/$mode-prewarm.txt)"
+}
+
 # ---------------------------------------------------------------- 3. mosquitto
 
 if ! command -v mosquitto >/dev/null 2>&1 || ! deb_installed mosquitto; then
@@ -198,6 +218,7 @@ mosquitto -c "$STATE/mosquitto/mosquitto.conf" >"$OUT/mosquitto.log" 2>&1 &
 MOSQUITTO_PID=$!
 wait_until 30 mosquitto "$MOSQUITTO_PID" "$OUT/mosquitto.log" port_open "$MOSQUITTO_PORT"
 
+prewarm mosquitto --port "$MOSQUITTO_PORT"
 log "load against mosquitto"
 LOAD_BEFORE_MOSQUITTO=$(loadavg)
 dotnet "$LOADGEN_DLL" "${LOAD_ARGS[@]}" --mode mosquitto --port "$MOSQUITTO_PORT" --watch-pid "$MOSQUITTO_PID" \
@@ -236,6 +257,7 @@ START_TO_READY=$(awk -v a="$started" -v b="$ready" 'BEGIN { printf "%.1f", b - a
 RSS_AFTER_REGISTRATION=$(rss_mb "$ENGINE_PID")
 log "engine ready: registration ${REGISTRATION_SECONDS} s (its log), ${START_TO_READY} s from start to healthy; RSS ${RSS_AFTER_REGISTRATION} MB"
 
+prewarm engine --port "$MQTT_PORT" --http "http://127.0.0.1:$HTTP_PORT"
 log "load against the engine"
 LOAD_BEFORE_ENGINE=$(loadavg)
 dotnet "$LOADGEN_DLL" "${LOAD_ARGS[@]}" --mode engine --port "$MQTT_PORT" --http "http://127.0.0.1:$HTTP_PORT" \
@@ -250,8 +272,9 @@ STOP_SECONDS=$(awk -v a="$stopping" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f"
 # ---------------------------------------------------------------- 5. the table
 
 {
-    printf 'City of %s devices: %s on their own connections, %s aggregator(s) over %s devices each; rate %s msg/s, %s batches/s; QoS %s; %s measured after %s warm-up.\n' \
-        "$DEVICES" "$CONNECTIONS" "$AGGREGATORS" "$( ((AGGREGATOR_DEVICES > 0)) && echo "$AGGREGATOR_DEVICES" || echo "all the district's")" "$RATE" "$BATCH_RATE" "$QOS" "$DURATION" "$WARMUP"
+    printf 'City of %s devices: %s on their own connections, %s aggregator(s) over %s devices each; rate %s msg/s, %s batches/s; QoS %s; %s measured after %s warm-up%s.\n' \
+        "$DEVICES" "$CONNECTIONS" "$AGGREGATORS" "$( ((AGGREGATOR_DEVICES > 0)) && echo "$AGGREGATOR_DEVICES" || echo "all the district's")" "$RATE" "$BATCH_RATE" "$QOS" "$DURATION" "$WARMUP" \
+        "$([[ -n $PREWARM ]] && echo ", after a prewarm of $PREWARM at a fifth of the rates")"
     printf 'Engine: %s s from start to healthy and registered; stopped in %s s.\n' "$START_TO_READY" "$STOP_SECONDS"
     printf 'Load average (1, 5, 15 min) before and after each load: mosquitto %s → %s; engine %s → %s (%s cores).\n\n' \
         "$LOAD_BEFORE_MOSQUITTO" "$LOAD_AFTER_MOSQUITTO" "$LOAD_BEFORE_ENGINE" "$LOAD_AFTER_ENGINE" "$(nproc)"
