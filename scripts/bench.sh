@@ -102,11 +102,12 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# A port nothing listens on, away from the defaults and from scripts/services.sh's fixed ones.
+# A port nothing listens on, away from the defaults and from scripts/services.sh's fixed ones, and below the
+# ephemeral range (32768 and up), where the load's own outgoing connections would otherwise hold it.
 free_port() {
     local port
     while :; do
-        port=$((20000 + RANDOM % 30000))
+        port=$((20000 + RANDOM % 12000))
         port_open "$port" || { printf '%s\n' "$port"; return; }
     done
 }
