@@ -13,9 +13,11 @@ public sealed record DeviceFacts(IDeviceTwinGrain Twin, DeviceKind Kind, bool Re
 /// Finds a device's twin, kind, grid cell and expected interval for the paths on which the gateway does not
 /// authenticate the device itself (the bridge from an external broker and aggregators' batches), and whether its
 /// account is revoked, for every path. A device's kind and cell change only when it is provisioned again, so they are
-/// cached; whether it is revoked is read again after <see cref="GatewayOptions.RevocationCheckInterval"/> (at once on
-/// this process, through <see cref="MarkRevoked"/>). The cache is bounded, and an unknown id is remembered only
-/// briefly, so that a device provisioned a moment later is accepted.
+/// cached; whether it is revoked is read again about every <see cref="GatewayOptions.RevocationCheckInterval"/> (at
+/// once on this process, through <see cref="MarkRevoked"/>). That read is made beside the message that finds the
+/// entry due, not before it: a device's messages never wait on its account, and the entries of devices first seen
+/// together are read again at moments spread over a quarter of the interval, not in one burst. The cache is bounded,
+/// and an unknown id is remembered only briefly, so that a device provisioned a moment later is accepted.
 /// </summary>
 public sealed class DeviceDirectory(IGrainFactory grains, IOptions<GatewayOptions> options, TimeProvider clock)
 {
@@ -72,7 +74,7 @@ public sealed class DeviceDirectory(IGrainFactory grains, IOptions<GatewayOption
         // The account already says so (it is revoked first); a device not cached here is read from it when it next sends.
         if (_entries.TryGetValue(deviceId, out var entry))
         {
-            Remember(deviceId, entry with { Revoked = true, CheckedUntil = clock.GetUtcNow() + _recheckAfter });
+            Remember(deviceId, entry with { Revoked = true, CheckedUntil = clock.GetUtcNow() + _recheckAfter, Rechecking = 0 });
         }
     }
 
@@ -88,12 +90,11 @@ public sealed class DeviceDirectory(IGrainFactory grains, IOptions<GatewayOption
 
         var account = grains.GetGrain<IDeviceAccountGrain>(deviceId);
 
-        // A known device keeps its kind for good: only whether it is revoked is asked again.
+        // A known device keeps its kind for good: only whether it is revoked is asked again, beside this message.
         if (entry is { Twin: not null, Kind: not null })
         {
-            var rechecked = entry with { Revoked = await account.IsRevoked(), CheckedUntil = now + _recheckAfter };
-            Remember(deviceId, rechecked);
-            return rechecked;
+            RecheckSoon(deviceId, entry, account, now);
+            return entry;
         }
 
         var kindCall = account.GetKind();
@@ -107,12 +108,43 @@ public sealed class DeviceDirectory(IGrainFactory grains, IOptions<GatewayOption
         }
         else
         {
-            fresh = new Entry(DeviceTwins.Get(grains, known, deviceId), known, revoked, now + _recheckAfter);
+            fresh = new Entry(DeviceTwins.Get(grains, known, deviceId), known, revoked, NextCheck(now));
         }
 
         Remember(deviceId, fresh);
         return fresh;
     }
+
+    /// <summary>Reads the account again once, while the entry answers as it stands; a failed read is tried by the next message.</summary>
+    private void RecheckSoon(string deviceId, Entry entry, IDeviceAccountGrain account, DateTimeOffset now)
+    {
+        if (Interlocked.Exchange(ref entry.Rechecking, 1) == 1)
+        {
+            return;
+        }
+
+        _ = RecheckAsync();
+
+        async Task RecheckAsync()
+        {
+            try
+            {
+                var revoked = await account.IsRevoked();
+
+                // A revocation marked here meanwhile stands whatever the account said before it.
+                var current = _entries.GetValueOrDefault(deviceId) ?? entry;
+                Remember(deviceId, current with { Revoked = revoked || (current.Revoked && !ReferenceEquals(current, entry)), CheckedUntil = NextCheck(now), Rechecking = 0 });
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Volatile.Write(ref entry.Rechecking, 0);
+            }
+        }
+    }
+
+    /// <summary>Now plus the interval, less up to a quarter of it at random, so that devices first seen together are not read again together.</summary>
+    private DateTimeOffset NextCheck(DateTimeOffset now) =>
+        now + _recheckAfter - (_recheckAfter / 4 * Random.Shared.NextDouble());
 
     private void Remember(string deviceId, Entry entry)
     {
@@ -141,5 +173,8 @@ public sealed class DeviceDirectory(IGrainFactory grains, IOptions<GatewayOption
         public string? CellCode { get; init; }
 
         public int ExpectedIntervalSeconds { get; init; } = DefaultExpectedIntervalSeconds;
+
+        /// <summary>1 while a read of the account is under way for this entry (a field, for <see cref="Interlocked"/>).</summary>
+        public int Rechecking;
     }
 }

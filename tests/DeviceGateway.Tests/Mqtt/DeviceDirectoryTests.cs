@@ -1,0 +1,165 @@
+using System.Reflection;
+using CityOps.DeviceGateway.Mqtt;
+using CityOps.Grains.Interfaces.City;
+using CityOps.Grains.Interfaces.Devices;
+using Microsoft.Extensions.Options;
+
+namespace CityOps.DeviceGateway.Tests.Mqtt;
+
+/// <summary>The gateway's directory reads a known device's account again without holding up its messages.</summary>
+public sealed class DeviceDirectoryTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 6, 8, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+
+    private readonly FixedClock _clock = new(T0);
+    private readonly Account _account = new();
+    private readonly DeviceDirectory _directory;
+
+    public DeviceDirectoryTests() =>
+        _directory = new DeviceDirectory(GrainsAnswering(_account), Options.Create(new GatewayOptions { RevocationCheckInterval = Interval }), _clock);
+
+    [Fact]
+    public async Task A_known_devices_message_does_not_wait_for_its_accounts_second_reading()
+    {
+        (await _directory.IsRevokedAsync("D1")).Should().BeFalse();
+        _account.NextAnswer = new TaskCompletionSource<bool>();
+        _clock.Advance(Interval);
+
+        var revoked = _directory.IsRevokedAsync("D1");
+
+        revoked.IsCompleted.Should().BeTrue("the entry answers as it stands while its account is read");
+        (await revoked).Should().BeFalse();
+        _account.RevocationReads.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task A_revocation_read_beside_one_message_refuses_the_next()
+    {
+        await _directory.IsRevokedAsync("D1");
+        _account.NextAnswer = new TaskCompletionSource<bool>();
+        _clock.Advance(Interval);
+        await _directory.IsRevokedAsync("D1");
+
+        _account.NextAnswer.SetResult(true);
+
+        (await _directory.IsRevokedAsync("D1")).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task The_account_is_read_once_however_many_messages_arrive_while_it_is_read()
+    {
+        await _directory.IsRevokedAsync("D1");
+        _account.NextAnswer = new TaskCompletionSource<bool>();
+        _clock.Advance(Interval);
+
+        for (var i = 0; i < 10; i++)
+        {
+            await _directory.IsRevokedAsync("D1");
+        }
+
+        _account.RevocationReads.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Devices_first_seen_together_are_read_again_within_the_interval_but_not_before_three_quarters_of_it()
+    {
+        var devices = Enumerable.Range(1, 200).Select(i => $"D{i}").ToList();
+        foreach (var device in devices)
+        {
+            await _directory.IsRevokedAsync(device);
+        }
+
+        _clock.Advance(Interval * 0.74);
+        foreach (var device in devices)
+        {
+            await _directory.IsRevokedAsync(device);
+        }
+
+        _account.RevocationReads.Should().Be(200);
+
+        _clock.Advance(Interval * 0.26);
+        foreach (var device in devices)
+        {
+            await _directory.IsRevokedAsync(device);
+        }
+
+        _account.RevocationReads.Should().Be(400);
+    }
+
+    [Fact]
+    public async Task A_revocation_marked_on_this_process_stands_against_an_older_answer_of_the_account()
+    {
+        await _directory.IsRevokedAsync("D1");
+        _account.NextAnswer = new TaskCompletionSource<bool>();
+        _clock.Advance(Interval);
+        await _directory.IsRevokedAsync("D1");
+
+        _directory.MarkRevoked("D1");
+        _account.NextAnswer.SetResult(false);
+
+        (await _directory.IsRevokedAsync("D1")).Should().BeTrue();
+    }
+
+    /// <summary>A device account that is a sensor, not revoked unless told; its revocation answers can be held back.</summary>
+    private sealed class Account : IDeviceAccountGrain
+    {
+        private int _reads;
+
+        public TaskCompletionSource<bool>? NextAnswer { get; set; }
+
+        public int RevocationReads => Volatile.Read(ref _reads);
+
+        public ValueTask<bool> IsRevoked()
+        {
+            Interlocked.Increment(ref _reads);
+            return NextAnswer is { } answer ? new ValueTask<bool>(answer.Task) : ValueTask.FromResult(false);
+        }
+
+        public ValueTask<DeviceKind?> GetKind() => ValueTask.FromResult<DeviceKind?>(DeviceKind.WaterLevel);
+
+        public Task EnsureRegistered(DeviceKind kind, string secret) => throw new NotSupportedException();
+
+        public Task<bool> TryCreate(DeviceKind kind, string secret) => throw new NotSupportedException();
+
+        public Task Revoke() => throw new NotSupportedException();
+
+        public ValueTask<DeviceKind?> Authenticate(string secret) => throw new NotSupportedException();
+
+        public ValueTask<DigestCredential?> GetDigest() => throw new NotSupportedException();
+    }
+
+    /// <summary>A grain factory whose every device account is <paramref name="account"/>; other grains are references never called.</summary>
+    private static IGrainFactory GrainsAnswering(IDeviceAccountGrain account)
+    {
+        var grains = DispatchProxy.Create<IGrainFactory, GrainsProxy>();
+        ((GrainsProxy)(object)grains).Account = account;
+        return grains;
+    }
+
+    public class GrainsProxy : DispatchProxy
+    {
+        internal IDeviceAccountGrain? Account { get; set; }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            var type = targetMethod is { Name: "GetGrain", IsGenericMethod: true } ? targetMethod.GetGenericArguments()[0] : null;
+            if (type == typeof(IDeviceAccountGrain))
+            {
+                return Account;
+            }
+
+            if (type is { IsInterface: true })
+            {
+                return typeof(DispatchProxy).GetMethod(nameof(Create), 2, Type.EmptyTypes)!.MakeGenericMethod(type, typeof(Unused)).Invoke(null, null);
+            }
+
+            throw new NotSupportedException(targetMethod?.Name);
+        }
+    }
+
+    public class Unused : DispatchProxy
+    {
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) => throw new NotSupportedException(targetMethod?.Name);
+    }
+}
