@@ -95,27 +95,82 @@ public sealed partial class AggregatorHandler(
         var outcomes = new MessageOutcome[entries.Count];
 
         // Devices are independent, so their entries are applied side by side; one device's stay in order.
-        await Task.WhenAll(Enumerable.Range(0, entries.Count)
-            .GroupBy(i => entries[i].DeviceId)
-            .Select(async device =>
-            {
-                foreach (var i in device)
+        if (HasRepeatedDevice(entries))
+        {
+            await Task.WhenAll(Enumerable.Range(0, entries.Count)
+                .GroupBy(i => entries[i].DeviceId)
+                .Select(async device =>
                 {
-                    outcomes[i] = await ApplyAsync(source, regions, entries[i]);
+                    foreach (var i in device)
+                    {
+                        outcomes[i] = await ApplyAsync(source, regions, entries[i]);
+                    }
+                }));
+        }
+        else
+        {
+            // Nearly every entry of a known device is decided without waiting: only the others are awaited.
+            List<Task>? waiting = null;
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var apply = ApplyAsync(source, regions, entries[i]);
+                if (apply.IsCompletedSuccessfully)
+                {
+                    outcomes[i] = apply.Result;
                 }
-            }));
+                else
+                {
+                    (waiting ??= []).Add(CompleteAsync(i, apply));
+                }
+            }
+
+            if (waiting is not null)
+            {
+                await Task.WhenAll(waiting);
+            }
+        }
 
         return outcomes.Length == 0 || outcomes.Any(o => o.IsAccepted)
             ? MessageOutcome.Accepted
             : MessageOutcome.Reject(outcomes[0].Reason!.Value, $"all {outcomes.Length} entries refused; the first: {outcomes[0].Detail}");
+
+        async Task CompleteAsync(int i, ValueTask<MessageOutcome> apply) => outcomes[i] = await apply;
     }
 
-    private async Task<MessageOutcome> ApplyAsync(string source, IReadOnlyList<string> regions, TelemetryBatchEntry entry)
+    private static bool HasRepeatedDevice(IReadOnlyList<TelemetryBatchEntry> entries)
     {
-        var from = $"{source} → {entry.DeviceId ?? "?"}";
+        var seen = new HashSet<string?>(entries.Count, StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            if (!seen.Add(entry.DeviceId))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Covers(IReadOnlyList<string> regions, string cell)
+    {
+        foreach (var region in regions)
+        {
+            if (cell.StartsWith(region, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async ValueTask<MessageOutcome> ApplyAsync(string source, IReadOnlyList<string> regions, TelemetryBatchEntry entry)
+    {
+        // Named only when refused: an accepted entry builds no text.
+        string From() => $"{source} → {entry.DeviceId ?? "?"}";
         if (!entry.Report.IsOk)
         {
-            return Refuse(from, entry.Report.Reason!.Value, entry.Report.Detail!);
+            return Refuse(From(), entry.Report.Reason!.Value, entry.Report.Detail!);
         }
 
         try
@@ -123,22 +178,22 @@ public sealed partial class AggregatorHandler(
             var deviceId = entry.DeviceId!;
             if (await devices.FindAsync(deviceId) is not { } device)
             {
-                return Refuse(from, RejectReason.UnknownDevice, "no such device");
+                return Refuse(From(), RejectReason.UnknownDevice, "no such device");
             }
 
-            if (device.CellCode is not { } cell || !regions.Any(r => cell.StartsWith(r, StringComparison.Ordinal)))
+            if (device.CellCode is not { } cell || !Covers(regions, cell))
             {
-                return Refuse(from, RejectReason.ForeignTopic, "the device is outside the aggregator's regions");
+                return Refuse(From(), RejectReason.ForeignTopic, "the device is outside the aggregator's regions");
             }
 
             if (admission.Admit(deviceId, device.Kind, device.Revoked, device.ExpectedIntervalSeconds, DeviceChannel.Telemetry, default) is { } refused)
             {
-                return MessageOutcome.Reject(refused, from);
+                return MessageOutcome.Reject(refused, From());
             }
 
             if (!await intake.OfferAsync(deviceId, device.Twin, entry.Report.Value!))
             {
-                return Refuse(from, RejectReason.Overloaded, "the engine's telemetry intake is full");
+                return Refuse(From(), RejectReason.Overloaded, "the engine's telemetry intake is full");
             }
 
             metrics.Accepted(DeviceChannel.Telemetry);
@@ -146,7 +201,7 @@ public sealed partial class AggregatorHandler(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return Failed(ex, from);
+            return Failed(ex, From());
         }
     }
 

@@ -168,19 +168,26 @@ public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = Te
     /// </summary>
     private static ParseResult<TelemetryReport>? ReadObject(ref Utf8JsonReader reader, bool withDeviceId, ref Fields fields)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // The known fields are told apart by their UTF-8 bytes, so an accepted object allocates no field name.
+        var seen = KnownField.None;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString()!;
-            if (!seen.Add(name))
+            var field = FieldOf(ref reader, withDeviceId);
+            if (field == KnownField.None)
             {
-                return ParseResult<TelemetryReport>.Reject(RejectReason.DuplicateField, name);
+                return ParseResult<TelemetryReport>.Reject(RejectReason.UnknownField, reader.GetString()!);
             }
 
-            reader.Read();
-            switch (name)
+            if ((seen & field) != 0)
             {
-                case "deviceId" when withDeviceId:
+                return ParseResult<TelemetryReport>.Reject(RejectReason.DuplicateField, reader.GetString()!);
+            }
+
+            seen |= field;
+            reader.Read();
+            switch (field)
+            {
+                case KnownField.DeviceId:
                     if (reader.TokenType != JsonTokenType.String)
                     {
                         return RejectContainerOrType(ref reader, "deviceId must be a string");
@@ -194,7 +201,7 @@ public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = Te
 
                     fields.DeviceId = deviceId;
                     break;
-                case "ts":
+                case KnownField.Ts:
                     if (reader.TokenType != JsonTokenType.String)
                     {
                         return RejectContainerOrType(ref reader, "ts must be an ISO-8601 string");
@@ -207,7 +214,7 @@ public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = Te
 
                     fields.Timestamp = ts;
                     break;
-                case "seq":
+                case KnownField.Seq:
                     if (reader.TokenType != JsonTokenType.Number)
                     {
                         return RejectContainerOrType(ref reader, "seq must be a number");
@@ -220,7 +227,7 @@ public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = Te
 
                     fields.Seq = s;
                     break;
-                case "values":
+                case KnownField.Values:
                     if (reader.TokenType != JsonTokenType.StartObject)
                     {
                         return RejectContainerOrType(ref reader, "values must be an object");
@@ -234,12 +241,28 @@ public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = Te
 
                     fields.Values = parsed;
                     break;
-                default:
-                    return ParseResult<TelemetryReport>.Reject(RejectReason.UnknownField, name);
             }
         }
 
         return null;
+    }
+
+    /// <summary>Which known field the property name the reader stands on is; <see cref="KnownField.None"/> for any other.</summary>
+    private static KnownField FieldOf(ref Utf8JsonReader reader, bool withDeviceId) =>
+        reader.ValueTextEquals("values"u8) ? KnownField.Values
+        : reader.ValueTextEquals("ts"u8) ? KnownField.Ts
+        : reader.ValueTextEquals("seq"u8) ? KnownField.Seq
+        : withDeviceId && reader.ValueTextEquals("deviceId"u8) ? KnownField.DeviceId
+        : KnownField.None;
+
+    [Flags]
+    private enum KnownField
+    {
+        None = 0,
+        DeviceId = 1,
+        Ts = 2,
+        Seq = 4,
+        Values = 8,
     }
 
     private ParseResult<TelemetryReport> Build(Fields fields)
@@ -258,9 +281,10 @@ public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = Te
     private static Dictionary<string, double>? ParseValues(ref Utf8JsonReader reader, out ParseResult<TelemetryReport> reject)
     {
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        Span<char> name = stackalloc char[MaxMetricNameLength];
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var metric = reader.GetString()!;
+            var metric = SharedName(ref reader, name) ?? reader.GetString()!;
             if (!IsValidMetricName(metric))
             {
                 reject = ParseResult<TelemetryReport>.Reject(RejectReason.InvalidMetricName, Truncate(metric));
@@ -336,7 +360,22 @@ public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = Te
         return ParseResult<TelemetryReport>.Reject(RejectReason.WrongType, detail);
     }
 
-    private static bool IsValidMetricName(string name)
+    /// <summary>
+    /// The process's one string for the valid metric name the reader stands on (<see cref="MetricNames"/>); null for
+    /// any other name, which the caller reads as it is and refuses. A valid name is ASCII, one byte a character.
+    /// </summary>
+    private static string? SharedName(ref Utf8JsonReader reader, scoped Span<char> buffer)
+    {
+        if (reader.HasValueSequence || reader.ValueIsEscaped || reader.ValueSpan.Length > buffer.Length)
+        {
+            return null;
+        }
+
+        var name = buffer[..reader.CopyString(buffer)];
+        return IsValidMetricName(name) ? MetricNames.Of(name) : null;
+    }
+
+    private static bool IsValidMetricName(ReadOnlySpan<char> name)
     {
         if (name.Length is 0 or > MaxMetricNameLength || !char.IsAsciiLetter(name[0]))
         {

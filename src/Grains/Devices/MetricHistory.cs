@@ -47,7 +47,14 @@ public sealed class MetricHistory(Dictionary<string, List<HistoryBucket>> metric
         }
 
         var start = new DateTimeOffset(at.UtcTicks - (at.UtcTicks % bucket.Ticks), TimeSpan.Zero);
-        var index = buckets.FindLastIndex(b => b.Start <= start);
+
+        // Plain loops rather than predicates: this runs for every reading, and a capturing lambda is an allocation.
+        var index = buckets.Count - 1;
+        while (index >= 0 && buckets[index].Start > start)
+        {
+            index--;
+        }
+
         if (index >= 0 && buckets[index].Start == start)
         {
             buckets[index] = buckets[index].With(value);
@@ -57,7 +64,13 @@ public sealed class MetricHistory(Dictionary<string, List<HistoryBucket>> metric
             buckets.Insert(index + 1, new HistoryBucket(start, value, value, value, 1));
         }
 
-        var expired = buckets.FindIndex(b => b.Start >= now - retention);
+        var oldest = now - retention;
+        var expired = 0;
+        while (expired < buckets.Count && buckets[expired].Start < oldest)
+        {
+            expired++;
+        }
+
         if (expired > 0)
         {
             buckets.RemoveRange(0, expired);

@@ -49,7 +49,7 @@ public sealed class TwinViews
             twin.Online,
             twin.LastSeen,
             twin.Values.ToDictionary(v => v.Key, v => v.Value.Value),
-            [.. twin.Alarms.Values.OrderBy(a => a.RaisedAt)],
+            twin.Alarms.Count == 0 ? [] : [.. twin.Alarms.Values.OrderBy(a => a.RaisedAt)],
             alarmsChanged);
         return (device, raised);
     }
@@ -68,7 +68,7 @@ public sealed class TwinViews
             twin.Online,
             twin.LastSeen,
             new Dictionary<string, MetricReading>(twin.Values),
-            [.. twin.Alarms.Values.OrderBy(a => a.RaisedAt)],
+            twin.Alarms.Count == 0 ? [] : [.. twin.Alarms.Values.OrderBy(a => a.RaisedAt)],
             profile.ExpectedIntervalSeconds,
             profile.Video,
             profile.Modules,

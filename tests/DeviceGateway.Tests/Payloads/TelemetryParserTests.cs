@@ -33,6 +33,21 @@ public class TelemetryParserTests
     }
 
     [Fact]
+    public void Readings_of_one_metric_share_one_name_string_for_every_twin_that_keeps_it()
+    {
+        var first = Parse("""{"values":{"waterLevelCm":3.5}}""").Value!.Values.Keys.Single();
+        var second = Parse("""{"ts":"2026-11-22T07:59:00Z","values":{"waterLevelCm":4}}""").Value!.Values.Keys.Single();
+
+        second.Should().BeSameAs(first);
+    }
+
+    [Fact]
+    public void An_escaped_metric_name_is_read_as_the_name_it_spells()
+    {
+        Parse("""{"values":{"water\u004cevelCm":3.5}}""").Value!.Values.Should().ContainKey("waterLevelCm");
+    }
+
+    [Fact]
     public void An_empty_values_object_is_a_heartbeat()
     {
         Parse("""{"seq":7,"values":{}}""").Value!.Values.Should().BeEmpty();
