@@ -8,7 +8,7 @@ namespace CityOps.Hosting;
 /// <summary>
 /// Exports the engine's metrics with OpenTelemetry: a Prometheus scrape endpoint at <c>/metrics</c>
 /// (<c>Telemetry:Prometheus</c>, on by default) and, when <c>Telemetry:OtlpEndpoint</c> names a
-/// collector, OTLP.
+/// collector, OTLP; the .NET runtime's own metrics with them unless <c>Telemetry:RuntimeMetrics</c> is false.
 /// </summary>
 public static class Telemetry
 {
@@ -18,10 +18,18 @@ public static class Telemetry
         ArgumentNullException.ThrowIfNull(builder);
         var prometheus = builder.Configuration.GetValue("Telemetry:Prometheus", true);
         var otlp = builder.Configuration["Telemetry:OtlpEndpoint"];
+        var runtime = builder.Configuration.GetValue("Telemetry:RuntimeMetrics", true);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
-            // "System.Runtime": the collector's pauses, heap sizes and allocation rate, the thread pool's queue (docs/operations.md).
-            metrics.AddMeter([.. meters, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "System.Runtime"]);
+            metrics.AddMeter([.. meters, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting"]);
+
+            // The collector's pauses, heap sizes and allocation rate, the thread pool's queue (docs/operations.md). The
+            // runtime's meter is one per process, so a process hosting several engines (a test run) turns it off.
+            if (runtime)
+            {
+                metrics.AddMeter("System.Runtime");
+            }
+
             if (prometheus)
             {
                 metrics.AddPrometheusExporter();

@@ -170,6 +170,9 @@ public sealed class Engine : IAsyncDisposable
             ["Storage:DataPath"] = DataPath,
             ["City:Path"] = CityPath,
             ["Simulator:Enabled"] = "false",
+
+            // Many engines share this test process and the runtime's one meter; RuntimeMetricsTests reads it from an engine of its own.
+            ["Telemetry:RuntimeMetrics"] = "false",
             ["Devices:CommandTimeout"] = "00:00:02",
             [$"Open311:ApiKeys:{Open311Client}"] = Open311Key,
 

@@ -4,7 +4,7 @@ using MQTTnet.Protocol;
 
 namespace CityOps.Silo.Tests.Hosting;
 
-/// <summary>The gateway's counters and the runtime's reach a Prometheus scraper through OpenTelemetry.</summary>
+/// <summary>The gateway's counters reach a Prometheus scraper through OpenTelemetry.</summary>
 [Collection(EngineTests.Name)]
 public class TelemetryTests(EngineFixture fixture)
 {
@@ -31,17 +31,6 @@ public class TelemetryTests(EngineFixture fixture)
         while (!metrics.Contains("reason=\"wrongType\"", StringComparison.Ordinal) && DateTime.UtcNow < deadline && await Pause());
 
         metrics.Should().Contain("cityops_gateway_messages_accepted").And.Contain("channel=\"Telemetry\"").And.Contain("reason=\"wrongType\"");
-    }
-
-    [Fact]
-    public async Task The_metrics_endpoint_exports_the_runtimes_collector_pauses_and_heap()
-    {
-        using var http = fixture.Engine.Http();
-
-        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-
-        metrics.Should().Contain("dotnet_gc_pause_time_seconds_total").And.Contain("dotnet_gc_heap_total_allocated_bytes_total")
-            .And.Contain("dotnet_gc_collections_total");
     }
 
     private static async Task<bool> Pause()
