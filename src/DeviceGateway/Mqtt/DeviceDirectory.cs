@@ -16,7 +16,8 @@ public sealed record DeviceFacts(IDeviceTwinGrain Twin, DeviceKind Kind, bool Re
 /// cached; whether it is revoked is read again about every <see cref="GatewayOptions.RevocationCheckInterval"/> (at
 /// once on this process, through <see cref="MarkRevoked"/>). That read is made beside the message that finds the
 /// entry due, not before it: a device's messages never wait on its account, and the entries of devices first seen
-/// together are read again at moments spread over a quarter of the interval, not in one burst. The cache is bounded,
+/// together are read again at moments spread over a quarter of the interval, not in one burst. A device registered with
+/// its city is read again from its registry shard, not its account, so the account leaves memory once idle. The cache is bounded,
 /// and an unknown id is remembered only briefly, so that a device provisioned a moment later is accepted.
 /// </summary>
 public sealed class DeviceDirectory(IGrainFactory grains, IOptions<GatewayOptions> options, TimeProvider clock)
@@ -97,19 +98,9 @@ public sealed class DeviceDirectory(IGrainFactory grains, IOptions<GatewayOption
             return entry;
         }
 
-        var kindCall = account.GetKind();
-        var revokedCall = account.IsRevoked();
-        var kind = await kindCall;
-        var revoked = await revokedCall;
-        Entry fresh;
-        if (kind is not { } known)
-        {
-            fresh = new Entry(null, null, revoked, now + UnknownFor);
-        }
-        else
-        {
-            fresh = new Entry(DeviceTwins.Get(grains, known, deviceId), known, revoked, NextCheck(now));
-        }
+        var fresh = await account.GetStanding() is { } standing
+            ? new Entry(DeviceTwins.Get(grains, standing.Kind, deviceId), standing.Kind, standing.Revoked, NextCheck(now)) { InRegistry = standing.InRegistry }
+            : new Entry(null, null, false, now + UnknownFor);
 
         Remember(deviceId, fresh);
         return fresh;
@@ -129,7 +120,11 @@ public sealed class DeviceDirectory(IGrainFactory grains, IOptions<GatewayOption
         {
             try
             {
-                var revoked = await account.IsRevoked();
+                // A device its registry shard answers for is asked of the shard (one activation for a thousand devices
+                // or so), so that these reads do not keep an account in memory for every device; any other, of its account.
+                var revoked = entry.InRegistry && await DeviceRegistry.Of(grains, deviceId).IsRevoked(deviceId) is { } registered
+                    ? registered
+                    : await account.IsRevoked();
 
                 // A revocation marked here meanwhile stands whatever the account said before it.
                 var current = _entries.GetValueOrDefault(deviceId) ?? entry;
@@ -173,6 +168,9 @@ public sealed class DeviceDirectory(IGrainFactory grains, IOptions<GatewayOption
         public string? CellCode { get; init; }
 
         public int ExpectedIntervalSeconds { get; init; } = DefaultExpectedIntervalSeconds;
+
+        /// <summary>Whether the device's registry shard answers for its account (it has no account row of its own).</summary>
+        public bool InRegistry { get; init; }
 
         /// <summary>1 while a read of the account is under way for this entry (a field, for <see cref="Interlocked"/>).</summary>
         public int Rechecking;

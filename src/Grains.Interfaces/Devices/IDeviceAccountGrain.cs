@@ -34,4 +34,15 @@ public interface IDeviceAccountGrain : IGrainWithStringKey
 
     /// <summary>Whether the device's account was revoked: the gateway then refuses its messages on every path.</summary>
     ValueTask<bool> IsRevoked();
+
+    /// <summary>
+    /// The device's kind, whether it is revoked, and whether its registry shard answers for it (so that the gateway can
+    /// ask the shard again later instead of keeping this account in memory); null when no such device was ever registered.
+    /// </summary>
+    ValueTask<AccountStanding?> GetStanding();
 }
+
+/// <summary>What a gateway learns of a device's account when it first meets the device.</summary>
+/// <param name="InRegistry">True when the account has no row of its own and its registry shard answers for it.</param>
+[GenerateSerializer, Immutable]
+public sealed record AccountStanding([property: Id(0)] DeviceKind Kind, [property: Id(1)] bool Revoked, [property: Id(2)] bool InRegistry);

@@ -88,6 +88,18 @@ public sealed class DeviceAccountGrain([PersistentState("deviceAccount", "Defaul
     public async ValueTask<bool> IsRevoked() =>
         OwnAccount ? Account.Revoked : (await Registry.FindAccount(this.GetPrimaryKeyString()))?.Revoked ?? false;
 
+    public async ValueTask<AccountStanding?> GetStanding()
+    {
+        if (OwnAccount)
+        {
+            return Account.Kind is { } kind ? new AccountStanding(kind, Account.Revoked, InRegistry: false) : null;
+        }
+
+        return await Registry.FindAccount(this.GetPrimaryKeyString()) is { } registered
+            ? new AccountStanding(registered.Kind, registered.Revoked, InRegistry: true)
+            : null;
+    }
+
     private bool Verifies(string secret) =>
         Account.SecretHash is { } hash && DeviceSecretHasher.Verify(secret, Account.Salt!, hash);
 

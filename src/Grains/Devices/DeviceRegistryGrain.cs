@@ -74,6 +74,9 @@ public sealed class DeviceRegistryGrain([PersistentState("deviceRegistry", "Defa
     public ValueTask<RegisteredAccount?> FindAccount(string deviceId) => ValueTask.FromResult(
         Devices.TryGetValue(deviceId, out var device) ? new RegisteredAccount(device.Kind, device.Salt, device.SecretHash, device.Revoked, device.Digest) : null);
 
+    public ValueTask<bool?> IsRevoked(string deviceId) =>
+        ValueTask.FromResult(Devices.TryGetValue(deviceId, out var device) ? device.Revoked : (bool?)null);
+
     public ValueTask<DeviceProfile?> GetProfile(string deviceId) =>
         ValueTask.FromResult(Devices.TryGetValue(deviceId, out var device) ? device.Profile : null);
 
