@@ -132,7 +132,12 @@ public sealed class DeviceDirectory(IGrainFactory grains, IOptions<GatewayOption
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
+                // The entry may have been copied meanwhile (its profile read), flag and all: the copy is the one the next message finds.
                 Volatile.Write(ref entry.Rechecking, 0);
+                if (_entries.TryGetValue(deviceId, out var current))
+                {
+                    Volatile.Write(ref current.Rechecking, 0);
+                }
             }
         }
     }

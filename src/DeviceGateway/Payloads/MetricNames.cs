@@ -12,28 +12,35 @@ public static class MetricNames
 {
     public const int Capacity = 4096;
 
-    private static readonly ConcurrentDictionary<string, string> Names = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> ByChars =
-        Names.GetAlternateLookup<ReadOnlySpan<char>>();
-
-    /// <summary>Kept beside the dictionary because its own Count takes every lock.</summary>
-    private static int _count;
+    private static readonly SharedNames Shared = new(Capacity);
 
     /// <summary>The shared string for <paramref name="name"/>.</summary>
-    public static string Of(ReadOnlySpan<char> name)
+    public static string Of(ReadOnlySpan<char> name) => Shared.Of(name);
+}
+
+/// <summary>A bounded set of strings handed out as one instance each; past its capacity a new name is returned unshared.</summary>
+public sealed class SharedNames(int capacity)
+{
+    private readonly ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
+
+    /// <summary>Kept beside the dictionary because its own Count takes every lock.</summary>
+    private int _count;
+
+    /// <summary>The shared string for <paramref name="name"/>, or a string of its own once the set is full.</summary>
+    public string Of(ReadOnlySpan<char> name)
     {
-        if (ByChars.TryGetValue(name, out var shared))
+        if (_names.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var shared))
         {
             return shared;
         }
 
         var text = name.ToString();
-        if (Volatile.Read(ref _count) >= Capacity)
+        if (Volatile.Read(ref _count) >= capacity)
         {
             return text;
         }
 
-        var added = Names.GetOrAdd(text, text);
+        var added = _names.GetOrAdd(text, text);
         if (ReferenceEquals(added, text))
         {
             Interlocked.Increment(ref _count);

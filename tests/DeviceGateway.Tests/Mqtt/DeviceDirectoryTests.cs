@@ -117,6 +117,38 @@ public sealed class DeviceDirectoryTests
         (await _directory.IsRevokedAsync("D1")).Should().BeTrue();
     }
 
+    [Fact]
+    public async Task A_failed_reading_is_tried_again_by_the_next_message_even_when_the_entry_was_copied_meanwhile()
+    {
+        await _directory.IsRevokedAsync("D1");
+        _account.NextAnswer = new TaskCompletionSource<bool>();
+        _clock.Advance(Interval);
+        await _directory.IsRevokedAsync("D1");
+        await _directory.FindAsync("D1");
+
+        _account.NextAnswer.SetException(new TimeoutException("the account did not answer"));
+        _account.NextAnswer = null;
+        await _directory.IsRevokedAsync("D1");
+
+        _account.RevocationReads.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task A_device_its_registry_shard_does_not_hold_is_read_again_from_its_account()
+    {
+        _account.InRegistry = true;
+        _registry.Holds = false;
+        await _directory.IsRevokedAsync("D1");
+        _account.Revoked = true;
+        _clock.Advance(Interval);
+
+        await _directory.IsRevokedAsync("D1");
+
+        (await _directory.IsRevokedAsync("D1")).Should().BeTrue();
+        _registry.RevocationReads.Should().Be(1);
+        _account.RevocationReads.Should().Be(1);
+    }
+
     /// <summary>A device account that is a sensor, not revoked unless told; its revocation answers can be held back.</summary>
     private sealed class Account : IDeviceAccountGrain
     {
@@ -126,6 +158,8 @@ public sealed class DeviceDirectoryTests
 
         public bool InRegistry { get; set; }
 
+        public bool Revoked { get; set; }
+
         public ValueTask<AccountStanding?> GetStanding() =>
             ValueTask.FromResult<AccountStanding?>(new AccountStanding(DeviceKind.WaterLevel, Revoked: false, InRegistry));
 
@@ -134,7 +168,7 @@ public sealed class DeviceDirectoryTests
         public ValueTask<bool> IsRevoked()
         {
             Interlocked.Increment(ref _reads);
-            return NextAnswer is { } answer ? new ValueTask<bool>(answer.Task) : ValueTask.FromResult(false);
+            return NextAnswer is { } answer ? new ValueTask<bool>(answer.Task) : ValueTask.FromResult(Revoked);
         }
 
         public ValueTask<DeviceKind?> GetKind() => ValueTask.FromResult<DeviceKind?>(DeviceKind.WaterLevel);
@@ -150,19 +184,21 @@ public sealed class DeviceDirectoryTests
         public ValueTask<DigestCredential?> GetDigest() => throw new NotSupportedException();
     }
 
-    /// <summary>A registry shard that holds every device, revoked or not as told.</summary>
+    /// <summary>A registry shard that holds every device unless told not to, revoked or not as told.</summary>
     private sealed class Registry : IDeviceRegistryGrain
     {
         private int _reads;
 
         public bool Revoked { get; set; }
 
+        public bool Holds { get; set; } = true;
+
         public int RevocationReads => Volatile.Read(ref _reads);
 
         public ValueTask<bool?> IsRevoked(string deviceId)
         {
             Interlocked.Increment(ref _reads);
-            return ValueTask.FromResult<bool?>(Revoked);
+            return ValueTask.FromResult(Holds ? Revoked : (bool?)null);
         }
 
         public Task<RegistryChange[]> Register(DeviceEnrolment[] devices) => throw new NotSupportedException();
@@ -204,6 +240,11 @@ public sealed class DeviceDirectoryTests
                 return Registry;
             }
 
+            if (type is not null && typeof(IDeviceTwinGrain).IsAssignableFrom(type))
+            {
+                return typeof(DispatchProxy).GetMethod(nameof(Create), 2, Type.EmptyTypes)!.MakeGenericMethod(type, typeof(TwinWithoutProfile)).Invoke(null, null);
+            }
+
             if (type is { IsInterface: true })
             {
                 return typeof(DispatchProxy).GetMethod(nameof(Create), 2, Type.EmptyTypes)!.MakeGenericMethod(type, typeof(Unused)).Invoke(null, null);
@@ -211,6 +252,15 @@ public sealed class DeviceDirectoryTests
 
             throw new NotSupportedException(targetMethod?.Name);
         }
+    }
+
+    /// <summary>A twin that holds no profile yet: the directory reads its snapshot again with every look.</summary>
+    public class TwinWithoutProfile : DispatchProxy
+    {
+        private static readonly object NoSnapshot = default(ValueTask<DeviceSnapshot?>);
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            targetMethod?.Name == nameof(IDeviceTwinGrain.GetSnapshot) ? NoSnapshot : throw new NotSupportedException(targetMethod?.Name);
     }
 
     public class Unused : DispatchProxy
