@@ -33,6 +33,7 @@ public static class GrainsServiceCollectionExtensions
             .Validate(o => !o.Problems().Any(), "Invalid detection settings (Detections): a MinConfidence outside [0, 1] or a negative Window.").ValidateOnStart();
         services.AddMetrics();
         services.AddSingleton<SilenceWatch>();
+        services.AddSingleton<PendingWrites>();
         services.AddSingleton<Situation.SituationOutbox>();
         services.AddSingleton<DeviceMetrics>();
         services.AddSingleton<DeviceTwinServices>();

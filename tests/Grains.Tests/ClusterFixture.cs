@@ -1,6 +1,8 @@
+using CityOps.Grains.Devices;
 using CityOps.Grains.Interfaces.Devices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace CityOps.Grains.Tests;
@@ -24,13 +26,23 @@ public sealed class ClusterFixture : IAsyncLifetime
     public RecordingCommandSender Commands =>
         ((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services.GetRequiredService<RecordingCommandSender>();
 
+    /// <summary>What storage holds of a twin now (its <c>device</c> state), as a restart would read it.</summary>
+    public async Task<DeviceTwinState> StoredTwinAsync(IDeviceTwinGrain twin)
+    {
+        var storage = ((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>("Default");
+        var stored = new GrainState<DeviceTwinState>(new DeviceTwinState());
+        await storage.ReadStateAsync("device", twin.GetGrainId(), stored);
+        return stored.State ?? new DeviceTwinState();
+    }
+
     private sealed class SiloConfigurator : ISiloConfigurator
     {
-        /// <summary>Short timeouts and one water-level threshold, so behaviour shows within a test.</summary>
+        /// <summary>Short timeouts and delays and one water-level threshold, so behaviour shows within a test.</summary>
         private static readonly Dictionary<string, string?> Settings = new()
         {
             ["Devices:CommandTimeout"] = "00:00:01",
             ["Devices:CommandAttempts"] = "2",
+            ["Devices:FlushDelay"] = "00:00:03",
             ["Rules:waterLevel:0:metric"] = "waterLevelCm",
             ["Rules:waterLevel:0:above"] = "15",
             ["Rules:waterLevel:0:clearBelow"] = "12",

@@ -31,6 +31,13 @@ public interface IDeviceTwinGrain : IGrainWithStringKey
     [Orleans.Concurrency.OneWay]
     Task CheckSilence();
 
+    /// <summary>
+    /// The silo's pending-write sweep found the twin's deferred change due: writes what is still pending.
+    /// One-way: the sweep never waits on a twin.
+    /// </summary>
+    [Orleans.Concurrency.OneWay]
+    Task WritePending();
+
     /// <summary>Records the device's own online/offline statement (status topic or last will).</summary>
     ValueTask ReportStatus(bool online, DateTimeOffset at);
 

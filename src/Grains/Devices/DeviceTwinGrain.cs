@@ -32,14 +32,14 @@ public abstract class DeviceTwinGrain(
     private readonly DeviceTwinOptions _options = services.Options;
     private readonly TwinAlarms _alarms = new();
     private readonly TwinViews _views = new();
-    private DeferredWrite? _deferred;
     private AlarmOutbox? _outbox;
     private CommandDelivery? _commands;
     private bool _historyDirty;
 
-    private DeviceTwinState Twin => state.State;
+    /// <summary>A change waits in memory for the silo's pending-write sweep (<see cref="PendingWrites"/>) or the deactivation.</summary>
+    private bool _writePending;
 
-    private DeferredWrite Deferred => _deferred ??= new(this, FlushAsync, _options.FlushDelay);
+    private DeviceTwinState Twin => state.State;
 
     private CommandDelivery Commands => _commands ??= new(this, state, services, WriteNowAsync);
 
@@ -164,7 +164,7 @@ public abstract class DeviceTwinGrain(
         }
         else
         {
-            Deferred.Schedule();
+            WriteLater();
         }
 
         PublishSituation();
@@ -235,7 +235,7 @@ public abstract class DeviceTwinGrain(
             Twin.ReportedToCell = status;
         }
 
-        Deferred.Schedule();
+        WriteLater();
     }
 
     public async Task<bool> ClearAlarm(string kind)
@@ -289,11 +289,36 @@ public abstract class DeviceTwinGrain(
         }
     }
 
+    public async Task WritePending()
+    {
+        if (!_writePending)
+        {
+            return;
+        }
+
+        _writePending = false;
+        try
+        {
+            await FlushAsync(CancellationToken.None);
+        }
+        catch
+        {
+            WriteLater();
+            throw;
+        }
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        await Deferred.FlushIfPendingAsync(cancellationToken);
-        if (_historyDirty)
+        if (_writePending)
         {
+            _writePending = false;
+            services.PendingWrites.Forget(DeviceId);
+            await FlushAsync(cancellationToken);
+        }
+        else if (_historyDirty)
+        {
+            _historyDirty = false;
             await history.WriteStateAsync(cancellationToken);
         }
 
@@ -313,7 +338,7 @@ public abstract class DeviceTwinGrain(
     {
         if (Outbox.Take(idempotencyKey))
         {
-            Deferred.Schedule();
+            WriteLater();
             await Outbox.ClearIfEmptyAsync();
         }
     }
@@ -387,9 +412,37 @@ public abstract class DeviceTwinGrain(
     /// <summary>Writes a significant change at once and tells the grid cell when what it counts changed.</summary>
     private async Task WriteNowAsync()
     {
-        Deferred.Cancel();
+        if (_writePending)
+        {
+            _writePending = false;
+            services.PendingWrites.Forget(DeviceId);
+        }
+
         await TellCellAsync();
         await state.WriteStateAsync();
+
+        // The chart history is written with the next plain write, not with every alarm.
+        if (_historyDirty)
+        {
+            WriteLater();
+        }
+    }
+
+    /// <summary>A change that may wait: written within the flush delay by the silo's sweep, or when the twin deactivates.</summary>
+    private void WriteLater()
+    {
+        if (_writePending)
+        {
+            return;
+        }
+
+        _writePending = true;
+
+        // A twin without a profile has nothing the sweep could name it by; its deactivation writes the change.
+        if (Twin.Profile is { } profile)
+        {
+            services.PendingWrites.WriteBy(DeviceId, profile.Kind, _clock.GetUtcNow() + _options.FlushDelay);
+        }
     }
 
     /// <summary>Tells the grid cell the device's online state and alarm severities when they changed since it was last told.</summary>

@@ -33,6 +33,7 @@ public sealed class DeviceTwinServices(
     Interfaces.City.CityCatalogue catalogue,
     Microsoft.Extensions.Logging.ILogger<DeviceTwinGrain> logger,
     SilenceWatch silence,
+    PendingWrites pendingWrites,
     Situation.SituationOutbox situation,
     DeviceMetrics metrics,
     Microsoft.Extensions.Options.IOptions<DetectionOptions> detections,
@@ -43,6 +44,9 @@ public sealed class DeviceTwinServices(
 
     /// <summary>This silo's watch over online devices' silence.</summary>
     public SilenceWatch Silence => silence;
+
+    /// <summary>This silo's sweep over twins whose readings wait to be written.</summary>
+    public PendingWrites PendingWrites => pendingWrites;
 
     /// <summary>This silo's outbox of device changes for the districts' situation feeds.</summary>
     public Situation.SituationOutbox Situation => situation;

@@ -229,6 +229,8 @@ public sealed class TelemetryIntakeTests : IDisposable
 
         public Task CheckSilence() => throw new NotSupportedException();
 
+        public Task WritePending() => throw new NotSupportedException();
+
         public ValueTask ReportStatus(bool online, DateTimeOffset at) => throw new NotSupportedException();
 
         public ValueTask ReportDeviceEvent(DeviceEventReport report) => throw new NotSupportedException();

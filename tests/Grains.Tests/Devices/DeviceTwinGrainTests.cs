@@ -30,6 +30,19 @@ public class DeviceTwinGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Plain_readings_are_written_once_the_flush_delay_has_passed_while_the_twin_stays_active()
+    {
+        var twin = await ProvisionedAsync("twin-flush");
+
+        await twin.ReportTelemetry(new TelemetryReport(T0, 1, new Dictionary<string, double> { ["waterLevelCm"] = 4.5 }));
+
+        (await fixture.StoredTwinAsync(twin)).Values.Should().NotContainKey("waterLevelCm", "a plain reading waits in memory for the flush delay (3 s here)");
+        await Eventually.Async(
+            async () => (await fixture.StoredTwinAsync(twin)).Values["waterLevelCm"].Value.Should().Be(4.5),
+            TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
     public async Task An_older_reading_arriving_late_does_not_replace_a_newer_one()
     {
         var twin = await ProvisionedAsync("twin-2");

@@ -3,14 +3,14 @@ using CityOps.Grains.Interfaces.City;
 
 namespace CityOps.Grains.Tests.Devices;
 
-public class SilenceScheduleTests
+public class DueScheduleTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 6, 8, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public void A_device_not_heard_from_by_its_due_moment_is_handed_out_once()
     {
-        var schedule = new SilenceSchedule();
+        var schedule = new DueSchedule();
         schedule.Expect("WL-1", DeviceKind.WaterLevel, T0.AddMinutes(3));
 
         schedule.TakeDue(T0.AddMinutes(2)).Should().BeEmpty();
@@ -22,7 +22,7 @@ public class SilenceScheduleTests
     [Fact]
     public void A_device_heard_from_again_is_due_only_at_its_latest_moment()
     {
-        var schedule = new SilenceSchedule();
+        var schedule = new DueSchedule();
         schedule.Expect("WL-1", DeviceKind.WaterLevel, T0.AddMinutes(3));
         schedule.Expect("WL-1", DeviceKind.WaterLevel, T0.AddMinutes(5));
 
@@ -33,7 +33,7 @@ public class SilenceScheduleTests
     [Fact]
     public void A_forgotten_device_is_never_handed_out()
     {
-        var schedule = new SilenceSchedule();
+        var schedule = new DueSchedule();
         schedule.Expect("WL-1", DeviceKind.WaterLevel, T0.AddMinutes(3));
 
         schedule.Forget("WL-1");
@@ -45,7 +45,7 @@ public class SilenceScheduleTests
     [Fact]
     public void A_device_watched_again_after_being_forgotten_is_due_at_its_new_moment_only()
     {
-        var schedule = new SilenceSchedule();
+        var schedule = new DueSchedule();
         schedule.Expect("WL-1", DeviceKind.WaterLevel, T0.AddMinutes(3));
         schedule.Forget("WL-1");
         schedule.Expect("WL-1", DeviceKind.WaterLevel, T0.AddMinutes(6));
@@ -57,7 +57,7 @@ public class SilenceScheduleTests
     [Fact]
     public void Devices_are_handed_out_only_when_their_own_moment_has_passed()
     {
-        var schedule = new SilenceSchedule();
+        var schedule = new DueSchedule();
         for (var i = 0; i < 100; i++)
         {
             schedule.Expect($"NS-{i}", DeviceKind.Noise, T0.AddSeconds(i));
@@ -70,7 +70,7 @@ public class SilenceScheduleTests
     [Fact]
     public void Expectations_from_many_threads_each_leave_one_watch_per_device()
     {
-        var schedule = new SilenceSchedule();
+        var schedule = new DueSchedule();
 
         Parallel.For(0, 10_000, i => schedule.Expect($"NS-{i % 1000}", DeviceKind.Noise, T0.AddSeconds(i)));
 
