@@ -25,6 +25,14 @@ public sealed class AlarmOutbox(
 
     private string DeviceId => grain.GetPrimaryKeyString();
 
+    /// <summary>Whether an activating twin has reports to send or a mark to take in or remove (most have none).</summary>
+    public static bool HasWorkOnActivation(DeviceTwinState twin, IPersistentState<AlarmOutboxState> mark)
+    {
+        ArgumentNullException.ThrowIfNull(twin);
+        ArgumentNullException.ThrowIfNull(mark);
+        return twin.HasPendingReports || mark.RecordExists || mark.State.Reports.Count > 0;
+    }
+
     /// <summary>On activation: takes in reports an earlier version kept in the mark, and sends what is pending.</summary>
     public async Task ActivateAsync(CancellationToken cancellationToken)
     {
@@ -82,12 +90,12 @@ public sealed class AlarmOutbox(
     /// Intake has the report: it leaves the outbox; true when it was pending (the twin's state changed and
     /// may be written later: should the engine stop first, the report is sent again and intake knows it).
     /// </summary>
-    public bool Take(string idempotencyKey) => Pending.RemoveAll(r => r.IdempotencyKey == idempotencyKey) > 0;
+    public bool Take(string idempotencyKey) => twin.State.HasPendingReports && Pending.RemoveAll(r => r.IdempotencyKey == idempotencyKey) > 0;
 
     /// <summary>Once nothing is pending, stops sending and removes the mark.</summary>
     public async Task ClearIfEmptyAsync()
     {
-        if (Pending.Count > 0)
+        if (twin.State.HasPendingReports)
         {
             return;
         }
@@ -104,7 +112,7 @@ public sealed class AlarmOutbox(
     /// <summary>Sends now (a new alarm, an activation, the recovery), whatever back-off was running.</summary>
     public void SendSoon()
     {
-        if (Pending.Count == 0)
+        if (!twin.State.HasPendingReports)
         {
             return;
         }
@@ -124,7 +132,7 @@ public sealed class AlarmOutbox(
     /// <summary>Sends every pending report to the courier (one-way), then looks again after a back-off.</summary>
     private async Task SendAsync()
     {
-        if (EngineStopping.Began(activationServices) || Pending.Count == 0)
+        if (EngineStopping.Began(activationServices) || !twin.State.HasPendingReports)
         {
             return;
         }

@@ -59,12 +59,19 @@ public abstract class DeviceTwinGrain(
             Twin.ReportedToCell = ReportedCellStatus.Registered;
         }
 
+        Twin.DropEmptyCollections();
         _views.AnnouncedAll(Twin);
         await CheckSilenceAsync();
 
-        Commands.Resume();
+        if (TwinCommands.AnyAwaiting(Twin))
+        {
+            Commands.Resume();
+        }
 
-        await Outbox.ActivateAsync(cancellationToken);
+        if (AlarmOutbox.HasWorkOnActivation(Twin, outbox))
+        {
+            await Outbox.ActivateAsync(cancellationToken);
+        }
     }
 
     public async Task Provision(DeviceProfile profile)
@@ -146,7 +153,7 @@ public abstract class DeviceTwinGrain(
         }
 
         Heard(now);
-        alarmsChanged |= Twin.Alarms.ContainsKey(OfflineAlarm);
+        alarmsChanged |= Twin.HasAlarm(OfflineAlarm);
         var cameOnline = TwinAlarms.MarkOnline(Twin);
         await StoreAsync(alarmsChanged, cameOnline);
         PublishSituation();
@@ -205,7 +212,7 @@ public abstract class DeviceTwinGrain(
     {
         RequireProfile();
         Heard(_clock.GetUtcNow());
-        var wasSilent = Twin.Alarms.ContainsKey(OfflineAlarm);
+        var wasSilent = Twin.HasAlarm(OfflineAlarm);
         var cameOnline = TwinAlarms.MarkOnline(Twin);
         if (report.Snapshot is not null)
         {

@@ -12,29 +12,70 @@ namespace CityOps.Grains.Devices;
 [GenerateSerializer]
 public sealed class DeviceTwinState
 {
+    // The collections most twins never use (alarms, rule states, commands, reports, detections) are stored by their
+    // fields and allocated on first use: a twin that has none costs no empty dictionary or list for each (an empty
+    // dictionary is 80 bytes, a city has a million twins). Reading them through the properties allocates; the hot paths
+    // ask HasAlarms/HasAlarm/RemoveAlarm first.
+    [Id(4)] private Dictionary<string, DeviceAlarm>? _alarms;
+    [Id(5)] private Dictionary<string, RuleState>? _ruleStates;
+    [Id(7)] private List<DeviceCommand>? _commands;
+    [Id(10)] private List<EventReport>? _pendingReports;
+    [Id(12)] private Dictionary<string, DateTimeOffset>? _detectionRaisedAt;
+    [Id(13)] private List<DetectionRecord>? _detections;
+    [Id(14)] private Dictionary<string, DetectionTally>? _detectionTallies;
+
     [Id(0)] public DeviceProfile? Profile { get; set; }
     [Id(1)] public Dictionary<string, MetricReading> Values { get; set; } = [];
     [Id(2)] public DateTimeOffset? LastSeen { get; set; }
     [Id(3)] public bool Online { get; set; }
-    [Id(4)] public Dictionary<string, DeviceAlarm> Alarms { get; set; } = [];
-    [Id(5)] public Dictionary<string, RuleState> RuleStates { get; set; } = [];
+
+    public Dictionary<string, DeviceAlarm> Alarms { get => _alarms ??= []; set => _alarms = value; }
+
+    public Dictionary<string, RuleState> RuleStates { get => _ruleStates ??= []; set => _ruleStates = value; }
+
     /// <summary>The device's recent sequence numbers (Id 6 held them as a queue in earlier versions; such rows start a fresh window).</summary>
     [Id(11)] public SeqWindow Seqs { get; set; }
-    [Id(7)] public List<DeviceCommand> Commands { get; set; } = [];
+
+    public List<DeviceCommand> Commands { get => _commands ??= []; set => _commands = value; }
+
     [Id(8)] public string? LatestSnapshot { get; set; }
     [Id(9)] public ReportedCellStatus? ReportedToCell { get; set; }
 
     /// <summary>Reports of alarms raised and stored here, not yet confirmed by case intake.</summary>
-    [Id(10)] public List<EventReport> PendingReports { get; set; } = [];
+    public List<EventReport> PendingReports { get => _pendingReports ??= []; set => _pendingReports = value; }
 
     /// <summary>Per detection kind, when a detection last raised its alarm: the start of the kind's de-duplication window.</summary>
-    [Id(12)] public Dictionary<string, DateTimeOffset> DetectionRaisedAt { get; set; } = [];
+    public Dictionary<string, DateTimeOffset> DetectionRaisedAt { get => _detectionRaisedAt ??= []; set => _detectionRaisedAt = value; }
 
     /// <summary>The latest video AI detections, newest first, with what became of each (<see cref="TwinDetections"/>).</summary>
-    [Id(13)] public List<DetectionRecord> Detections { get; set; } = [];
+    public List<DetectionRecord> Detections { get => _detections ??= []; set => _detections = value; }
 
     /// <summary>Detections per kind by what became of them, since the channel was first heard of.</summary>
-    [Id(14)] public Dictionary<string, DetectionTally> DetectionTallies { get; set; } = [];
+    public Dictionary<string, DetectionTally> DetectionTallies { get => _detectionTallies ??= []; set => _detectionTallies = value; }
+
+    /// <summary>Whether any alarm stands (no allocation for a twin that has none).</summary>
+    public bool HasAlarms => _alarms is { Count: > 0 };
+
+    public bool HasAlarm(string kind) => _alarms?.ContainsKey(kind) == true;
+
+    /// <summary>Clears the alarm of <paramref name="kind"/>; true when it stood.</summary>
+    public bool RemoveAlarm(string kind) => _alarms?.Remove(kind) == true;
+
+    public bool HasCommands => _commands is { Count: > 0 };
+
+    public bool HasPendingReports => _pendingReports is { Count: > 0 };
+
+    /// <summary>Lets go of the empty collections a stored row brought (rows written before these were allocated on use).</summary>
+    public void DropEmptyCollections()
+    {
+        _alarms = _alarms is { Count: > 0 } ? _alarms : null;
+        _ruleStates = _ruleStates is { Count: > 0 } ? _ruleStates : null;
+        _commands = _commands is { Count: > 0 } ? _commands : null;
+        _pendingReports = _pendingReports is { Count: > 0 } ? _pendingReports : null;
+        _detectionRaisedAt = _detectionRaisedAt is { Count: > 0 } ? _detectionRaisedAt : null;
+        _detections = _detections is { Count: > 0 } ? _detections : null;
+        _detectionTallies = _detectionTallies is { Count: > 0 } ? _detectionTallies : null;
+    }
 }
 
 /// <summary>What the twin last told its grid cell, so that it tells it again only on a change.</summary>
@@ -51,7 +92,7 @@ public sealed record ReportedCellStatus([property: Id(0)] bool Online, [property
         ArgumentNullException.ThrowIfNull(twin);
         return twin.Profile is null
             ? null
-            : new ReportedCellStatus(twin.Online, string.Join(',', twin.Alarms.Values.Select(a => a.Severity).Order()));
+            : new ReportedCellStatus(twin.Online, twin.HasAlarms ? string.Join(',', twin.Alarms.Select(a => a.Value.Severity).Order()) : "");
     }
 
     public DeviceCellStatus ToStatus(string deviceId, Interfaces.City.DeviceKind kind) => new(

@@ -41,7 +41,7 @@ public sealed class TwinAlarms
                     changed = true;
                     break;
                 case RuleTransition.Clear:
-                    changed |= twin.Alarms.Remove(rule.Alarm);
+                    changed |= twin.RemoveAlarm(rule.Alarm);
                     break;
             }
         }
@@ -128,7 +128,7 @@ public sealed class TwinAlarms
     public static bool MarkOnline(DeviceTwinState twin)
     {
         ArgumentNullException.ThrowIfNull(twin);
-        var wasSilent = twin.Alarms.Remove(OfflineAlarm);
+        var wasSilent = twin.RemoveAlarm(OfflineAlarm);
         if (twin.Online)
         {
             return wasSilent;

@@ -53,7 +53,7 @@ public static class TwinCommands
     public static bool AnyAwaiting(DeviceTwinState twin)
     {
         ArgumentNullException.ThrowIfNull(twin);
-        return twin.Commands.Exists(IsAwaiting);
+        return twin.HasCommands && twin.Commands.Exists(IsAwaiting);
     }
 
     /// <summary>

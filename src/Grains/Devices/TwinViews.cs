@@ -9,14 +9,17 @@ namespace CityOps.Grains.Devices;
 /// </summary>
 public sealed class TwinViews
 {
-    /// <summary>The alarms (kind and when raised) the situation feed was last told of, to tell it which are new.</summary>
-    private Dictionary<string, DateTimeOffset> _announced = [];
+    /// <summary>
+    /// The alarms (kind and when raised) the situation feed was last told of, to tell it which are new;
+    /// null while none were (most twins), so that such a twin holds no dictionary for it.
+    /// </summary>
+    private Dictionary<string, DateTimeOffset>? _announced;
 
     /// <summary>Takes the twin's standing alarms as already told (they were, before it was last deactivated).</summary>
     public void AnnouncedAll(DeviceTwinState twin)
     {
         ArgumentNullException.ThrowIfNull(twin);
-        _announced = twin.Alarms.ToDictionary(a => a.Key, a => a.Value.RaisedAt);
+        _announced = twin.HasAlarms ? twin.Alarms.ToDictionary(a => a.Key, a => a.Value.RaisedAt) : null;
     }
 
     /// <summary>The twin's situation and the alarms raised since the last call; the alarms now count as told.</summary>
@@ -25,15 +28,31 @@ public sealed class TwinViews
         ArgumentNullException.ThrowIfNull(twin);
         ArgumentNullException.ThrowIfNull(profile);
         List<RaisedAlarm>? raised = null;
-        foreach (var alarm in twin.Alarms.Values)
+        if (twin.HasAlarms)
         {
-            if (!_announced.TryGetValue(alarm.Kind, out var raisedAt) || raisedAt != alarm.RaisedAt)
+            foreach (var (kind, alarm) in twin.Alarms)
             {
-                (raised ??= []).Add(new RaisedAlarm(profile.Id, alarm.Kind, alarm.Severity, alarm.RaisedAt, profile.CellCode, profile.Longitude, profile.Latitude));
+                if (_announced is null || !_announced.TryGetValue(kind, out var raisedAt) || raisedAt != alarm.RaisedAt)
+                {
+                    (raised ??= []).Add(new RaisedAlarm(profile.Id, alarm.Kind, alarm.Severity, alarm.RaisedAt, profile.CellCode, profile.Longitude, profile.Latitude));
+                }
             }
         }
 
-        var alarmsChanged = raised is not null || _announced.Keys.Any(kind => !twin.Alarms.ContainsKey(kind));
+        // Plain loops, not Keys.Any: this runs for every reading, and Keys and a lambda would each be an object.
+        var alarmsChanged = raised is not null;
+        if (!alarmsChanged && _announced is not null)
+        {
+            foreach (var (kind, _) in _announced)
+            {
+                if (!twin.HasAlarm(kind))
+                {
+                    alarmsChanged = true;
+                    break;
+                }
+            }
+        }
+
         if (alarmsChanged)
         {
             AnnouncedAll(twin);
@@ -49,7 +68,7 @@ public sealed class TwinViews
             twin.Online,
             twin.LastSeen,
             twin.Values.ToDictionary(v => v.Key, v => v.Value.Value),
-            twin.Alarms.Count == 0 ? [] : [.. twin.Alarms.Values.OrderBy(a => a.RaisedAt)],
+            twin.HasAlarms ? [.. twin.Alarms.Values.OrderBy(a => a.RaisedAt)] : [],
             alarmsChanged);
         return (device, raised);
     }
@@ -68,7 +87,7 @@ public sealed class TwinViews
             twin.Online,
             twin.LastSeen,
             new Dictionary<string, MetricReading>(twin.Values),
-            twin.Alarms.Count == 0 ? [] : [.. twin.Alarms.Values.OrderBy(a => a.RaisedAt)],
+            twin.HasAlarms ? [.. twin.Alarms.Values.OrderBy(a => a.RaisedAt)] : [],
             profile.ExpectedIntervalSeconds,
             profile.Video,
             profile.Modules,

@@ -168,13 +168,17 @@ public sealed class GrainStateFormatTests
 
             for (var t = type; t is not null && t != typeof(object); t = t.BaseType)
             {
-                foreach (var property in t.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
-                             .Where(p => p.GetCustomAttribute<IdAttribute>() is not null))
+                // Stored members are [Id] properties, or [Id] fields behind properties that allocate on first use.
+                var stored = t.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+                    .Where(p => p.GetCustomAttribute<IdAttribute>() is not null).Select(p => (p.Name, Declared: p.PropertyType))
+                    .Concat(t.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+                        .Where(f => f.GetCustomAttribute<IdAttribute>() is not null).Select(f => (f.Name, Declared: f.FieldType)));
+                foreach (var (name, memberType) in stored)
                 {
-                    var declared = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+                    var declared = Nullable.GetUnderlyingType(memberType) ?? memberType;
                     if (declared.IsInterface || declared.IsAbstract || !(declared.IsSealed || declared.IsValueType || IsExactCollection(declared)))
                     {
-                        loose.Add($"{t.Name}.{property.Name}: {declared.Name}");
+                        loose.Add($"{t.Name}.{name}: {declared.Name}");
                     }
 
                     Walk(declared);
