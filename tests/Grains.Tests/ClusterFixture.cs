@@ -27,13 +27,23 @@ public sealed class ClusterFixture : IAsyncLifetime
         ((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services.GetRequiredService<RecordingCommandSender>();
 
     /// <summary>What storage holds of a twin now (its <c>device</c> state), as a restart would read it.</summary>
-    public async Task<DeviceTwinState> StoredTwinAsync(IDeviceTwinGrain twin)
+    public async Task<DeviceTwinState> StoredTwinAsync(IDeviceTwinGrain twin) => (await StoredAsync<DeviceTwinState>(twin, DeviceTwinGrain.TwinStateName)).State!;
+
+    /// <summary>What storage holds of one of a grain's named states now.</summary>
+    public async Task<GrainState<TState>> StoredAsync<TState>(IAddressable grain, string stateName)
+        where TState : new()
     {
-        var storage = ((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>("Default");
-        var stored = new GrainState<DeviceTwinState>(new DeviceTwinState());
-        await storage.ReadStateAsync("device", twin.GetGrainId(), stored);
-        return stored.State ?? new DeviceTwinState();
+        var stored = new GrainState<TState>(new TState());
+        await Storage.ReadStateAsync(stateName, grain.GetGrainId(), stored);
+        stored.State ??= new TState();
+        return stored;
     }
+
+    /// <summary>Writes one of a grain's named states behind its back, as an earlier run of the engine could have left it.</summary>
+    public Task StoreAsync<TState>(IAddressable grain, string stateName, TState state) =>
+        Storage.WriteStateAsync(stateName, grain.GetGrainId(), new GrainState<TState>(state));
+
+    private IGrainStorage Storage => ((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>("Default");
 
     private sealed class SiloConfigurator : ISiloConfigurator
     {

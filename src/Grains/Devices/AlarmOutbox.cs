@@ -1,5 +1,6 @@
 using CityOps.Grains.Interfaces.Devices;
 using CityOps.Grains.Interfaces.Events;
+using Orleans.Storage;
 
 namespace CityOps.Grains.Devices;
 
@@ -50,6 +51,7 @@ public sealed class AlarmOutbox(
         {
             // A mark without reports: the change it announced was never stored.
             await mark.ClearStateAsync(cancellationToken);
+            twin.State.OutboxMarked = false;
         }
     }
 
@@ -80,7 +82,18 @@ public sealed class AlarmOutbox(
         {
             mark.State.DeviceId = DeviceId;
             mark.State.Kind = profile.Kind;
-            await mark.WriteStateAsync();
+            twin.State.OutboxMarked = true;
+            try
+            {
+                await mark.WriteStateAsync();
+            }
+            catch (InconsistentStateException)
+            {
+                // A mark this twin did not know of (left by a crash between its writes): read it, then write over it.
+                await mark.ReadStateAsync();
+                (mark.State.DeviceId, mark.State.Kind) = (DeviceId, profile.Kind);
+                await mark.WriteStateAsync();
+            }
         }
 
         SendSoon();
@@ -107,6 +120,8 @@ public sealed class AlarmOutbox(
         {
             await mark.ClearStateAsync();
         }
+
+        twin.State.OutboxMarked = false;
     }
 
     /// <summary>Sends now (a new alarm, an activation, the recovery), whatever back-off was running.</summary>

@@ -16,12 +16,11 @@ namespace CityOps.Grains.Devices;
 /// by <see cref="TwinReadings"/>, <see cref="TwinAlarms"/>, <see cref="TwinCommands"/>,
 /// <see cref="AlarmReports"/> and <see cref="TwinViews"/>; the grain decides when to write and whom to tell.
 /// </summary>
-public abstract class DeviceTwinGrain(
-    IPersistentState<DeviceTwinState> state,
-    IPersistentState<DeviceHistoryState> history,
-    IPersistentState<AlarmOutboxState> outbox,
-    DeviceTwinServices services) : Grain, IDeviceTwinGrain, IRemindable
+public abstract class DeviceTwinGrain(DeviceTwinServices services) : Grain, IDeviceTwinGrain, IRemindable
 {
+    /// <summary>The names the twin's three states are stored under (rows of every version are read by them).</summary>
+    public const string TwinStateName = "device", HistoryStateName = "deviceHistory", OutboxStateName = "alarmOutbox";
+
     /// <summary>The alarm kind of a device that fell silent.</summary>
     public const string OfflineAlarm = TwinAlarms.OfflineAlarm;
 
@@ -33,17 +32,29 @@ public abstract class DeviceTwinGrain(
     private readonly TwinAlarms _alarms = new();
     private readonly TwinViews _views = new();
     private AlarmOutbox? _outbox;
+    private StoredState<DeviceTwinState>? _twinRow;
+    private StoredState<DeviceHistoryState>? _historyRow;
+    private StoredState<AlarmOutboxState>? _outboxMark;
+    private bool _outboxMarkRead;
     private CommandDelivery? _commands;
     private bool _historyDirty;
 
     /// <summary>A change waits in memory for the silo's pending-write sweep (<see cref="PendingWrites"/>) or the deactivation.</summary>
     private bool _writePending;
 
-    private DeviceTwinState Twin => state.State;
+    // The twin's states are read by the twin itself (StoredState), not by Orleans before activation: a twin whose
+    // device was never heard from has no row, and then neither history nor an outbox mark to read.
+    private StoredState<DeviceTwinState> TwinRow => _twinRow ??= services.Stored<DeviceTwinState>(TwinStateName, this.GetGrainId());
 
-    private CommandDelivery Commands => _commands ??= new(this, state, services, WriteNowAsync);
+    private StoredState<DeviceHistoryState> HistoryRow => _historyRow ??= services.Stored<DeviceHistoryState>(HistoryStateName, this.GetGrainId());
 
-    private AlarmOutbox Outbox => _outbox ??= new(this, state, outbox, GrainFactory, ServiceProvider, services);
+    private StoredState<AlarmOutboxState> OutboxMark => _outboxMark ??= services.Stored<AlarmOutboxState>(OutboxStateName, this.GetGrainId());
+
+    private DeviceTwinState Twin => TwinRow.State;
+
+    private CommandDelivery Commands => _commands ??= new(this, TwinRow, services, WriteNowAsync);
+
+    private AlarmOutbox Outbox => _outbox ??= new(this, TwinRow, OutboxMark, GrainFactory, ServiceProvider, services);
 
     private string DeviceId => this.GetPrimaryKeyString();
 
@@ -53,7 +64,17 @@ public abstract class DeviceTwinGrain(
     {
         // A device registered with its city and never heard from has no state of its own: its profile is in its
         // registry shard, and its cell already counts it offline without alarms. Nothing is written until it speaks.
-        if (!state.RecordExists && await DeviceRegistry.Of(GrainFactory, DeviceId).GetProfile(DeviceId) is { } registered)
+        await TwinRow.ReadStateAsync(cancellationToken);
+        if (TwinRow.RecordExists)
+        {
+            // Both are written after the twin's own row, so a twin without one has neither (the recovery reads an orphan mark).
+            await HistoryRow.ReadStateAsync(cancellationToken);
+            if (Twin.OutboxMarked != false)
+            {
+                await ReadOutboxMarkAsync(cancellationToken);
+            }
+        }
+        else if (await DeviceRegistry.Of(GrainFactory, DeviceId).GetProfile(DeviceId) is { } registered)
         {
             Twin.Profile = registered;
             Twin.ReportedToCell = ReportedCellStatus.Registered;
@@ -68,7 +89,7 @@ public abstract class DeviceTwinGrain(
             Commands.Resume();
         }
 
-        if (AlarmOutbox.HasWorkOnActivation(Twin, outbox))
+        if (AlarmOutbox.HasWorkOnActivation(Twin, OutboxMark))
         {
             await Outbox.ActivateAsync(cancellationToken);
         }
@@ -126,7 +147,7 @@ public abstract class DeviceTwinGrain(
         var profile = RequireProfile();
         var now = _clock.GetUtcNow();
         var rules = services.Rules.For(profile.Kind);
-        var metricHistory = new MetricHistory(history.State.Metrics);
+        var metricHistory = new MetricHistory(HistoryRow.State.Metrics);
         var (duplicates, refused, alarmsChanged) = (0, 0, false);
         foreach (var report in reports)
         {
@@ -275,7 +296,7 @@ public abstract class DeviceTwinGrain(
         ValueTask.FromResult<IReadOnlyList<DeviceCommand>>([.. Twin.Commands]);
 
     public ValueTask<IReadOnlyList<HistoryPoint>> GetHistory(string metric, DateTimeOffset since, DateTimeOffset until) =>
-        ValueTask.FromResult(new MetricHistory(history.State.Metrics).Query(metric, since, until));
+        ValueTask.FromResult(new MetricHistory(HistoryRow.State.Metrics).Query(metric, since, until));
 
     public ValueTask<DeviceSnapshot?> GetSnapshot() =>
         ValueTask.FromResult(Twin.Profile is { } profile ? TwinViews.Snapshot(Twin, profile) : null);
@@ -326,7 +347,7 @@ public abstract class DeviceTwinGrain(
         else if (_historyDirty)
         {
             _historyDirty = false;
-            await history.WriteStateAsync(cancellationToken);
+            await HistoryRow.WriteStateAsync(cancellationToken);
         }
 
         await base.OnDeactivateAsync(reason, cancellationToken);
@@ -335,10 +356,22 @@ public abstract class DeviceTwinGrain(
     private DeviceProfile RequireProfile() =>
         Twin.Profile ?? throw new InvalidOperationException($"Device '{DeviceId}' is not provisioned.");
 
-    public Task DeliverPendingAlarms()
+    public async Task DeliverPendingAlarms()
     {
+        // The start-up recovery found the twin's mark: one its twin never stored (a crash between the two writes) is read now, and removed.
+        if (!_outboxMarkRead)
+        {
+            await ReadOutboxMarkAsync(CancellationToken.None);
+            await Outbox.ActivateAsync(CancellationToken.None);
+        }
+
         Outbox.SendSoon();
-        return Task.CompletedTask;
+    }
+
+    private async Task ReadOutboxMarkAsync(CancellationToken cancellationToken)
+    {
+        await OutboxMark.ReadStateAsync(cancellationToken);
+        _outboxMarkRead = true;
     }
 
     public async Task AlarmTaken(string idempotencyKey)
@@ -426,7 +459,7 @@ public abstract class DeviceTwinGrain(
         }
 
         await TellCellAsync();
-        await state.WriteStateAsync();
+        await TwinRow.WriteStateAsync();
 
         // The chart history is written with the next plain write, not with every alarm.
         if (_historyDirty)
@@ -465,11 +498,11 @@ public abstract class DeviceTwinGrain(
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
-        await state.WriteStateAsync(cancellationToken);
+        await TwinRow.WriteStateAsync(cancellationToken);
         if (_historyDirty)
         {
             _historyDirty = false;
-            await history.WriteStateAsync(cancellationToken);
+            await HistoryRow.WriteStateAsync(cancellationToken);
         }
     }
 }

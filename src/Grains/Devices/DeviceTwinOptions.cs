@@ -64,6 +64,14 @@ public sealed class DeviceTwinServices(
 
     public DeviceTwinOptions Options => options.Value;
 
+    /// <summary>The grain storage twins keep their states in (the silo's <c>Default</c> provider).</summary>
+    private Orleans.Storage.IGrainStorage? _storage;
+
+    /// <summary>A twin's named state in the silo's <c>Default</c> grain storage, read and written when the twin says.</summary>
+    public StoredState<TState> Stored<TState>(string name, GrainId grainId)
+        where TState : class, new() =>
+        new(_storage ??= Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(services, "Default"), name, grainId, logger);
+
     /// <summary>The gateway's command sender, when a gateway runs in this process.</summary>
     public Interfaces.Devices.IDeviceCommandSender? CommandSender =>
         services.GetService(typeof(Interfaces.Devices.IDeviceCommandSender)) as Interfaces.Devices.IDeviceCommandSender;

@@ -53,6 +53,12 @@ public sealed class DeviceTwinState
     /// <summary>Detections per kind by what became of them, since the channel was first heard of.</summary>
     public Dictionary<string, DetectionTally> DetectionTallies { get => _detectionTallies ??= []; set => _detectionTallies = value; }
 
+    /// <summary>
+    /// Whether the twin wrote its outbox mark and has not removed it: false lets an activation skip reading the mark;
+    /// null (a row written before this was kept) reads it.
+    /// </summary>
+    [Id(15)] public bool? OutboxMarked { get; set; }
+
     /// <summary>Whether any alarm stands (no allocation for a twin that has none).</summary>
     public bool HasAlarms => _alarms is { Count: > 0 };
 
@@ -64,6 +70,9 @@ public sealed class DeviceTwinState
     public bool HasCommands => _commands is { Count: > 0 };
 
     public bool HasPendingReports => _pendingReports is { Count: > 0 };
+
+    /// <summary>Whether the twin has recorded any detection (its tallies count only recorded detections).</summary>
+    public bool HasDetections => _detections is { Count: > 0 };
 
     /// <summary>Lets go of the empty collections a stored row brought (rows written before these were allocated on use).</summary>
     public void DropEmptyCollections()

@@ -2,9 +2,9 @@ using CityOps.Grains.Interfaces.Devices;
 
 namespace CityOps.Grains.Devices;
 
-/// <summary>One downsampled interval of one metric.</summary>
+/// <summary>One downsampled interval of one metric; a value, so that folding a reading in allocates nothing.</summary>
 [GenerateSerializer]
-public sealed record HistoryBucket(
+public readonly record struct HistoryBucket(
     [property: Id(0)] DateTimeOffset Start,
     [property: Id(1)] double Sum,
     [property: Id(2)] double Min,

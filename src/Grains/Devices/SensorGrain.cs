@@ -2,9 +2,4 @@ using CityOps.Grains.Interfaces.Devices;
 
 namespace CityOps.Grains.Devices;
 
-public sealed class SensorGrain(
-    [PersistentState("device", "Default")] IPersistentState<DeviceTwinState> state,
-    [PersistentState("deviceHistory", "Default")] IPersistentState<DeviceHistoryState> history,
-    [PersistentState("alarmOutbox", "Default")] IPersistentState<AlarmOutboxState> outbox,
-    DeviceTwinServices services)
-    : DeviceTwinGrain(state, history, outbox, services), ISensorGrain;
+public sealed class SensorGrain(DeviceTwinServices services) : DeviceTwinGrain(services), ISensorGrain;

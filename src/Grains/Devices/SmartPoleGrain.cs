@@ -2,9 +2,4 @@ using CityOps.Grains.Interfaces.Devices;
 
 namespace CityOps.Grains.Devices;
 
-public sealed class SmartPoleGrain(
-    [PersistentState("device", "Default")] IPersistentState<DeviceTwinState> state,
-    [PersistentState("deviceHistory", "Default")] IPersistentState<DeviceHistoryState> history,
-    [PersistentState("alarmOutbox", "Default")] IPersistentState<AlarmOutboxState> outbox,
-    DeviceTwinServices services)
-    : DeviceTwinGrain(state, history, outbox, services), ISmartPoleGrain;
+public sealed class SmartPoleGrain(DeviceTwinServices services) : DeviceTwinGrain(services), ISmartPoleGrain;

@@ -92,7 +92,7 @@ public sealed class TwinViews
             profile.Video,
             profile.Modules,
             twin.LatestSnapshot,
-            [.. twin.Detections],
-            new Dictionary<string, DetectionTally>(twin.DetectionTallies));
+            twin.HasDetections ? [.. twin.Detections] : [],
+            twin.HasDetections ? new Dictionary<string, DetectionTally>(twin.DetectionTallies) : new Dictionary<string, DetectionTally>());
     }
 }

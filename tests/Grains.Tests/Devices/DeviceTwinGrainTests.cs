@@ -1,3 +1,4 @@
+using CityOps.Grains.Devices;
 using CityOps.Grains.Interfaces.City;
 using CityOps.Grains.Interfaces.Devices;
 
@@ -40,6 +41,32 @@ public class DeviceTwinGrainTests(ClusterFixture fixture)
         await Eventually.Async(
             async () => (await fixture.StoredTwinAsync(twin)).Values["waterLevelCm"].Value.Should().Be(4.5),
             TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task A_case_alarms_outbox_mark_is_written_with_it_and_removed_once_intake_has_the_report()
+    {
+        var twin = await ProvisionedAsync("twin-mark");
+
+        await twin.ReportTelemetry(new TelemetryReport(DateTimeOffset.UtcNow, 1, new Dictionary<string, double> { ["waterLevelCm"] = 20 }));
+
+        (await fixture.StoredTwinAsync(twin)).OutboxMarked.Should().BeTrue("the twin's row says a mark was written");
+        await Eventually.Async(async () =>
+        {
+            (await fixture.StoredAsync<AlarmOutboxState>(twin, DeviceTwinGrain.OutboxStateName)).RecordExists.Should().BeFalse();
+            (await fixture.StoredTwinAsync(twin)).OutboxMarked.Should().BeFalse("a twin activated later need not read a mark");
+        });
+    }
+
+    [Fact]
+    public async Task A_mark_left_without_its_twins_row_is_removed_when_the_recovery_wakes_the_twin()
+    {
+        var twin = DeviceTwins.Get(fixture.Grains, DeviceKind.WaterLevel, "twin-orphan-mark");
+        await fixture.StoreAsync(twin, DeviceTwinGrain.OutboxStateName, new AlarmOutboxState { DeviceId = "twin-orphan-mark", Kind = DeviceKind.WaterLevel });
+
+        await twin.DeliverPendingAlarms();
+
+        (await fixture.StoredAsync<AlarmOutboxState>(twin, DeviceTwinGrain.OutboxStateName)).RecordExists.Should().BeFalse();
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class GrainStateFormatTests
         typeof(SituationHistoryState), typeof(AlertDeskState),
     ];
 
-    /// <summary>Every T of an <c>IPersistentState&lt;T&gt;</c> a grain asks for.</summary>
+    /// <summary>Every T of an <c>IPersistentState&lt;T&gt;</c> a grain asks for, and the states device twins read themselves.</summary>
     public static TheoryData<Type> PersistedStateTypes()
     {
         var types = typeof(DeviceTwinState).Assembly.GetTypes()
@@ -43,6 +43,7 @@ public sealed class GrainStateFormatTests
             .SelectMany(c => c.GetParameters())
             .Where(p => p.GetCustomAttribute<PersistentStateAttribute>() is not null)
             .Select(p => p.ParameterType.GetGenericArguments()[0])
+            .Concat([typeof(DeviceTwinState), typeof(DeviceHistoryState), typeof(AlarmOutboxState)])
             .Distinct();
         var data = new TheoryData<Type>();
         foreach (var type in types.OrderBy(t => t.Name, StringComparer.Ordinal))
