@@ -27,11 +27,11 @@ public sealed class AlarmOutbox(
     private string DeviceId => grain.GetPrimaryKeyString();
 
     /// <summary>Whether an activating twin has reports to send or a mark to take in or remove (most have none).</summary>
-    public static bool HasWorkOnActivation(DeviceTwinState twin, IPersistentState<AlarmOutboxState> mark)
+    /// <param name="mark">The twin's mark, when it was read (its row says it may exist).</param>
+    public static bool HasWorkOnActivation(DeviceTwinState twin, IPersistentState<AlarmOutboxState>? mark)
     {
         ArgumentNullException.ThrowIfNull(twin);
-        ArgumentNullException.ThrowIfNull(mark);
-        return twin.HasPendingReports || mark.RecordExists || mark.State.Reports.Count > 0;
+        return twin.HasPendingReports || mark is { RecordExists: true } || mark?.State.Reports.Count > 0;
     }
 
     /// <summary>On activation: takes in reports an earlier version kept in the mark, and sends what is pending.</summary>

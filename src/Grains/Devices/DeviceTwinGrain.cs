@@ -89,7 +89,7 @@ public abstract class DeviceTwinGrain(DeviceTwinServices services) : Grain, IDev
             Commands.Resume();
         }
 
-        if (AlarmOutbox.HasWorkOnActivation(Twin, OutboxMark))
+        if (AlarmOutbox.HasWorkOnActivation(Twin, _outboxMarkRead ? OutboxMark : null))
         {
             await Outbox.ActivateAsync(cancellationToken);
         }
@@ -372,6 +372,9 @@ public abstract class DeviceTwinGrain(DeviceTwinServices services) : Grain, IDev
     {
         await OutboxMark.ReadStateAsync(cancellationToken);
         _outboxMarkRead = true;
+
+        // A row from before the flag was kept learns it here, and is written with the twin's next write.
+        Twin.OutboxMarked = OutboxMark.RecordExists;
     }
 
     public async Task AlarmTaken(string idempotencyKey)
