@@ -56,7 +56,11 @@ public abstract class DeviceTwinGrain(DeviceTwinServices services) : Grain, IDev
 
     private AlarmOutbox Outbox => _outbox ??= new(this, TwinRow, OutboxMark, GrainFactory, ServiceProvider, services);
 
-    private string DeviceId => this.GetPrimaryKeyString();
+    /// <summary>
+    /// The device's id: its profile's string once it has one (the instance its registry shard holds), so the twin's many
+    /// uses of it allocate nothing and the silo's schedules key the device by a string it already has.
+    /// </summary>
+    private string DeviceId => Twin.Profile?.Id ?? this.GetPrimaryKeyString();
 
     private TimeSpan SilenceThreshold => TwinAlarms.SilenceThreshold(Twin.Profile, _options.SilenceIntervals);
 
@@ -98,9 +102,9 @@ public abstract class DeviceTwinGrain(DeviceTwinServices services) : Grain, IDev
     public async Task Provision(DeviceProfile profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        if (profile.Id != DeviceId)
+        if (profile.Id != this.GetPrimaryKeyString())
         {
-            throw new ArgumentException($"Profile of '{profile.Id}' sent to twin '{DeviceId}'.", nameof(profile));
+            throw new ArgumentException($"Profile of '{profile.Id}' sent to twin '{this.GetPrimaryKeyString()}'.", nameof(profile));
         }
 
         if (Twin.Profile == profile && Twin.ReportedToCell is not null)
