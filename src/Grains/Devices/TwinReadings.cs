@@ -46,18 +46,38 @@ public static class TwinReadings
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(evaluate);
         var alarmsChanged = false;
-        foreach (var (metric, value) in report.Values)
-        {
-            // Out-of-order messages must not overwrite a newer reading of the same metric.
-            if (!twin.Values.TryGetValue(metric, out var existing) || existing.Timestamp <= report.Timestamp)
-            {
-                twin.Values[metric] = new MetricReading(value, report.Timestamp);
-                alarmsChanged |= evaluate(metric, value, report.Timestamp);
-            }
 
-            history.Add(metric, value, report.Timestamp, now);
+        // The parser's dictionary is walked with its own enumerator: through the interface, every reading would box one.
+        if (report.Values is Dictionary<string, double> parsed)
+        {
+            foreach (var (metric, value) in parsed)
+            {
+                alarmsChanged |= ApplyValue(twin, history, metric, value, report.Timestamp, now, evaluate);
+            }
+        }
+        else
+        {
+            foreach (var (metric, value) in report.Values)
+            {
+                alarmsChanged |= ApplyValue(twin, history, metric, value, report.Timestamp, now, evaluate);
+            }
         }
 
+        return alarmsChanged;
+    }
+
+    private static bool ApplyValue(DeviceTwinState twin, MetricHistory history, string metric, double value, DateTimeOffset at, DateTimeOffset now, Func<string, double, DateTimeOffset, bool> evaluate)
+    {
+        var alarmsChanged = false;
+
+        // Out-of-order messages must not overwrite a newer reading of the same metric.
+        if (!twin.Values.TryGetValue(metric, out var existing) || existing.Timestamp <= at)
+        {
+            twin.Values[metric] = new MetricReading(value, at);
+            alarmsChanged = evaluate(metric, value, at);
+        }
+
+        history.Add(metric, value, at, now);
         return alarmsChanged;
     }
 }
