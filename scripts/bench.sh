@@ -237,7 +237,9 @@ GATEWAY_PORT=$(free_port)
 log "starting the engine: HTTP 127.0.0.1:$HTTP_PORT, MQTT 127.0.0.1:$MQTT_PORT, data $STATE/engine-data"
 ENGINE_LOG="$OUT/engine.log"
 started=$(date +%s.%N)
+# The engine runs with the collector setting it is deployed with (docs/deployment.md, "The collector").
 env Simulator__Enabled=false Sip__Enabled=false \
+    DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x10000000}" \
     Http__Urls="http://127.0.0.1:$HTTP_PORT" \
     Mqtt__Port="$MQTT_PORT" Mqtt__BindAddress=127.0.0.1 \
     Orleans__SiloPort="$SILO_PORT" Orleans__GatewayPort="$GATEWAY_PORT" \
