@@ -34,47 +34,29 @@ public sealed partial class StoredState<TState>(IGrainStorage storage, string na
 
     public Task ClearStateAsync() => ClearStateAsync(CancellationToken.None);
 
-    public async Task ReadStateAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await storage.ReadStateAsync(name, grainId, this, cancellationToken);
-        }
-        catch (Exception ex) when (Logged(ex, "read"))
-        {
-            throw;
-        }
-    }
+    public Task ReadStateAsync(CancellationToken cancellationToken) =>
+        LoggedAsync("read", () => storage.ReadStateAsync(name, grainId, this, cancellationToken));
 
-    public async Task WriteStateAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await storage.WriteStateAsync(name, grainId, this, cancellationToken);
-        }
-        catch (Exception ex) when (Logged(ex, "write"))
-        {
-            throw;
-        }
-    }
+    public Task WriteStateAsync(CancellationToken cancellationToken) =>
+        LoggedAsync("write", () => storage.WriteStateAsync(name, grainId, this, cancellationToken));
 
     public async Task ClearStateAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            await storage.ClearStateAsync(name, grainId, this, cancellationToken);
-            State = new();
-        }
-        catch (Exception ex) when (Logged(ex, "clear"))
-        {
-            throw;
-        }
+        await LoggedAsync("clear", () => storage.ClearStateAsync(name, grainId, this, cancellationToken));
+        State = new();
     }
 
-    private bool Logged(Exception exception, string operation)
+    private async Task LoggedAsync(string operation, Func<Task> call)
     {
-        LogFailed(exception, operation, name, grainId);
-        return false;
+        try
+        {
+            await call();
+        }
+        catch (Exception ex)
+        {
+            LogFailed(ex, operation, name, grainId);
+            throw;
+        }
     }
 
     [LoggerMessage(LogLevel.Error, "Storage could not {Operation} the state '{StateName}' of {GrainId}")]

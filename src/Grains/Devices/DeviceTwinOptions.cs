@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace CityOps.Grains.Devices;
 
 /// <summary>How device twins behave (configuration section <c>Devices</c>).</summary>
@@ -70,7 +72,7 @@ public sealed class DeviceTwinServices(
     /// <summary>A twin's named state in the silo's <c>Default</c> grain storage, read and written when the twin says.</summary>
     public StoredState<TState> Stored<TState>(string name, GrainId grainId)
         where TState : class, new() =>
-        new(_storage ??= Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(services, "Default"), name, grainId, logger);
+        new(_storage ??= services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("Default"), name, grainId, logger);
 
     /// <summary>The gateway's command sender, when a gateway runs in this process.</summary>
     public Interfaces.Devices.IDeviceCommandSender? CommandSender =>

@@ -77,14 +77,17 @@ public sealed class DeviceTwinState
     /// <summary>Lets go of the empty collections a stored row brought (rows written before these were allocated on use).</summary>
     public void DropEmptyCollections()
     {
-        _alarms = _alarms is { Count: > 0 } ? _alarms : null;
-        _ruleStates = _ruleStates is { Count: > 0 } ? _ruleStates : null;
-        _commands = _commands is { Count: > 0 } ? _commands : null;
-        _pendingReports = _pendingReports is { Count: > 0 } ? _pendingReports : null;
-        _detectionRaisedAt = _detectionRaisedAt is { Count: > 0 } ? _detectionRaisedAt : null;
-        _detections = _detections is { Count: > 0 } ? _detections : null;
-        _detectionTallies = _detectionTallies is { Count: > 0 } ? _detectionTallies : null;
+        _alarms = OrNull(_alarms);
+        _ruleStates = OrNull(_ruleStates);
+        _commands = OrNull(_commands);
+        _pendingReports = OrNull(_pendingReports);
+        _detectionRaisedAt = OrNull(_detectionRaisedAt);
+        _detections = OrNull(_detections);
+        _detectionTallies = OrNull(_detectionTallies);
     }
+
+    private static T? OrNull<T>(T? items)
+        where T : class, System.Collections.ICollection => items is { Count: > 0 } ? items : null;
 }
 
 /// <summary>What the twin last told its grid cell, so that it tells it again only on a change.</summary>

@@ -98,8 +98,9 @@ public static class CityOpsHost
             silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
 
             // One silo owns the whole grain directory: a lookup it has not cached is answered from its own partition at
-            // once, so the directory cache would only hold a second entry per activation, about 150 bytes a device.
-            // (At least 3 entries: the cache is built with the size even when unused.) A cluster keeps the cache.
+            // once, so the directory cache would only hold a second entry per activation, about 150 bytes a device. The
+            // size stays small because a cache table of that size is built even when unused (and must be at least 3).
+            // A cluster keeps the cache.
             silo.Configure<Orleans.Configuration.GrainDirectoryOptions>(o =>
             {
                 o.CachingStrategy = Orleans.Configuration.GrainDirectoryOptions.CachingStrategyType.None;
