@@ -70,6 +70,20 @@ public class DeviceTwinGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_case_alarm_is_accepted_and_reported_even_over_a_mark_its_twin_did_not_know_of()
+    {
+        var twin = DeviceTwins.Get(fixture.Grains, DeviceKind.WaterLevel, "twin-unknown-mark");
+        await fixture.StoreAsync(twin, DeviceTwinGrain.OutboxStateName, new AlarmOutboxState { DeviceId = "twin-unknown-mark", Kind = DeviceKind.WaterLevel });
+        await twin.Provision(new DeviceProfile("twin-unknown-mark", DeviceKind.WaterLevel, "测试点", 114.3, 27.6, "9901010010010001", 600));
+
+        await twin.ReportTelemetry(new TelemetryReport(DateTimeOffset.UtcNow, 1, new Dictionary<string, double> { ["waterLevelCm"] = 20 }));
+
+        (await twin.GetSnapshot())!.Alarms.Should().ContainSingle(a => a.Kind == "waterlogging");
+        await Eventually.Async(async () =>
+            (await fixture.StoredAsync<AlarmOutboxState>(twin, DeviceTwinGrain.OutboxStateName)).RecordExists.Should().BeFalse("intake took the report and the mark went"));
+    }
+
+    [Fact]
     public async Task An_older_reading_arriving_late_does_not_replace_a_newer_one()
     {
         var twin = await ProvisionedAsync("twin-2");
