@@ -35,7 +35,7 @@ public class TwinReadingBenchmarks
         _reports = [.. Enumerable.Range(1, 4096).Select(i => new TelemetryReport(At.AddSeconds(i), i, new Dictionary<string, double> { ["waterLevelCm"] = 3.5 + (i % 7) }))];
 
         // The twin already knows the metric and is watched, as an active twin is.
-        if (!Apply() || !_twin.Values.ContainsKey("waterLevelCm"))
+        if (!Apply() || !_twin.HasMetric("waterLevelCm"))
         {
             throw new InvalidOperationException("The reading was not applied.");
         }

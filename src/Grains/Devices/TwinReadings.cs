@@ -31,8 +31,8 @@ public static class TwinReadings
     {
         ArgumentNullException.ThrowIfNull(twin);
         ArgumentNullException.ThrowIfNull(report);
-        return twin.Values.Count + report.Values.Count > MaxMetrics
-            && report.Values.Keys.Count(m => !twin.Values.ContainsKey(m)) + twin.Values.Count > MaxMetrics;
+        return twin.MetricCount + report.Values.Count > MaxMetrics
+            && report.Values.Keys.Count(m => !twin.HasMetric(m)) + twin.MetricCount > MaxMetrics;
     }
 
     /// <summary>
@@ -71,9 +71,9 @@ public static class TwinReadings
         var alarmsChanged = false;
 
         // Out-of-order messages must not overwrite a newer reading of the same metric.
-        if (!twin.Values.TryGetValue(metric, out var existing) || existing.Timestamp <= at)
+        if (!twin.TryGetLatest(metric, out var existing) || existing.Timestamp <= at)
         {
-            twin.Values[metric] = new MetricReading(value, at);
+            twin.SetLatest(metric, new MetricReading(value, at));
             alarmsChanged = evaluate(metric, value, at);
         }
 

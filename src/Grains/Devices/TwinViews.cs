@@ -67,10 +67,23 @@ public sealed class TwinViews
             profile.CellCode,
             twin.Online,
             twin.LastSeen,
-            twin.Values.ToDictionary(v => v.Key, v => v.Value.Value),
+            LatestNumbers(twin),
             twin.HasAlarms ? [.. twin.Alarms.Values.OrderBy(a => a.RaisedAt)] : [],
             alarmsChanged);
         return (device, raised);
+    }
+
+    /// <summary>The latest value of each metric, without its time: what a map marker shows.</summary>
+    private static Dictionary<string, double> LatestNumbers(DeviceTwinState twin)
+    {
+        var latest = twin.LatestReadings();
+        var numbers = new Dictionary<string, double>(latest.Length, StringComparer.Ordinal);
+        foreach (var (metric, reading) in latest)
+        {
+            numbers[metric] = reading.Value;
+        }
+
+        return numbers;
     }
 
     public static DeviceSnapshot Snapshot(DeviceTwinState twin, DeviceProfile profile)
@@ -86,7 +99,7 @@ public sealed class TwinViews
             profile.CellCode,
             twin.Online,
             twin.LastSeen,
-            new Dictionary<string, MetricReading>(twin.Values),
+            twin.LatestValues(),
             twin.HasAlarms ? [.. twin.Alarms.Values.OrderBy(a => a.RaisedAt)] : [],
             profile.ExpectedIntervalSeconds,
             profile.Video,

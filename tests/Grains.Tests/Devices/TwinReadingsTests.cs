@@ -47,7 +47,7 @@ public class TwinReadingsTests
         var twin = new DeviceTwinState();
         for (var i = 0; i < TwinReadings.MaxMetrics; i++)
         {
-            twin.Values[$"m{i}"] = new MetricReading(i, T0);
+            twin.SetLatest($"m{i}", new MetricReading(i, T0));
         }
 
         TwinReadings.WouldExceedMetrics(twin, new TelemetryReport(T0, null, new Dictionary<string, double> { ["m0"] = 1 })).Should().BeFalse();

@@ -223,6 +223,9 @@ public sealed class GrainStateFormatTests
         cell.Devices["POLE-990103-00001"].Online.Should().BeTrue();
         var pole = rows.Where(r => r.StateName == "device").Select(r => (DeviceTwinState)Read(r.StateName, r.Payload)).Single(t => t.Profile!.Id == "POLE-990103-00001");
         pole.Alarms.Should().ContainKey("sos");
+        var gauge = rows.Where(r => r.StateName == "device").Select(r => (DeviceTwinState)Read(r.StateName, r.Payload)).Single(t => t.Profile!.Id == "WL-990101-00001");
+        gauge.Values.Should().HaveCount(2).And.ContainKey("battery");
+        gauge.Values["waterLevelCm"].Value.Should().Be(31.0);
         var sos = rows.Where(r => r.StateName == "urbanEvent").Select(r => (UrbanEventState)Read(r.StateName, r.Payload)).Single(c => c.Report!.Category == "sos");
         sos.Status.State.Should().Be(Grains.Interfaces.Events.EventState.Dispatched);
         sos.Department.Should().Be("police");
