@@ -84,7 +84,7 @@ public abstract class DeviceTwinGrain(DeviceTwinServices services) : Grain, IDev
             Twin.ReportedToCell = ReportedCellStatus.Registered;
         }
 
-        Twin.DropEmptyCollections();
+        Twin.Compact();
         _views.AnnouncedAll(Twin);
         await CheckSilenceAsync();
 

@@ -156,9 +156,13 @@ public sealed class DeviceTwinState
     /// <summary>Whether the twin has recorded any detection (its tallies count only recorded detections).</summary>
     public bool HasDetections => _detections is { Count: > 0 };
 
-    /// <summary>Lets go of the empty collections a stored row brought (rows written before these were allocated on use).</summary>
-    public void DropEmptyCollections()
+    /// <summary>
+    /// Lets go of what a row read from storage brought and a twin need not hold: empty collections (rows written before these
+    /// were allocated on use) and its own copy of a shared cell status.
+    /// </summary>
+    public void Compact()
     {
+        ReportedToCell = ReportedCellStatus.Shared(ReportedToCell);
         _alarms = OrNull(_alarms);
         _ruleStates = OrNull(_ruleStates);
         _commands = OrNull(_commands);
@@ -183,14 +187,23 @@ public sealed record ReportedCellStatus([property: Id(0)] bool Online, [property
     /// <summary>What the city's registration told the cell of a device not yet heard from: offline, no alarms.</summary>
     public static readonly ReportedCellStatus Registered = new(false, "");
 
+    /// <summary>Online without alarms, as most devices are: one instance shared by their twins.</summary>
+    private static readonly ReportedCellStatus Healthy = new(true, "");
+
     /// <summary>What the cell counts of a twin now: online state and alarm severities; null before it is provisioned.</summary>
     public static ReportedCellStatus? Of(DeviceTwinState twin)
     {
         ArgumentNullException.ThrowIfNull(twin);
-        return twin.Profile is null
-            ? null
-            : new ReportedCellStatus(twin.Online, twin.HasAlarms ? string.Join(',', twin.Alarms.Select(a => a.Value.Severity).Order()) : "");
+        return twin.Profile is null ? null
+            : twin.HasAlarms ? new ReportedCellStatus(twin.Online, string.Join(',', twin.Alarms.Select(a => a.Value.Severity).Order()))
+            : Shared(twin.Online);
     }
+
+    /// <summary>The shared instance equal to <paramref name="status"/> when there is one (a status read from storage is a copy of its own).</summary>
+    public static ReportedCellStatus? Shared(ReportedCellStatus? status) =>
+        status is { Severities.Length: 0 } ? Shared(status.Online) : status;
+
+    private static ReportedCellStatus Shared(bool online) => online ? Healthy : Registered;
 
     public DeviceCellStatus ToStatus(string deviceId, Interfaces.City.DeviceKind kind) => new(
         deviceId,
