@@ -22,7 +22,7 @@ public class TwinReadingBenchmarks
         Profile = new DeviceProfile("WL-990103-00001", DeviceKind.WaterLevel, "积水监测点", 114.3, 27.6, "9901030010010001", 600),
     };
 
-    private readonly MetricHistory _history = new([]);
+    private readonly MetricHistory _history = new(new DeviceHistoryState());
     private readonly DueSchedule _silence = new();
 
     /// <summary>Readings made beforehand, as the parser hands them over: the benchmark counts only what the twin does.</summary>

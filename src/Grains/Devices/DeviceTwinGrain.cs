@@ -151,7 +151,7 @@ public abstract class DeviceTwinGrain(DeviceTwinServices services) : Grain, IDev
         var profile = RequireProfile();
         var now = _clock.GetUtcNow();
         var rules = services.Rules.For(profile.Kind);
-        var metricHistory = new MetricHistory(HistoryRow.State.Metrics);
+        var metricHistory = new MetricHistory(HistoryRow.State);
         var (duplicates, refused, alarmsChanged) = (0, 0, false);
         foreach (var report in reports)
         {
@@ -300,7 +300,7 @@ public abstract class DeviceTwinGrain(DeviceTwinServices services) : Grain, IDev
         ValueTask.FromResult<IReadOnlyList<DeviceCommand>>([.. Twin.Commands]);
 
     public ValueTask<IReadOnlyList<HistoryPoint>> GetHistory(string metric, DateTimeOffset since, DateTimeOffset until) =>
-        ValueTask.FromResult(new MetricHistory(HistoryRow.State.Metrics).Query(metric, since, until));
+        ValueTask.FromResult(new MetricHistory(HistoryRow.State).Query(metric, since, until));
 
     public ValueTask<DeviceSnapshot?> GetSnapshot() =>
         ValueTask.FromResult(Twin.Profile is { } profile ? TwinViews.Snapshot(Twin, profile) : null);

@@ -228,9 +228,70 @@ public sealed class AlarmOutboxState
     [Id(2)] public List<EventReport> Reports { get; set; } = [];
 }
 
-/// <summary>Chart history, kept apart because it is larger and changes with every reading.</summary>
+/// <summary>
+/// Chart history, kept apart because it is larger and changes with every reading. In memory, one series per metric in a
+/// small array, searched in turn (a dictionary for one metric costs about 200 bytes more); stored as the dictionary rows
+/// have always held.
+/// </summary>
 [GenerateSerializer]
 public sealed class DeviceHistoryState
 {
-    [Id(0)] public Dictionary<string, List<HistoryBucket>> Metrics { get; set; } = [];
+    [NonSerialized] private MetricSeries[] _series = [];
+
+    /// <summary>The series as rows of every version store them (the lists are the twin's own, not copies).</summary>
+    [Id(0)]
+    [Newtonsoft.Json.JsonProperty(nameof(Metrics), ObjectCreationHandling = Newtonsoft.Json.ObjectCreationHandling.Replace)]
+    internal Dictionary<string, List<HistoryBucket>> StoredMetrics
+    {
+        get
+        {
+            var metrics = new Dictionary<string, List<HistoryBucket>>(_series.Length, StringComparer.Ordinal);
+            foreach (var (metric, buckets) in _series)
+            {
+                metrics[metric] = buckets;
+            }
+
+            return metrics;
+        }
+
+        set => Metrics = value;
+    }
+
+    /// <summary>Each metric's buckets in time order, as a new read-only dictionary; setting it replaces them all.</summary>
+    [Newtonsoft.Json.JsonIgnore]
+    public IReadOnlyDictionary<string, List<HistoryBucket>> Metrics
+    {
+        get => StoredMetrics.AsReadOnly();
+        set => _series = value is null ? [] : [.. value.Select(m => new MetricSeries(m.Key, m.Value ?? []))];
+    }
+
+    /// <summary>The metric's buckets in time order, or null when it has none.</summary>
+    public List<HistoryBucket>? Find(string metric)
+    {
+        foreach (var series in _series)
+        {
+            if (ReferenceEquals(series.Metric, metric) || string.Equals(series.Metric, metric, StringComparison.Ordinal))
+            {
+                return series.Buckets;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The metric's buckets, an empty list added for a metric first heard.</summary>
+    public List<HistoryBucket> For(string metric)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        if (Find(metric) is { } buckets)
+        {
+            return buckets;
+        }
+
+        buckets = new List<HistoryBucket>(1);
+        _series = [.. _series, new MetricSeries(metric, buckets)];
+        return buckets;
+    }
+
+    private readonly record struct MetricSeries(string Metric, List<HistoryBucket> Buckets);
 }

@@ -20,33 +20,31 @@ public readonly record struct HistoryBucket(
 /// A device's chart history: readings folded into fixed buckets (average, minimum, maximum) over a
 /// bounded window, so a twin's memory stays small whatever the device's reporting rate.
 /// </summary>
-/// <param name="metrics">Metric name → buckets in time order; owned by the twin's persisted history state.</param>
-public sealed class MetricHistory(Dictionary<string, List<HistoryBucket>> metrics, TimeSpan bucket, TimeSpan retention)
+/// <param name="metrics">The series of each metric; the twin's persisted history state.</param>
+public sealed class MetricHistory(DeviceHistoryState metrics, TimeSpan bucket, TimeSpan retention)
 {
     public static readonly TimeSpan DefaultBucket = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan DefaultRetention = TimeSpan.FromHours(24);
 
-    public MetricHistory(Dictionary<string, List<HistoryBucket>> metrics)
+    /// <summary>The most buckets a metric holds: the window's, and one more for the interval under way.</summary>
+    private readonly int _mostBuckets = (int)(retention.Ticks / bucket.Ticks) + 1;
+
+    public MetricHistory(DeviceHistoryState metrics)
         : this(metrics, DefaultBucket, DefaultRetention)
     {
     }
 
-    private Dictionary<string, List<HistoryBucket>> Metrics => metrics;
-
     public void Add(string metric, double value, DateTimeOffset at, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(metric);
-        if (at < now - retention)
+        var start = new DateTimeOffset(at.UtcTicks - (at.UtcTicks % bucket.Ticks), TimeSpan.Zero);
+        var oldest = now - retention;
+        if (start < oldest)
         {
             return;
         }
 
-        if (!Metrics.TryGetValue(metric, out var buckets))
-        {
-            Metrics[metric] = buckets = [];
-        }
-
-        var start = new DateTimeOffset(at.UtcTicks - (at.UtcTicks % bucket.Ticks), TimeSpan.Zero);
+        var buckets = metrics.For(metric);
 
         // Plain loops rather than predicates: this runs for every reading, and a capturing lambda is an allocation.
         var index = buckets.Count - 1;
@@ -58,13 +56,10 @@ public sealed class MetricHistory(Dictionary<string, List<HistoryBucket>> metric
         if (index >= 0 && buckets[index].Start == start)
         {
             buckets[index] = buckets[index].With(value);
-        }
-        else
-        {
-            buckets.Insert(index + 1, new HistoryBucket(start, value, value, value, 1));
+            return;
         }
 
-        var oldest = now - retention;
+        // Buckets leave the window as new ones open; all of them start before this one, since it is within the window.
         var expired = 0;
         while (expired < buckets.Count && buckets[expired].Start < oldest)
         {
@@ -74,11 +69,20 @@ public sealed class MetricHistory(Dictionary<string, List<HistoryBucket>> metric
         if (expired > 0)
         {
             buckets.RemoveRange(0, expired);
+            index -= expired;
         }
+
+        // Grown by doubling up to the window's size and no further: a day of five-minute buckets is 289, not 512.
+        if (buckets.Count == buckets.Capacity)
+        {
+            buckets.Capacity = Math.Min(_mostBuckets, Math.Max(1, buckets.Capacity * 2));
+        }
+
+        buckets.Insert(index + 1, new HistoryBucket(start, value, value, value, 1));
     }
 
     public IReadOnlyList<HistoryPoint> Query(string metric, DateTimeOffset from, DateTimeOffset to) =>
-        Metrics.TryGetValue(metric, out var buckets)
+        metrics.Find(metric) is { } buckets
             ? buckets.Where(b => b.Start + bucket > from && b.Start <= to).Select(b => b.ToPoint()).ToList()
             : [];
 }

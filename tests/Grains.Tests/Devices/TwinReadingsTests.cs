@@ -25,7 +25,7 @@ public class TwinReadingsTests
     public void An_older_reading_goes_into_history_but_does_not_replace_the_latest_value()
     {
         var twin = new DeviceTwinState();
-        var history = new MetricHistory([]);
+        var history = new MetricHistory(new DeviceHistoryState());
         var evaluated = new List<double>();
         bool Evaluate(string metric, double value, DateTimeOffset at)
         {
