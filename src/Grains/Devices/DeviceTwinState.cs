@@ -12,17 +12,14 @@ namespace CityOps.Grains.Devices;
 [GenerateSerializer]
 public sealed class DeviceTwinState
 {
-    // The collections most twins never use (alarms, rule states, commands, reports, detections) are stored by their
-    // fields and allocated on first use: a twin that has none costs no empty dictionary or list for each (an empty
-    // dictionary is 80 bytes, a city has a million twins). Reading them through the properties allocates; the hot paths
-    // ask HasAlarms/HasAlarm/RemoveAlarm first.
-    [Id(4)] private Dictionary<string, DeviceAlarm>? _alarms;
-    [Id(5)] private Dictionary<string, RuleState>? _ruleStates;
-    [Id(7)] private List<DeviceCommand>? _commands;
-    [Id(10)] private List<EventReport>? _pendingReports;
-    [Id(12)] private Dictionary<string, DateTimeOffset>? _detectionRaisedAt;
-    [Id(13)] private List<DetectionRecord>? _detections;
-    [Id(14)] private Dictionary<string, DetectionTally>? _detectionTallies;
+    /// <summary>
+    /// The collections most twins never use (alarms, rule states, commands, reports, detections), in one object
+    /// allocated on first use: a twin that has none holds one empty reference, not seven (nor an empty dictionary or
+    /// list for each: 80 bytes an empty dictionary, and a city has a million twins). Reading them through the public
+    /// properties allocates; the hot paths ask HasAlarms/HasAlarm/RemoveAlarm first. Stored member for member by the
+    /// internal Stored* properties, as rows of every version hold them.
+    /// </summary>
+    [NonSerialized] private Rarely? _rarely;
 
     /// <summary>
     /// The latest value of each metric, in the order first heard, searched in turn: a device reports a few metrics, and
@@ -44,6 +41,35 @@ public sealed class DeviceTwinState
         set => Values = value;
     }
 
+    [Id(2)] public DateTimeOffset? LastSeen { get; set; }
+    [Id(3)] public bool Online { get; set; }
+
+    [Id(4)] internal Dictionary<string, DeviceAlarm>? StoredAlarms { get => _rarely?.Alarms; set => RareFor(value)?.Alarms = value; }
+
+    [Id(5)] internal Dictionary<string, RuleState>? StoredRuleStates { get => _rarely?.RuleStates; set => RareFor(value)?.RuleStates = value; }
+
+    [Id(7)] internal List<DeviceCommand>? StoredCommands { get => _rarely?.Commands; set => RareFor(value)?.Commands = value; }
+
+    [Id(8)] public string? LatestSnapshot { get; set; }
+    [Id(9)] public ReportedCellStatus? ReportedToCell { get; set; }
+
+    [Id(10)] internal List<EventReport>? StoredPendingReports { get => _rarely?.PendingReports; set => RareFor(value)?.PendingReports = value; }
+
+    /// <summary>The device's recent sequence numbers (Id 6 held them as a queue in earlier versions; such rows start a fresh window).</summary>
+    [Id(11)] public SeqWindow Seqs { get; set; }
+
+    [Id(12)] internal Dictionary<string, DateTimeOffset>? StoredDetectionRaisedAt { get => _rarely?.DetectionRaisedAt; set => RareFor(value)?.DetectionRaisedAt = value; }
+
+    [Id(13)] internal List<DetectionRecord>? StoredDetections { get => _rarely?.Detections; set => RareFor(value)?.Detections = value; }
+
+    [Id(14)] internal Dictionary<string, DetectionTally>? StoredDetectionTallies { get => _rarely?.DetectionTallies; set => RareFor(value)?.DetectionTallies = value; }
+
+    /// <summary>
+    /// Whether the twin wrote its outbox mark and has not removed it: false lets an activation skip reading the mark;
+    /// null (a row written before this was kept) reads it.
+    /// </summary>
+    [Id(15)] public bool? OutboxMarked { get; set; }
+
     /// <summary>The latest value of each metric, as a new read-only dictionary; setting it replaces them all.</summary>
     [Newtonsoft.Json.JsonIgnore]
     public IReadOnlyDictionary<string, MetricReading> Values
@@ -52,40 +78,43 @@ public sealed class DeviceTwinState
         set => _latest = value is null ? [] : [.. value.Select(v => new LatestReading(v.Key, v.Value))];
     }
 
-    /// <summary>How many metrics the twin holds a latest value of.</summary>
-    public int MetricCount => _latest.Length;
-    [Id(2)] public DateTimeOffset? LastSeen { get; set; }
-    [Id(3)] public bool Online { get; set; }
+    public Dictionary<string, DeviceAlarm> Alarms { get => Rare.Alarms ??= []; set => Rare.Alarms = value; }
 
-    public Dictionary<string, DeviceAlarm> Alarms { get => _alarms ??= []; set => _alarms = value; }
+    public Dictionary<string, RuleState> RuleStates { get => Rare.RuleStates ??= []; set => Rare.RuleStates = value; }
 
-    public Dictionary<string, RuleState> RuleStates { get => _ruleStates ??= []; set => _ruleStates = value; }
-
-    /// <summary>The device's recent sequence numbers (Id 6 held them as a queue in earlier versions; such rows start a fresh window).</summary>
-    [Id(11)] public SeqWindow Seqs { get; set; }
-
-    public List<DeviceCommand> Commands { get => _commands ??= []; set => _commands = value; }
-
-    [Id(8)] public string? LatestSnapshot { get; set; }
-    [Id(9)] public ReportedCellStatus? ReportedToCell { get; set; }
+    public List<DeviceCommand> Commands { get => Rare.Commands ??= []; set => Rare.Commands = value; }
 
     /// <summary>Reports of alarms raised and stored here, not yet confirmed by case intake.</summary>
-    public List<EventReport> PendingReports { get => _pendingReports ??= []; set => _pendingReports = value; }
+    public List<EventReport> PendingReports { get => Rare.PendingReports ??= []; set => Rare.PendingReports = value; }
 
     /// <summary>Per detection kind, when a detection last raised its alarm: the start of the kind's de-duplication window.</summary>
-    public Dictionary<string, DateTimeOffset> DetectionRaisedAt { get => _detectionRaisedAt ??= []; set => _detectionRaisedAt = value; }
+    public Dictionary<string, DateTimeOffset> DetectionRaisedAt { get => Rare.DetectionRaisedAt ??= []; set => Rare.DetectionRaisedAt = value; }
 
     /// <summary>The latest video AI detections, newest first, with what became of each (<see cref="TwinDetections"/>).</summary>
-    public List<DetectionRecord> Detections { get => _detections ??= []; set => _detections = value; }
+    public List<DetectionRecord> Detections { get => Rare.Detections ??= []; set => Rare.Detections = value; }
 
     /// <summary>Detections per kind by what became of them, since the channel was first heard of.</summary>
-    public Dictionary<string, DetectionTally> DetectionTallies { get => _detectionTallies ??= []; set => _detectionTallies = value; }
+    public Dictionary<string, DetectionTally> DetectionTallies { get => Rare.DetectionTallies ??= []; set => Rare.DetectionTallies = value; }
 
-    /// <summary>
-    /// Whether the twin wrote its outbox mark and has not removed it: false lets an activation skip reading the mark;
-    /// null (a row written before this was kept) reads it.
-    /// </summary>
-    [Id(15)] public bool? OutboxMarked { get; set; }
+    /// <summary>How many metrics the twin holds a latest value of.</summary>
+    public int MetricCount => _latest.Length;
+
+    /// <summary>Whether any alarm stands (no allocation for a twin that has none).</summary>
+    public bool HasAlarms => _rarely?.Alarms is { Count: > 0 };
+
+    public bool HasCommands => _rarely?.Commands is { Count: > 0 };
+
+    public bool HasPendingReports => _rarely?.PendingReports is { Count: > 0 };
+
+    /// <summary>Whether the twin has recorded any detection (its tallies count only recorded detections).</summary>
+    public bool HasDetections => _rarely?.Detections is { Count: > 0 };
+
+    private Rarely Rare => _rarely ??= new();
+
+    public bool HasAlarm(string kind) => _rarely?.Alarms?.ContainsKey(kind) == true;
+
+    /// <summary>Clears the alarm of <paramref name="kind"/>; true when it stood.</summary>
+    public bool RemoveAlarm(string kind) => _rarely?.Alarms?.Remove(kind) == true;
 
     public bool HasMetric(string metric) => IndexOf(metric) >= 0;
 
@@ -126,6 +155,19 @@ public sealed class DeviceTwinState
         return values;
     }
 
+    /// <summary>
+    /// Lets go of what a row read from storage brought and a twin need not hold: empty collections (rows written before these
+    /// were allocated on use) and its own copy of a shared cell status.
+    /// </summary>
+    public void Compact()
+    {
+        ReportedToCell = ReportedCellStatus.Shared(ReportedToCell);
+        if (_rarely is { } rarely && rarely.Compact())
+        {
+            _rarely = null;
+        }
+    }
+
     private int IndexOf(string metric)
     {
         var latest = _latest;
@@ -141,39 +183,36 @@ public sealed class DeviceTwinState
         return -1;
     }
 
-    /// <summary>Whether any alarm stands (no allocation for a twin that has none).</summary>
-    public bool HasAlarms => _alarms is { Count: > 0 };
+    /// <summary>The object of rarely used collections for a stored member being read: none needed for a null one.</summary>
+    private Rarely? RareFor(object? value) => value is null ? _rarely : Rare;
 
-    public bool HasAlarm(string kind) => _alarms?.ContainsKey(kind) == true;
-
-    /// <summary>Clears the alarm of <paramref name="kind"/>; true when it stood.</summary>
-    public bool RemoveAlarm(string kind) => _alarms?.Remove(kind) == true;
-
-    public bool HasCommands => _commands is { Count: > 0 };
-
-    public bool HasPendingReports => _pendingReports is { Count: > 0 };
-
-    /// <summary>Whether the twin has recorded any detection (its tallies count only recorded detections).</summary>
-    public bool HasDetections => _detections is { Count: > 0 };
-
-    /// <summary>
-    /// Lets go of what a row read from storage brought and a twin need not hold: empty collections (rows written before these
-    /// were allocated on use) and its own copy of a shared cell status.
-    /// </summary>
-    public void Compact()
+    private sealed class Rarely
     {
-        ReportedToCell = ReportedCellStatus.Shared(ReportedToCell);
-        _alarms = OrNull(_alarms);
-        _ruleStates = OrNull(_ruleStates);
-        _commands = OrNull(_commands);
-        _pendingReports = OrNull(_pendingReports);
-        _detectionRaisedAt = OrNull(_detectionRaisedAt);
-        _detections = OrNull(_detections);
-        _detectionTallies = OrNull(_detectionTallies);
-    }
+        public Dictionary<string, DeviceAlarm>? Alarms;
+        public Dictionary<string, RuleState>? RuleStates;
+        public List<DeviceCommand>? Commands;
+        public List<EventReport>? PendingReports;
+        public Dictionary<string, DateTimeOffset>? DetectionRaisedAt;
+        public List<DetectionRecord>? Detections;
+        public Dictionary<string, DetectionTally>? DetectionTallies;
 
-    private static T? OrNull<T>(T? items)
-        where T : class, System.Collections.ICollection => items is { Count: > 0 } ? items : null;
+        /// <summary>Drops the empty collections; true when none is left.</summary>
+        public bool Compact()
+        {
+            Alarms = OrNull(Alarms);
+            RuleStates = OrNull(RuleStates);
+            Commands = OrNull(Commands);
+            PendingReports = OrNull(PendingReports);
+            DetectionRaisedAt = OrNull(DetectionRaisedAt);
+            Detections = OrNull(Detections);
+            DetectionTallies = OrNull(DetectionTallies);
+            return Alarms is null && RuleStates is null && Commands is null && PendingReports is null
+                && DetectionRaisedAt is null && Detections is null && DetectionTallies is null;
+        }
+
+        private static T? OrNull<T>(T? items)
+            where T : class, System.Collections.ICollection => items is { Count: > 0 } ? items : null;
+    }
 }
 
 /// <summary>A metric's latest value, as the twin keeps it in memory (stored as a dictionary entry: <see cref="DeviceTwinState"/>).</summary>
