@@ -47,7 +47,7 @@ public class TwinReadingBenchmarks
         var report = _reports[_next++ % _reports.Length];
         var isNew = TwinReadings.IsNew(_twin, report);
         TwinReadings.Apply(_twin, _history, report, report.Timestamp, NoRules);
-        _silence.Expect(_twin.Profile!.Id, DeviceKind.WaterLevel, report.Timestamp.AddMinutes(30));
+        _silence.Expect(_twin.Profile!.Id, DeviceKind.WaterLevel, TwinCall.CheckSilence, report.Timestamp.AddMinutes(30));
         return isNew;
     }
 }

@@ -32,6 +32,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddOptions<DetectionOptions>().Bind(configuration.GetSection(DetectionOptions.Section))
             .Validate(o => !o.Problems().Any(), "Invalid detection settings (Detections): a MinConfidence outside [0, 1] or a negative Window.").ValidateOnStart();
         services.AddMetrics();
+        services.AddSingleton<TwinSweep>();
         services.AddSingleton<SilenceWatch>();
         services.AddSingleton<PendingWrites>();
         services.AddSingleton<Situation.SituationOutbox>();

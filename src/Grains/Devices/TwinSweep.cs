@@ -5,11 +5,12 @@ using Microsoft.Extensions.Logging;
 namespace CityOps.Grains.Devices;
 
 /// <summary>
-/// One sweep a second over a <see cref="DueSchedule"/> of this silo's twins, calling each twin whose moment has
-/// passed (one-way: a sweep never waits on a twin), instead of a timer or reminder in every twin. The twin decides
-/// from its own state what the call means. Twins cannot be placed on a stopping silo, so the sweep stops with it.
+/// One sweep a second over the <see cref="DueSchedule"/> of this silo's twins, making each call whose moment has passed
+/// (one-way: a sweep never waits on a twin), instead of a timer or reminder in every twin: <see cref="SilenceWatch"/>
+/// and <see cref="PendingWrites"/> enter their calls here, one entry a device for both. The twin decides from its own
+/// state what the call means. Twins cannot be placed on a stopping silo, so the sweep stops with it.
 /// </summary>
-public abstract partial class TwinSweep(IGrainFactory grains, TimeProvider clock, IServiceProvider services, ILogger logger) : IDisposable
+public sealed partial class TwinSweep(IGrainFactory grains, TimeProvider clock, IServiceProvider services, ILogger<TwinSweep> logger) : IDisposable
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
 
@@ -19,11 +20,11 @@ public abstract partial class TwinSweep(IGrainFactory grains, TimeProvider clock
     private int _sweeping;
     private bool _disposed;
 
-    /// <summary>Devices being watched.</summary>
-    public int Count => _schedule.Count;
+    /// <summary>Devices whose twins are due for <paramref name="call"/>.</summary>
+    public int Count(TwinCall call) => _schedule.Count(call);
 
-    /// <summary>Nothing is expected of the device's twin any more.</summary>
-    public void Forget(string deviceId) => _schedule.Forget(deviceId);
+    /// <summary>The device's twin is no longer due for <paramref name="call"/>.</summary>
+    public void Forget(string deviceId, TwinCall call) => _schedule.Forget(deviceId, call);
 
     public void Dispose()
     {
@@ -37,15 +38,19 @@ public abstract partial class TwinSweep(IGrainFactory grains, TimeProvider clock
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Calls the device's twin once <paramref name="due"/> has passed; a later moment replaces an earlier one.</summary>
-    protected void CallAt(string deviceId, DeviceKind kind, DateTimeOffset due)
+    /// <summary>Makes <paramref name="call"/> to the device's twin once <paramref name="due"/> has passed; a new moment replaces the one before.</summary>
+    public void CallAt(string deviceId, DeviceKind kind, TwinCall call, DateTimeOffset due)
     {
-        _schedule.Expect(deviceId, kind, due);
+        _schedule.Expect(deviceId, kind, call, due);
         EnsureTimer();
     }
 
-    /// <summary>The one-way call made to a twin whose moment has passed.</summary>
-    protected abstract Task Call(IDeviceTwinGrain twin);
+    private static Task Call(IDeviceTwinGrain twin, TwinCall call) => call switch
+    {
+        TwinCall.CheckSilence => twin.CheckSilence(),
+        TwinCall.WritePending => twin.WritePending(),
+        _ => throw new ArgumentOutOfRangeException(nameof(call), call, null),
+    };
 
     private void Sweep()
     {
@@ -56,15 +61,15 @@ public abstract partial class TwinSweep(IGrainFactory grains, TimeProvider clock
 
         try
         {
-            foreach (var (deviceId, kind) in _schedule.TakeDue(clock.GetUtcNow()))
+            foreach (var (deviceId, kind, call) in _schedule.TakeDue(clock.GetUtcNow()))
             {
                 try
                 {
-                    _ = Call(DeviceTwins.Get(grains, kind, deviceId));
+                    _ = Call(DeviceTwins.Get(grains, kind, deviceId), call);
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
-                    LogCallFailed(ex, GetType().Name, deviceId);
+                    LogCallFailed(ex, call, deviceId);
                 }
             }
         }
@@ -90,6 +95,6 @@ public abstract partial class TwinSweep(IGrainFactory grains, TimeProvider clock
         }
     }
 
-    [LoggerMessage(LogLevel.Warning, "{Sweep}: calling the twin of '{DeviceId}' failed")]
-    private partial void LogCallFailed(Exception exception, string sweep, string deviceId);
+    [LoggerMessage(LogLevel.Warning, "Twin sweep: {Call} on the twin of '{DeviceId}' failed")]
+    private partial void LogCallFailed(Exception exception, TwinCall call, string deviceId);
 }
