@@ -44,11 +44,11 @@ public abstract class DeviceTwinGrain(DeviceTwinServices services) : Grain, IDev
 
     // The twin's states are read by the twin itself (StoredState), not by Orleans before activation: a twin whose
     // device was never heard from has no row, and then neither history nor an outbox mark to read.
-    private StoredState<DeviceTwinState> TwinRow => _twinRow ??= services.Stored<DeviceTwinState>(TwinStateName, this.GetGrainId());
+    private StoredState<DeviceTwinState> TwinRow => _twinRow ??= services.Stored<DeviceTwinState>(TwinStateName, this);
 
-    private StoredState<DeviceHistoryState> HistoryRow => _historyRow ??= services.Stored<DeviceHistoryState>(HistoryStateName, this.GetGrainId());
+    private StoredState<DeviceHistoryState> HistoryRow => _historyRow ??= services.Stored<DeviceHistoryState>(HistoryStateName, this);
 
-    private StoredState<AlarmOutboxState> OutboxMark => _outboxMark ??= services.Stored<AlarmOutboxState>(OutboxStateName, this.GetGrainId());
+    private StoredState<AlarmOutboxState> OutboxMark => _outboxMark ??= services.Stored<AlarmOutboxState>(OutboxStateName, this);
 
     private DeviceTwinState Twin => TwinRow.State;
 

@@ -66,13 +66,15 @@ public sealed class DeviceTwinServices(
 
     public DeviceTwinOptions Options => options.Value;
 
-    /// <summary>The grain storage twins keep their states in (the silo's <c>Default</c> provider).</summary>
-    private Orleans.Storage.IGrainStorage? _storage;
+    /// <summary>The twins' named states in the silo's <c>Default</c> grain storage, one store a name.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StateStore> _stores = new(StringComparer.Ordinal);
 
     /// <summary>A twin's named state in the silo's <c>Default</c> grain storage, read and written when the twin says.</summary>
-    public StoredState<TState> Stored<TState>(string name, GrainId grainId)
+    public StoredState<TState> Stored<TState>(string name, IAddressable twin)
         where TState : class, new() =>
-        new(_storage ??= services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("Default"), name, grainId, logger);
+        new(_stores.GetOrAdd(name, NewStore), twin);
+
+    private StateStore NewStore(string name) => new(services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("Default"), name, logger);
 
     /// <summary>The gateway's command sender, when a gateway runs in this process.</summary>
     public Interfaces.Devices.IDeviceCommandSender? CommandSender =>
