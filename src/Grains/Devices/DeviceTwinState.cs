@@ -116,6 +116,26 @@ public sealed class DeviceTwinState
     /// <summary>Clears the alarm of <paramref name="kind"/>; true when it stood.</summary>
     public bool RemoveAlarm(string kind) => _rarely?.Alarms?.Remove(kind) == true;
 
+    /// <summary>Where the rule of <paramref name="key"/> stands; idle when the twin keeps nothing for it.</summary>
+    public RuleState RuleStateOf(string key) => _rarely?.RuleStates?.GetValueOrDefault(key) ?? RuleState.Idle;
+
+    /// <summary>
+    /// Keeps where a rule stands: an idle rule is kept as no entry at all, so that a twin whose readings are within their
+    /// thresholds, as most are, holds no rule states (a dictionary and an object) for rules it is evaluated against.
+    /// </summary>
+    public void SetRuleState(string key, RuleState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state != RuleState.Idle)
+        {
+            RuleStates[key] = state;
+        }
+        else if (_rarely?.RuleStates is { } states && states.Remove(key) && states.Count == 0)
+        {
+            _rarely.RuleStates = null;
+        }
+    }
+
     public bool HasMetric(string metric) => IndexOf(metric) >= 0;
 
     /// <summary>The metric's latest value, if the twin holds one.</summary>

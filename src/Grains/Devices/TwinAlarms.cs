@@ -32,8 +32,8 @@ public sealed class TwinAlarms
             }
 
             var key = rule.Key;
-            var (next, transition) = RuleEvaluator.Evaluate(rule, twin.RuleStates.GetValueOrDefault(key, RuleState.Idle), value, at);
-            twin.RuleStates[key] = next;
+            var (next, transition) = RuleEvaluator.Evaluate(rule, twin.RuleStateOf(key), value, at);
+            twin.SetRuleState(key, next);
             switch (transition)
             {
                 case RuleTransition.Raise:

@@ -39,6 +39,46 @@ public class TwinAlarmsTests
     }
 
     [Fact]
+    public void A_twin_whose_readings_stay_within_their_thresholds_keeps_no_rule_state()
+    {
+        var twin = new DeviceTwinState();
+        var alarms = new TwinAlarms();
+
+        alarms.ApplyRules(twin, WaterRules, "waterLevelCm", 8, T0).Should().BeFalse();
+
+        twin.RuleStateOf("waterlogging:waterLevelCm").Should().Be(RuleState.Idle);
+        twin.Compact();
+        twin.RuleStates.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_rule_back_to_idle_after_its_alarm_cleared_leaves_no_rule_state_behind()
+    {
+        var twin = new DeviceTwinState();
+        var alarms = new TwinAlarms();
+        alarms.ApplyRules(twin, WaterRules, "waterLevelCm", 16, T0);
+        twin.RuleStateOf("waterlogging:waterLevelCm").Active.Should().BeTrue();
+
+        alarms.ApplyRules(twin, WaterRules, "waterLevelCm", 11, T0.AddMinutes(1));
+
+        twin.RuleStates.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_debounced_rule_remembers_since_when_a_value_is_beyond_it_until_it_raises()
+    {
+        var twin = new DeviceTwinState();
+        var alarms = new TwinAlarms();
+        ThresholdRule[] rules = [new ThresholdRule { Metric = "waterLevelCm", Above = 15, ClearBelow = 12, Alarm = "waterlogging", ForSeconds = 60 }];
+
+        alarms.ApplyRules(twin, rules, "waterLevelCm", 16, T0).Should().BeFalse();
+        twin.RuleStateOf("waterlogging:waterLevelCm").Should().Be(new RuleState(false, T0));
+
+        alarms.ApplyRules(twin, rules, "waterLevelCm", 17, T0.AddSeconds(60)).Should().BeTrue();
+        twin.Alarms.Should().ContainKey("waterlogging");
+    }
+
+    [Fact]
     public void An_sos_is_critical_and_a_repeated_detection_keeps_when_it_was_first_raised()
     {
         var twin = new DeviceTwinState();
