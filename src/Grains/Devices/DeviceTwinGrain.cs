@@ -29,8 +29,9 @@ public abstract class DeviceTwinGrain(DeviceTwinServices services) : Grain, IDev
 
     private readonly TimeProvider _clock = services.Clock;
     private readonly DeviceTwinOptions _options = services.Options;
-    private readonly TwinAlarms _alarms = new();
-    private readonly TwinViews _views = new();
+    // Values, called in place: the fields must stay writable.
+    private TwinAlarms _alarms;
+    private TwinViews _views;
     private AlarmOutbox? _outbox;
     private StoredState<DeviceTwinState>? _twinRow;
     private StoredState<DeviceHistoryState>? _historyRow;

@@ -7,8 +7,9 @@ namespace CityOps.Grains.Devices;
 /// A twin's alarms: thresholds on its readings, the alarms a device raises itself (SOS, detections)
 /// and the offline alarm of silence. Works on the twin's stored state and remembers, until the twin
 /// stores them, the alarms raised since its last significant write (they may become case reports).
+/// A value its twin holds in a field and calls in place (a million twins: no object of its own for each).
 /// </summary>
-public sealed class TwinAlarms
+public struct TwinAlarms
 {
     /// <summary>The alarm kind of a device that fell silent.</summary>
     public const string OfflineAlarm = "device_offline";

@@ -7,7 +7,8 @@ namespace CityOps.Grains.Devices;
 /// What a twin shows: its snapshot (the API's device view) and its situation (a map marker, for the
 /// districts' feeds), with the alarms raised since the feeds were last told.
 /// </summary>
-public sealed class TwinViews
+/// <remarks>A value its twin holds in a field and calls in place (a million twins: no object of its own for each).</remarks>
+public struct TwinViews
 {
     /// <summary>
     /// The alarms (kind and when raised) the situation feed was last told of, to tell it which are new;
