@@ -13,7 +13,11 @@ namespace CityOps.Grains.Tests.Gateway;
 [Collection(EventClusterTests.Name)]
 public sealed class GatewayDirectoryGrainTests(EventClusterFixture fixture) : IAsyncLifetime
 {
-    private readonly List<(string Id, IDeviceGateway Reference)> _registered = [];
+    /// <summary>
+    /// The registered gateways with their references: an object reference holds its object only weakly, so a gateway a
+    /// test does not keep would be collected and stop answering.
+    /// </summary>
+    private readonly List<(string Id, IDeviceGateway Reference, FakeGateway Gateway)> _registered = [];
 
     private IGatewayDirectoryGrain Directory => fixture.Grains.GetGrain<IGatewayDirectoryGrain>(0);
 
@@ -21,7 +25,7 @@ public sealed class GatewayDirectoryGrainTests(EventClusterFixture fixture) : IA
 
     public async Task DisposeAsync()
     {
-        foreach (var (id, reference) in _registered)
+        foreach (var (id, reference, _) in _registered)
         {
             await Directory.Unregister(id);
             fixture.Grains.DeleteObjectReference<IDeviceGateway>(reference);
@@ -117,7 +121,7 @@ public sealed class GatewayDirectoryGrainTests(EventClusterFixture fixture) : IA
     {
         var gateway = new FakeGateway(holds, clients);
         var reference = fixture.Grains.CreateObjectReference<IDeviceGateway>(gateway);
-        _registered.Add((id, reference));
+        _registered.Add((id, reference, gateway));
         await Directory.Register(id, reference);
         return gateway;
     }
