@@ -14,31 +14,45 @@ public enum DeviceChannel
 /// <summary>A parsed device topic such as <c>city/WL-990101-00017/telemetry</c>.</summary>
 public readonly record struct DeviceTopic(string DeviceId, DeviceChannel Channel)
 {
-    public static bool TryParse(string root, string topic, out DeviceTopic parsed)
+    /// <param name="knownDeviceId">The device the connection belongs to, if known: when the topic names it, its id is
+    /// used rather than a new string for every message.</param>
+    public static bool TryParse(string root, string topic, out DeviceTopic parsed, string? knownDeviceId = null)
     {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(topic);
         parsed = default;
-        var parts = topic.Split('/');
-        if (parts.Length is < 3 or > 4 || parts[0] != root || parts[1].Length == 0)
+
+        // Read in place: this runs for every message a device sends.
+        var rest = topic.AsSpan();
+        if (!rest.StartsWith(root, StringComparison.Ordinal) || rest.Length <= root.Length || rest[root.Length] != '/')
         {
             return false;
         }
 
-        DeviceChannel? channel = (parts.Length, parts[2], parts.Length == 4 ? parts[3] : null) switch
+        rest = rest[(root.Length + 1)..];
+        var slash = rest.IndexOf('/');
+        if (slash <= 0)
         {
-            (3, "telemetry", _) => DeviceChannel.Telemetry,
-            (3, "status", _) => DeviceChannel.Status,
-            (3, "alarm", _) => DeviceChannel.Alarm,
-            (3, "detections", _) => DeviceChannel.Detections,
-            (3, "commands", _) => DeviceChannel.Commands,
-            (4, "commands", "ack") => DeviceChannel.CommandAck,
-            _ => null,
+            return false;
+        }
+
+        var device = rest[..slash];
+        var channel = rest[(slash + 1)..] switch
+        {
+            "telemetry" => DeviceChannel.Telemetry,
+            "status" => DeviceChannel.Status,
+            "alarm" => DeviceChannel.Alarm,
+            "detections" => DeviceChannel.Detections,
+            "commands" => DeviceChannel.Commands,
+            "commands/ack" => DeviceChannel.CommandAck,
+            _ => (DeviceChannel?)null,
         };
         if (channel is null)
         {
             return false;
         }
 
-        parsed = new DeviceTopic(parts[1], channel.Value);
+        parsed = new DeviceTopic(knownDeviceId is not null && device.SequenceEqual(knownDeviceId) ? knownDeviceId : device.ToString(), channel.Value);
         return true;
     }
 

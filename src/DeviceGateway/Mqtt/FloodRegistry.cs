@@ -23,19 +23,25 @@ public sealed class FloodRegistry(TimeProvider clock)
         var now = clock.GetUtcNow();
         if (!_guards.TryGetValue(deviceId, out var guard))
         {
-            if (Volatile.Read(ref _count) >= Capacity)
-            {
-                Sweep(now);
-            }
-
-            guard = _guards.GetOrAdd(deviceId, _ =>
-            {
-                Interlocked.Increment(ref _count);
-                return new FloodGuard(expectedIntervalSeconds, now);
-            });
+            guard = Add(deviceId, expectedIntervalSeconds, now);
         }
 
         return guard.TryPass(now);
+    }
+
+    /// <summary>Apart from <see cref="TryPass"/>, which runs for every message: only a device new to the table costs a closure.</summary>
+    private FloodGuard Add(string deviceId, int expectedIntervalSeconds, DateTimeOffset now)
+    {
+        if (Volatile.Read(ref _count) >= Capacity)
+        {
+            Sweep(now);
+        }
+
+        return _guards.GetOrAdd(deviceId, _ =>
+        {
+            Interlocked.Increment(ref _count);
+            return new FloodGuard(expectedIntervalSeconds, now);
+        });
     }
 
     /// <summary>Devices with a budget in the table.</summary>

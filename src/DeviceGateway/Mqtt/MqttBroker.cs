@@ -252,7 +252,7 @@ public sealed partial class MqttBroker(
             return;
         }
 
-        if (!DeviceTopic.TryParse(_options.TopicRoot, message.Topic, out var topic) || topic.Channel == DeviceChannel.Commands)
+        if (!DeviceTopic.TryParse(_options.TopicRoot, message.Topic, out var topic, session.DeviceId) || topic.Channel == DeviceChannel.Commands)
         {
             Refuse(args, RejectReason.UnknownTopic, MqttPubAckReasonCode.TopicNameInvalid, $"{session.DeviceId} → {message.Topic}");
             return;

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using CityOps.DeviceGateway.Payloads;
 using CityOps.Grains.Interfaces.Devices;
@@ -133,7 +134,7 @@ public sealed partial class TelemetryIntake : IHostedService, IDisposable
     private async Task DeliverAsync()
     {
         var reader = _queue.Reader;
-        var byDevice = new Dictionary<string, (IDeviceTwinGrain Twin, List<TelemetryReport> Reports)>(StringComparer.Ordinal);
+        var byDevice = new Dictionary<string, DeviceReadings>(StringComparer.Ordinal);
         var maxBatch = Math.Max(1, _options.IntakeBatch);
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -141,19 +142,21 @@ public sealed partial class TelemetryIntake : IHostedService, IDisposable
             while (taken < maxBatch && reader.TryRead(out var reading))
             {
                 taken++;
-                if (!byDevice.TryGetValue(reading.DeviceId, out var device))
+                ref var device = ref CollectionsMarshal.GetValueRefOrAddDefault(byDevice, reading.DeviceId, out var known);
+                if (known)
                 {
-                    device = (reading.Twin, []);
-                    byDevice[reading.DeviceId] = device;
+                    (device.More ??= []).Add(reading.Report);
                 }
-
-                device.Reports.Add(reading.Report);
+                else
+                {
+                    device = new DeviceReadings(reading.Twin, reading.Report);
+                }
             }
 
             foreach (var (deviceId, device) in byDevice)
             {
                 await _calls.WaitAsync().ConfigureAwait(false);
-                _ = SendAsync(deviceId, device.Twin, [.. device.Reports]);
+                _ = SendAsync(deviceId, device.Twin, device.More is null ? [device.First] : [device.First, .. device.More]);
             }
 
             byDevice.Clear();
@@ -213,6 +216,16 @@ public sealed partial class TelemetryIntake : IHostedService, IDisposable
         exception is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException;
 
     private readonly record struct QueuedReading(string DeviceId, IDeviceTwinGrain Twin, TelemetryReport Report);
+
+    /// <summary>One device's readings taken in one pass; a device nearly always has one, which needs no list.</summary>
+    private struct DeviceReadings(IDeviceTwinGrain twin, TelemetryReport first)
+    {
+        public readonly IDeviceTwinGrain Twin => twin;
+
+        public readonly TelemetryReport First => first;
+
+        public List<TelemetryReport>? More { get; set; }
+    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Count} accepted readings of '{DeviceId}' could not be applied to its twin")]
     private partial void LogUndelivered(Exception exception, int count, string deviceId);

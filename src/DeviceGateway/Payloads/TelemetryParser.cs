@@ -207,7 +207,7 @@ public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = Te
                         return RejectContainerOrType(ref reader, "ts must be an ISO-8601 string");
                     }
 
-                    if (!DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var ts))
+                    if (!TryReadTimestamp(ref reader, out var ts))
                     {
                         return ParseResult<TelemetryReport>.Reject(RejectReason.InvalidTimestamp, "ts is not an ISO-8601 time");
                     }
@@ -276,6 +276,20 @@ public sealed class TelemetryParser(TimeProvider clock, int maxPayloadBytes = Te
         var now = clock.GetUtcNow();
         var at = fields.Timestamp is { } t && t <= now + MaxClockAhead ? t : now;
         return ParseResult<TelemetryReport>.Ok(new TelemetryReport(at, fields.Seq, fields.Values));
+    }
+
+    /// <summary>
+    /// An ISO-8601 time; one in UTC (<c>…Z</c>, what devices send) is read straight from the bytes, without a string per
+    /// message. Others keep the lenient reading: without an offset a time is taken as UTC, not as the engine's local time.
+    /// </summary>
+    private static bool TryReadTimestamp(ref Utf8JsonReader reader, out DateTimeOffset ts)
+    {
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan is [.., (byte)'Z'] && reader.TryGetDateTimeOffset(out ts))
+        {
+            return true;
+        }
+
+        return DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out ts);
     }
 
     private static Dictionary<string, double>? ParseValues(ref Utf8JsonReader reader, out ParseResult<TelemetryReport> reject)

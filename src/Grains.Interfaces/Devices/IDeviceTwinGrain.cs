@@ -22,7 +22,7 @@ public interface IDeviceTwinGrain : IGrainWithStringKey
     /// Applies a device's readings in the order given, as <see cref="ReportTelemetry"/> does one: the
     /// gateway's telemetry intake delivers each device's queued readings in one call.
     /// </summary>
-    ValueTask<TelemetryApplied> ApplyTelemetry(TelemetryReport[] reports);
+    ValueTask<TelemetryApplied> ApplyTelemetry([Immutable] TelemetryReport[] reports);
 
     /// <summary>
     /// The silence watch found the device due: raises the offline alarm when it has been silent too

@@ -1,5 +1,6 @@
 using CityOps.Grains.Interfaces.Devices;
 using CityOps.Grains.Interfaces.Grid;
+using CityOps.Grains.Rules;
 
 namespace CityOps.Grains.Devices;
 
@@ -168,7 +169,7 @@ public abstract class DeviceTwinGrain(DeviceTwinServices services) : Grain, IDev
                 continue;
             }
 
-            alarmsChanged |= TwinReadings.Apply(Twin, metricHistory, report, now, (metric, value, at) => _alarms.ApplyRules(Twin, rules, metric, value, at));
+            alarmsChanged |= TwinReadings.Apply(Twin, metricHistory, report, now, (Grain: this, Rules: rules), static (s, metric, value, at) => s.Grain.ApplyRules(s.Rules, metric, value, at));
             _historyDirty |= report.Values.Count > 0;
             services.Metrics.ReadingApplied(report.Timestamp, now);
         }
@@ -185,6 +186,8 @@ public abstract class DeviceTwinGrain(DeviceTwinServices services) : Grain, IDev
         PublishSituation();
         return new TelemetryApplied(duplicates, refused);
     }
+
+    private bool ApplyRules(IReadOnlyList<ThresholdRule> rules, string metric, double value, DateTimeOffset at) => _alarms.ApplyRules(Twin, rules, metric, value, at);
 
     public async ValueTask ReportStatus(bool online, DateTimeOffset at)
     {

@@ -25,8 +25,11 @@ public struct TwinAlarms
         ArgumentNullException.ThrowIfNull(twin);
         ArgumentNullException.ThrowIfNull(rules);
         var changed = false;
-        foreach (var rule in rules)
+
+        // By index: through the interface a foreach would box an enumerator for every reading.
+        for (var i = 0; i < rules.Count; i++)
         {
+            var rule = rules[i];
             if (rule.Metric != metric)
             {
                 continue;

@@ -31,15 +31,24 @@ public static class TwinReadings
     {
         ArgumentNullException.ThrowIfNull(twin);
         ArgumentNullException.ThrowIfNull(report);
-        return twin.MetricCount + report.Values.Count > MaxMetrics
-            && report.Values.Keys.Count(m => !twin.HasMetric(m)) + twin.MetricCount > MaxMetrics;
+        return twin.MetricCount + report.Values.Count > MaxMetrics && CountNewMetrics(twin, report) + twin.MetricCount > MaxMetrics;
     }
+
+    private static int CountNewMetrics(DeviceTwinState twin, TelemetryReport report) => report.Values.Keys.Count(m => !twin.HasMetric(m));
 
     /// <summary>
     /// Applies one reading's values to the twin and its history, running <paramref name="evaluate"/> on
     /// each value that is the metric's latest; true when an evaluation raised or cleared an alarm.
     /// </summary>
-    public static bool Apply(DeviceTwinState twin, MetricHistory history, TelemetryReport report, DateTimeOffset now, Func<string, double, DateTimeOffset, bool> evaluate)
+    public static bool Apply(DeviceTwinState twin, MetricHistory history, TelemetryReport report, DateTimeOffset now, Func<string, double, DateTimeOffset, bool> evaluate) =>
+        Apply(twin, history, report, now, evaluate, static (evaluate, metric, value, at) => evaluate(metric, value, at));
+
+    /// <summary>
+    /// As <see cref="Apply(DeviceTwinState, MetricHistory, TelemetryReport, DateTimeOffset, Func{string, double, DateTimeOffset, bool})"/>,
+    /// with the evaluation's state passed in: a twin applies every reading this way, with a static lambda, so that no
+    /// closure is made per reading.
+    /// </summary>
+    public static bool Apply<TState>(DeviceTwinState twin, MetricHistory history, TelemetryReport report, DateTimeOffset now, TState state, Func<TState, string, double, DateTimeOffset, bool> evaluate)
     {
         ArgumentNullException.ThrowIfNull(twin);
         ArgumentNullException.ThrowIfNull(history);
@@ -52,21 +61,22 @@ public static class TwinReadings
         {
             foreach (var (metric, value) in parsed)
             {
-                alarmsChanged |= ApplyValue(twin, history, metric, value, report.Timestamp, now, evaluate);
+                alarmsChanged |= ApplyValue(twin, history, metric, value, report.Timestamp, now, state, evaluate);
             }
         }
         else
         {
             foreach (var (metric, value) in report.Values)
             {
-                alarmsChanged |= ApplyValue(twin, history, metric, value, report.Timestamp, now, evaluate);
+                alarmsChanged |= ApplyValue(twin, history, metric, value, report.Timestamp, now, state, evaluate);
             }
         }
 
         return alarmsChanged;
     }
 
-    private static bool ApplyValue(DeviceTwinState twin, MetricHistory history, string metric, double value, DateTimeOffset at, DateTimeOffset now, Func<string, double, DateTimeOffset, bool> evaluate)
+    private static bool ApplyValue<TState>(
+        DeviceTwinState twin, MetricHistory history, string metric, double value, DateTimeOffset at, DateTimeOffset now, TState state, Func<TState, string, double, DateTimeOffset, bool> evaluate)
     {
         var alarmsChanged = false;
 
@@ -74,7 +84,7 @@ public static class TwinReadings
         if (!twin.TryGetLatest(metric, out var existing) || existing.Timestamp <= at)
         {
             twin.SetLatest(metric, new MetricReading(value, at));
-            alarmsChanged = evaluate(metric, value, at);
+            alarmsChanged = evaluate(state, metric, value, at);
         }
 
         history.Add(metric, value, at, now);

@@ -23,9 +23,30 @@ public class DeviceTopicTests
     [InlineData("city/WL-1/telemetry/extra")]
     [InlineData("city/WL-1/unknown")]
     [InlineData("city/WL-1/commands/nack")]
+    [InlineData("city/WL-1/telemetry/")]
+    [InlineData("cityx/WL-1/telemetry")]
+    [InlineData("city")]
     public void Other_topics_are_not_device_topics(string topic)
     {
         DeviceTopic.TryParse("city", topic, out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_topic_naming_the_connections_device_carries_that_devices_id()
+    {
+        var known = "WL-1";
+
+        DeviceTopic.TryParse("city", "city/WL-1/telemetry", out var parsed, known).Should().BeTrue();
+
+        parsed.DeviceId.Should().BeSameAs(known);
+    }
+
+    [Fact]
+    public void A_topic_naming_another_device_carries_the_other_devices_id()
+    {
+        DeviceTopic.TryParse("city", "city/WL-2/telemetry", out var parsed, "WL-1").Should().BeTrue();
+
+        parsed.DeviceId.Should().Be("WL-2");
     }
 
     [Fact]

@@ -23,6 +23,19 @@ public class TelemetryParserTests
         result.Value.Values.Should().Equal(new Dictionary<string, double> { ["waterLevelCm"] = 12.5, ["battery"] = 87 });
     }
 
+    [Theory]
+    [InlineData("2026-11-22T07:59:00Z")]
+    [InlineData("2026-11-22T07:59:00.000Z")]
+    [InlineData("2026-11-22T15:59:00+08:00")]
+    [InlineData("2026-11-22T07:59:00")]
+    [InlineData("2026-11-22 07:59:00Z")]
+    public void A_time_in_UTC_with_an_offset_or_without_one_reads_as_the_same_instant(string ts)
+    {
+        var result = Parse($$$"""{"ts":"{{{ts}}}","values":{"waterLevelCm":12.5}}""");
+
+        result.Value!.Timestamp.Should().Be(new DateTimeOffset(2026, 11, 22, 7, 59, 0, TimeSpan.Zero));
+    }
+
     [Fact]
     public void Values_alone_are_enough_and_are_stamped_with_the_time_of_receipt()
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using MQTTnet.Adapter;
 using MQTTnet.Formatter;
@@ -9,9 +10,11 @@ namespace CityOps.DeviceGateway.Mqtt.Transport;
 /// <summary>
 /// Stands between MQTTnet's server and one connection: holds the CONNECT's keep-alive to <see cref="KeepAliveBounds"/>
 /// (MQTTnet's keep-alive monitor reads it from the CONNECT packet) and tells MQTT 5 clients in the CONNACK the
-/// keep-alive they are held to and the largest packet they may send.
+/// keep-alive they are held to and the largest packet they may send. Between packets it waits for the connection's
+/// next bytes itself (<see cref="PacketLimitStream.WaitForBytesAsync"/>).
 /// </summary>
-public sealed class GuardedChannelAdapter(IMqttChannelAdapter inner, KeepAliveBounds keepAlive, int maxPacketBytes, bool isSecureConnection) : IMqttChannelAdapter
+public sealed class GuardedChannelAdapter(IMqttChannelAdapter inner, PacketLimitStream stream, KeepAliveBounds keepAlive, int maxPacketBytes, bool isSecureConnection)
+    : IMqttChannelAdapter
 {
     private bool _connectSeen;
 
@@ -38,6 +41,22 @@ public sealed class GuardedChannelAdapter(IMqttChannelAdapter inner, KeepAliveBo
 
     public async Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken)
     {
+        // MQTTnet reads a packet through seven async calls; started on a silent connection, each would wait with its own
+        // state until the device next speaks, and with 10,000 devices that state is tens of megabytes that every young
+        // collection finds alive and copies (docs/performance.md, "Young survivors"). Started once bytes are there, the
+        // read completes at once and only this call waits.
+        if (_connectSeen)
+        {
+            try
+            {
+                await stream.WaitForBytesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                // The read below meets the same end and reports it the way MQTTnet expects.
+            }
+        }
+
         var packet = await inner.ReceivePacketAsync(cancellationToken).ConfigureAwait(false);
         if (!_connectSeen && packet is MqttConnectPacket connect)
         {

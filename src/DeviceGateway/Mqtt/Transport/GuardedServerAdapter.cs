@@ -212,7 +212,7 @@ public sealed partial class GuardedServerAdapter : IMqttServerAdapter
                 if (ClientHandler is { } handler)
                 {
                     using var adapter = NewAdapter(guard, socket, remote);
-                    await handler(new GuardedChannelAdapter(adapter, _keepAlive, _options.MaxPacketBytes, tls)).ConfigureAwait(false);
+                    await handler(new GuardedChannelAdapter(adapter, guard, _keepAlive, _options.MaxPacketBytes, tls)).ConfigureAwait(false);
                 }
             }
             finally

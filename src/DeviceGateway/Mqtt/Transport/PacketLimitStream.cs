@@ -67,6 +67,15 @@ public sealed class PacketLimitStream(Stream inner, int maxConnectPacketBytes, i
         return Follow(buffer.Span[..read]) ? read : 0;
     }
 
+    /// <summary>
+    /// Completes once the connection has bytes to read, or has closed, without reading any (a zero-byte read: the
+    /// socket's, or TLS's when it holds none decrypted). A connection waits here between packets so that reading the
+    /// next one completes at once, with nothing of its own kept alive while the device is silent
+    /// (<see cref="GuardedChannelAdapter.ReceivePacketAsync"/>).
+    /// </summary>
+    public ValueTask<int> WaitForBytesAsync(CancellationToken cancellationToken) =>
+        Breach == PacketLimitBreach.None ? inner.ReadAsync(Memory<byte>.Empty, cancellationToken) : ValueTask.FromResult(0);
+
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 

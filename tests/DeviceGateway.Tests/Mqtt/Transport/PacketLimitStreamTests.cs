@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using CityOps.DeviceGateway.Mqtt.Transport;
 
 namespace CityOps.DeviceGateway.Tests.Mqtt.Transport;
@@ -89,5 +91,43 @@ public class PacketLimitStreamTests
         var (_, stream) = await ReadAllAsync([0x10, 0x80, 0x80, 0x80, 0x80, 0x01], maxConnect: int.MaxValue, max: int.MaxValue);
 
         stream.Breach.Should().Be(PacketLimitBreach.Malformed);
+    }
+
+    [Fact]
+    public async Task Waiting_for_bytes_ends_when_the_peer_sends_and_reads_none_of_them()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        using var device = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await device.ConnectAsync(listener.LocalEndPoint!);
+        using var served = await listener.AcceptAsync();
+        await using var stream = new PacketLimitStream(new NetworkStream(served, ownsSocket: false), 100, 1000);
+
+        var waiting = stream.WaitForBytesAsync(CancellationToken.None).AsTask();
+        await Task.Delay(100);
+        waiting.IsCompleted.Should().BeFalse("the device has sent nothing yet");
+
+        var connect = Packet(0x10, 12);
+        await device.SendAsync(connect);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+
+        var buffer = new byte[connect.Length];
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            read += await stream.ReadAsync(buffer.AsMemory(read));
+        }
+
+        buffer.Should().Equal(connect);
+        stream.ConnectReceived.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Waiting_for_bytes_on_a_connection_cut_off_ends_at_once()
+    {
+        var (_, stream) = await ReadAllAsync(Packet(0x10, 200));
+
+        (await stream.WaitForBytesAsync(CancellationToken.None)).Should().Be(0);
     }
 }
