@@ -56,13 +56,16 @@ public sealed class DueSchedule
 
         lock (_gate)
         {
-            if (!_watched.TryGetValue(deviceId, out watched) || watched.Removed)
+            if (watched is { Removed: true })
             {
-                if (watched is not null)
-                {
-                    Move(watched, call, 0);
-                }
+                // The sweep took this entry out while the moment was set on it above: the moment moves to the entry
+                // that replaces it, so the entry that left counts for nothing.
+                Move(watched, call, 0);
+            }
 
+            // Under the lock the table holds no entry that has left (the sweep marks and removes it in one go).
+            if (!_watched.TryGetValue(deviceId, out watched))
+            {
                 watched = new Watched(deviceId, kind);
                 _watched[deviceId] = watched;
             }
@@ -103,13 +106,17 @@ public sealed class DueSchedule
                     continue;
                 }
 
-                watched.QueuedAt = 0;
+                // Fenced, like a twin's move before it reads QueuedAt: either the twin sees the entry unqueued and
+                // queues it under the lock, or this sees the twin's moment below.
+                Interlocked.Exchange(ref watched.QueuedAt, 0);
                 var next = NextAfterTaking(watched, nowTicks, ref due);
                 if (next == 0)
                 {
                     watched.Removed = true;
                     Interlocked.MemoryBarrier();
-                    next = NextAfterTaking(watched, nowTicks, ref due);
+
+                    // A moment set meanwhile keeps the entry; it is taken at the next sweep, not twice in this one.
+                    next = Earliest(watched);
                     if (next == 0)
                     {
                         _watched.TryRemove(new KeyValuePair<string, Watched>(watched.DeviceId, watched));
@@ -119,6 +126,9 @@ public sealed class DueSchedule
                     watched.Removed = false;
                 }
 
+                // A moment moved to one already past while this sweep took the entry is the next sweep's: each entry
+                // is handed out once per sweep.
+                next = Math.Max(next, nowTicks + 1);
                 _queue.Enqueue(watched, next);
                 Volatile.Write(ref watched.QueuedAt, next);
             }
@@ -144,6 +154,22 @@ public sealed class DueSchedule
 
             // A moment moved meanwhile is read again.
             at = Volatile.Read(ref moment);
+            if (at != 0)
+            {
+                next = Math.Min(next, at);
+            }
+        }
+
+        return next == long.MaxValue ? 0 : next;
+    }
+
+    /// <summary>The entry's earliest moment, or 0 when it is due for nothing.</summary>
+    private static long Earliest(Watched watched)
+    {
+        var next = long.MaxValue;
+        for (var call = 0; call < Calls; call++)
+        {
+            var at = Volatile.Read(ref watched.Due((TwinCall)call));
             if (at != 0)
             {
                 next = Math.Min(next, at);
