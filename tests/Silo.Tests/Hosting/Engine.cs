@@ -8,8 +8,10 @@ using CityOps.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using MQTTnet;
 using MQTTnet.Formatter;
+using Orleans.Runtime;
 
 namespace CityOps.Silo.Tests.Hosting;
 
@@ -193,6 +195,7 @@ public sealed class Engine : IAsyncDisposable
                 services.AddSingleton<TimeProvider>(Clock);
             }
 
+            services.AddSingleton<IFatalErrorHandler, StopEngineOnFatalError>();
             ConfigureServices?.Invoke(services);
         });
         try
@@ -313,6 +316,21 @@ public sealed class Engine : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>
+    /// A silo that finds itself declared dead stops its engine and says why. Orleans' own handler ends the process,
+    /// which is right for an engine of its own and would end every other test sharing this one.
+    /// </summary>
+    private sealed class StopEngineOnFatalError(IHostApplicationLifetime lifetime) : IFatalErrorHandler
+    {
+        public bool IsUnexpected(Exception exception) => true;
+
+        public void OnFatalException(object? sender = null, string? context = null, Exception? exception = null)
+        {
+            Console.Error.WriteLine($"[engine] fatal error from {sender}: {context} {exception}");
+            lifetime.StopApplication();
+        }
     }
 
     private static string FindSampleCity()
