@@ -19,9 +19,6 @@ namespace CityOps.Silo.Hosting;
 /// </summary>
 public static class CityOpsHost
 {
-    /// <summary>The ADO.NET provider behind <see cref="SerializedGrainStorage"/> in the embedded profile.</summary>
-    private const string SqliteStorage = "sqlite";
-
     /// <param name="configureServices">Runs after the engine's own registrations, so a test can replace one (the clock).</param>
     public static async Task<WebApplication> BuildAsync(
         string[] args,
@@ -122,17 +119,8 @@ public static class CityOpsHost
             });
         }
 
-        // One state format for both profiles (GrainStateFormat); SQLite also gets one writer at a time.
-        if (AdoNetInvariants.IsSqlite(settings.StorageInvariant))
-        {
-            silo.AddCityGrainStorage(SqliteStorage, settings.StorageInvariant, settings.StorageConnectionString);
-            silo.Services.AddGrainStorage("Default", (services, _) =>
-                new SerializedGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(SqliteStorage), services.GetRequiredService<GrainStateFormat>()));
-        }
-        else
-        {
-            silo.AddCityGrainStorage("Default", settings.StorageInvariant, settings.StorageConnectionString);
-        }
+        // One state format for both profiles (GrainStateFormat); SQLite commits the writes waiting together (SqliteGrainStorage).
+        silo.AddCityGrainStorage("Default", settings.StorageInvariant, settings.StorageConnectionString);
 
         silo.UseAdoNetReminderService(o =>
         {

@@ -1,24 +1,51 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
 
 namespace CityOps.Silo.Storage;
 
 public static class CityGrainStorage
 {
     /// <summary>
-    /// Adds an ADO.NET grain storage (SQLite or PostgreSQL) that stores in <see cref="GrainStateFormat"/>: the one place
-    /// both profiles, and the tests of each database, configure grain state storage.
+    /// Adds the grain storage <paramref name="name"/> on SQLite or PostgreSQL, storing in <see cref="GrainStateFormat"/>:
+    /// the one place both profiles, and the tests of each database, configure grain state storage. PostgreSQL is
+    /// Orleans' ADO.NET provider as it is; SQLite is <see cref="SqliteGrainStorage"/>, which reads through that provider
+    /// and writes through a <see cref="SqliteStateWriter"/> of its own.
     /// </summary>
     public static ISiloBuilder AddCityGrainStorage(this ISiloBuilder silo, string name, string invariant, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.Services.TryAddSingleton<GrainStateFormat>();
-        return silo.AddAdoNetGrainStorage(name, (OptionsBuilder<AdoNetGrainStorageOptions> options) => options.Configure<GrainStateFormat>((o, format) =>
+        if (!AdoNetInvariants.IsSqlite(invariant))
+        {
+            return silo.AddOrleansAdoNetStorage(name, invariant, connectionString);
+        }
+
+        var reader = ReaderOf(name);
+        silo.AddOrleansAdoNetStorage(reader, invariant, connectionString);
+        silo.Services.AddGrainStorage(name, (services, _) =>
+        {
+            var serviceId = services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
+            return new SqliteGrainStorage(
+                services.GetRequiredKeyedService<IGrainStorage>(reader),
+                new SqliteStateWriter(connectionString, serviceId, services.GetRequiredService<ILogger<SqliteStateWriter>>()),
+                services.GetRequiredService<GrainStateFormat>(),
+                name,
+                serviceId);
+        });
+        return silo;
+    }
+
+    /// <summary>The name of Orleans' provider that reads the SQLite storage <paramref name="name"/>.</summary>
+    public static string ReaderOf(string name) => name + ".reader";
+
+    private static ISiloBuilder AddOrleansAdoNetStorage(this ISiloBuilder silo, string name, string invariant, string connectionString) =>
+        silo.AddAdoNetGrainStorage(name, (OptionsBuilder<AdoNetGrainStorageOptions> options) => options.Configure<GrainStateFormat>((o, format) =>
         {
             o.Invariant = invariant;
             o.ConnectionString = connectionString;
             o.GrainStorageSerializer = format;
         }));
-    }
 }

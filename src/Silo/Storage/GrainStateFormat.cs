@@ -31,27 +31,8 @@ public sealed class GrainStateFormat(Serializer serializer) : IGrainStorageSeria
         ObjectCreationHandling = ObjectCreationHandling.Replace,
     };
 
-    /// <summary>A state serialized ahead of its write (<see cref="Serialized"/>), taken instead of serializing it again.</summary>
-    private static readonly AsyncLocal<Prepared?> Ahead = new();
-
-    /// <summary>
-    /// Until disposed, <see cref="Serialize{T}"/> of this very state object (by reference) on this flow answers the
-    /// payload given, serialized earlier by the caller.
-    /// </summary>
-    public static IDisposable Serialized(object? state, BinaryData payload)
-    {
-        var previous = Ahead.Value;
-        Ahead.Value = new Prepared(state, payload);
-        return new Restore(previous);
-    }
-
     public BinaryData Serialize<T>(T? input)
     {
-        if (Ahead.Value is { } ahead && ReferenceEquals(ahead.State, input) && input is not null)
-        {
-            return ahead.Payload;
-        }
-
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         serializer.Serialize(input, buffer);
         return new BinaryData(buffer.WrittenMemory);
@@ -77,12 +58,5 @@ public sealed class GrainStateFormat(Serializer serializer) : IGrainStorageSeria
     {
         var start = payload.StartsWith("\uFEFF"u8) ? payload[3..] : payload;
         return start.Length > 0 && start[0] == (byte)'{';
-    }
-
-    private sealed record Prepared(object? State, BinaryData Payload);
-
-    private sealed class Restore(Prepared? previous) : IDisposable
-    {
-        public void Dispose() => Ahead.Value = previous;
     }
 }

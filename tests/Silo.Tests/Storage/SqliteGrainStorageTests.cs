@@ -1,0 +1,112 @@
+using CityOps.Silo.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Runtime;
+using Orleans.Storage;
+using Orleans.TestingHost;
+
+namespace CityOps.Silo.Tests.Storage;
+
+/// <summary>
+/// The embedded profile's grain storage: reads through Orleans' ADO.NET provider, writes committed together by the
+/// file's one writer (<see cref="SqliteStateWriter"/>), on the same rows and with the same versions.
+/// </summary>
+public sealed class SqliteGrainStorageTests
+{
+    private const string StateName = "probe";
+
+    [Fact]
+    public async Task Many_states_written_at_once_are_each_stored_and_read_back()
+    {
+        await using var database = new SqliteTestDatabase();
+        await using var cluster = await StartAsync(database);
+        var storage = cluster.GetDefaultGrainStorage();
+        var grains = Enumerable.Range(0, 500).Select(i => GrainId.Create("storageprobe", $"NS-{i}")).ToList();
+
+        await Task.WhenAll(grains.Select(id => storage.WriteStateAsync(StateName, id, new GrainState<ProbeState>(new ProbeState { Value = $"{id.Key}" }))));
+
+        foreach (var id in grains)
+        {
+            var read = new GrainState<ProbeState>(new ProbeState());
+            await storage.ReadStateAsync(StateName, id, read);
+            read.State?.Value.Should().Be($"{id.Key}");
+            read.ETag.Should().Be("1");
+        }
+    }
+
+    [Fact]
+    public async Task A_stale_write_among_many_is_refused_alone()
+    {
+        await using var database = new SqliteTestDatabase();
+        await using var cluster = await StartAsync(database);
+        var storage = cluster.GetDefaultGrainStorage();
+        var contested = GrainId.Create("storageprobe", "WL-1");
+        await storage.WriteStateAsync(StateName, contested, new GrainState<ProbeState>(new ProbeState { Value = "stored" }));
+        var others = Enumerable.Range(0, 200).Select(i => GrainId.Create("storageprobe", $"MH-{i}")).ToList();
+
+        var stale = storage.WriteStateAsync(StateName, contested, new GrainState<ProbeState>(new ProbeState { Value = "lost update" }));
+        var fine = Task.WhenAll(others.Select(id => storage.WriteStateAsync(StateName, id, new GrainState<ProbeState>(new ProbeState { Value = "ok" }))));
+
+        await stale.Invoking(t => t).Should().ThrowAsync<InconsistentStateException>();
+        await fine;
+        (await database.ScalarAsync<long>("SELECT count(*) FROM OrleansStorage WHERE Version = 1")).Should().Be(201);
+        var read = new GrainState<ProbeState>(new ProbeState());
+        await storage.ReadStateAsync(StateName, contested, read);
+        read.State?.Value.Should().Be("stored");
+    }
+
+    public static TheoryData<string> GrainKeys => ["string", "guid", "integer", "guid+extension", "integer+extension"];
+
+    [Theory]
+    [MemberData(nameof(GrainKeys))]
+    public async Task A_state_Orleans_own_provider_wrote_is_the_one_the_engine_writes_on(string keyKind)
+    {
+        await using var database = new SqliteTestDatabase();
+        await using var cluster = await StartAsync(database);
+        var storage = cluster.GetDefaultGrainStorage();
+        var orleans = cluster.GetSiloServiceProvider(cluster.Silos[0].SiloAddress)
+            .GetRequiredKeyedService<IGrainStorage>(CityGrainStorage.ReaderOf(StorageProbeGrain.StorageName));
+        var id = keyKind switch
+        {
+            "string" => GrainId.Create("storageprobe", "POLE-17"),
+            "guid" => GrainId.Create(GrainType.Create("probe"), GrainIdKeyExtensions.CreateGuidKey(Guid.Parse("6f1c2d3e-4b5a-6978-8a9b-0c1d2e3f4a5b"))),
+            "integer" => GrainId.Create(GrainType.Create("probe"), GrainIdKeyExtensions.CreateIntegerKey(20261207)),
+            "guid+extension" => GrainId.Create(GrainType.Create("probe"), GrainIdKeyExtensions.CreateGuidKey(Guid.Parse("6f1c2d3e-4b5a-6978-8a9b-0c1d2e3f4a5b"), "310104")),
+            _ => GrainId.Create(GrainType.Create("probe"), GrainIdKeyExtensions.CreateIntegerKey(20261207, "310104")),
+        };
+        await orleans.WriteStateAsync(StateName, id, new GrainState<ProbeState>(new ProbeState { Value = "written by Orleans" }));
+        var read = new GrainState<ProbeState>(new ProbeState());
+        await storage.ReadStateAsync(StateName, id, read);
+
+        read.State = new ProbeState { Value = "written by the engine" };
+        await storage.WriteStateAsync(StateName, id, read);
+
+        read.ETag.Should().Be("2");
+        var again = new GrainState<ProbeState>(new ProbeState());
+        await orleans.ReadStateAsync(StateName, id, again);
+        again.State?.Value.Should().Be("written by the engine");
+        again.ETag.Should().Be("2");
+        (await database.ScalarAsync<long>("SELECT count(*) FROM OrleansStorage")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_write_after_the_writer_was_disposed_is_still_committed()
+    {
+        await using var database = new SqliteTestDatabase();
+        await database.ApplySchemaAsync();
+        var writer = new SqliteStateWriter(database.ConnectionString, "cityops", NullLogger<SqliteStateWriter>.Instance);
+        var key = StoredStateKey.Of(StateName, GrainId.Create("storageprobe", "HY-9"));
+        (await writer.WriteAsync(key, null, [1, 2, 3])).Should().Be("1");
+
+        await writer.DisposeAsync();
+
+        (await writer.WriteAsync(key, 1, [4, 5, 6])).Should().Be("2");
+        (await database.ScalarAsync<long>("SELECT Version FROM OrleansStorage")).Should().Be(2);
+    }
+
+    private static async Task<TestCluster> StartAsync(SqliteTestDatabase database)
+    {
+        await database.ApplySchemaAsync();
+        return await AdoNetTestCluster.StartAsync(database.ClusterSettings("cityops-" + Guid.NewGuid().ToString("N")));
+    }
+}
