@@ -143,13 +143,19 @@ public sealed class Engine : IAsyncDisposable
                 await StartOnFreshPortsAsync();
                 return;
             }
-            catch (IOException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            catch (Exception e) when (attempt < 3 && IsAddressInUse(e))
             {
                 // What did start (the silo, the broker) stops before the ports are tried again.
                 await StopAsync();
             }
         }
     }
+
+    /// <summary>Kestrel reports a taken port as an IOException; the broker's and the SIP access point's listeners as the socket's own error.</summary>
+    private static bool IsAddressInUse(Exception e) =>
+        e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }
+        || (e is IOException && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        || (e.InnerException is { } inner && IsAddressInUse(inner));
 
     private async Task StartOnFreshPortsAsync()
     {
