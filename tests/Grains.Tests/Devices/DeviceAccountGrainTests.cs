@@ -16,6 +16,31 @@ public class DeviceAccountGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_account_its_registry_shard_answers_for_leaves_memory_once_its_standing_is_read()
+    {
+        var profile = new DeviceProfile("acct-shard-1", DeviceKind.Noise, "噪声监测点", 114.3, 27.6, "9901010010010001", 60);
+        await DeviceRegistry.Of(fixture.Grains, profile.Id).Register([new DeviceEnrolment(profile, "secret-s")]);
+        var account = fixture.Grains.GetGrain<IDeviceAccountGrain>(profile.Id);
+
+        (await account.GetStanding()).Should().Be(new AccountStanding(DeviceKind.Noise, Revoked: false, InRegistry: true));
+
+        var management = fixture.Grains.GetGrain<IManagementGrain>(0);
+        await Eventually.Async(async () => (await management.GetActivationAddress(account)).Should().BeNull());
+    }
+
+    [Fact]
+    public async Task An_account_with_a_row_of_its_own_stays_in_memory_after_its_standing_is_read()
+    {
+        var account = fixture.Grains.GetGrain<IDeviceAccountGrain>("acct-own-1");
+        await account.EnsureRegistered(DeviceKind.Gas, "secret-o");
+
+        (await account.GetStanding()).Should().Be(new AccountStanding(DeviceKind.Gas, Revoked: false, InRegistry: false));
+
+        await Task.Delay(500);
+        (await fixture.Grains.GetGrain<IManagementGrain>(0).GetActivationAddress(account)).Should().NotBeNull();
+    }
+
+    [Fact]
     public async Task A_wrong_secret_is_refused()
     {
         var account = fixture.Grains.GetGrain<IDeviceAccountGrain>("acct-2");
