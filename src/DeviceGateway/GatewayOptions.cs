@@ -68,6 +68,14 @@ public sealed class GatewayOptions
     public TimeSpan RevocationCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// The most devices whose account, twin and cell the gateway keeps at hand (<see cref="Mqtt.DeviceDirectory"/>, about
+    /// 150 bytes each): at least the devices that send to this process. When it is full, the devices silent for longer than
+    /// <see cref="RevocationCheckInterval"/> make room; while every one is sending, a device beyond it has its account read
+    /// with each message.
+    /// </summary>
+    public int DeviceDirectoryCapacity { get; set; } = 2_000_000;
+
+    /// <summary>
     /// This gateway's name in the cluster's gateway directory (<c>IGatewayDirectoryGrain</c>); by default
     /// the host's name and the process id, which is unique among running gateways.
     /// </summary>

@@ -17,24 +17,50 @@ public sealed record DeviceFacts(IDeviceTwinGrain Twin, DeviceKind Kind, bool Re
 /// once on this process, through <see cref="MarkRevoked"/>). That read is made beside the message that finds the
 /// entry due, not before it: a device's messages never wait on its account, and the entries of devices first seen
 /// together are read again at moments spread over a quarter of the interval, not in one burst. A device registered with
-/// its city is read again from its registry shard, not its account, so the account leaves memory once idle. The cache is bounded,
-/// and an unknown id is remembered only briefly, so that a device provisioned a moment later is accepted.
+/// its city is read again from its registry shard, not its account, so the account leaves memory once idle.
+/// The devices kept are bounded by <see cref="GatewayOptions.DeviceDirectoryCapacity"/>: when it is full, the devices that
+/// have sent nothing for a recheck interval make room, and a device beyond it is read with each message, so that a city
+/// larger than the bound never loses every entry at once. An unknown id is remembered apart and only briefly, so that a
+/// device provisioned a moment later is accepted and a stream of made-up ids does not take the place of real devices.
 /// </summary>
-public sealed class DeviceDirectory(IGrainFactory grains, IOptions<GatewayOptions> options, TimeProvider clock)
+public sealed class DeviceDirectory
 {
-    /// <summary>About 150 bytes an entry: a city of a million devices fits in a few hundred megabytes at most.</summary>
-    public const int Capacity = 1_000_000;
+    /// <summary>Unknown ids remembered at most; beyond, they are all forgotten (each costs only a read of an account).</summary>
+    public const int UnknownCapacity = 100_000;
 
     /// <summary>The interval assumed for a device whose twin holds no profile.</summary>
     public const int DefaultExpectedIntervalSeconds = 60;
 
     private static readonly TimeSpan UnknownFor = TimeSpan.FromSeconds(30);
 
-    private readonly TimeSpan _recheckAfter = options.Value.RevocationCheckInterval;
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    /// <summary>What an id no device was registered under is known as.</summary>
+    private static readonly Entry NoDevice = new(null, null, false, DateTimeOffset.MinValue);
 
-    /// <summary>Kept beside the dictionary because its own Count takes every lock.</summary>
-    private int _count;
+    private readonly IGrainFactory _grains;
+    private readonly TimeProvider _clock;
+    private readonly TimeSpan _recheckAfter;
+    private readonly int _capacity;
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _unknown = new(StringComparer.Ordinal);
+
+    /// <summary>Kept beside the dictionaries because their own Count takes every lock.</summary>
+    private int _count, _unknownCount;
+
+    /// <summary>1 while one message's thread looks for idle devices to forget.</summary>
+    private int _sweeping;
+
+    public DeviceDirectory(IGrainFactory grains, IOptions<GatewayOptions> options, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _grains = grains;
+        _clock = clock;
+        _recheckAfter = options.Value.RevocationCheckInterval;
+        _capacity = options.Value.DeviceDirectoryCapacity;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_capacity, $"{GatewayOptions.Section}:{nameof(GatewayOptions.DeviceDirectoryCapacity)}");
+    }
+
+    /// <summary>Devices kept at hand now.</summary>
+    public int Count => Volatile.Read(ref _count);
 
     /// <summary>The device's twin, or null when no device with this id was ever registered (a revoked device keeps its twin).</summary>
     public async ValueTask<IDeviceTwinGrain?> FindTwinAsync(string deviceId) => (await AccountAsync(deviceId)).Twin;
@@ -75,33 +101,40 @@ public sealed class DeviceDirectory(IGrainFactory grains, IOptions<GatewayOption
         // The account already says so (it is revoked first); a device not cached here is read from it when it next sends.
         if (_entries.TryGetValue(deviceId, out var entry))
         {
-            Remember(deviceId, entry with { Revoked = true, CheckedUntil = clock.GetUtcNow() + _recheckAfter, Rechecking = 0 });
+            Remember(deviceId, entry with { Revoked = true, CheckedUntil = _clock.GetUtcNow() + _recheckAfter, Rechecking = 0 });
         }
     }
 
     /// <summary>The account part of the entry, read again once it is older than the recheck interval.</summary>
     private async ValueTask<Entry> AccountAsync(string deviceId)
     {
-        var now = clock.GetUtcNow();
-        _entries.TryGetValue(deviceId, out var entry);
-        if (entry is not null && now < entry.CheckedUntil)
+        var now = _clock.GetUtcNow();
+        if (_entries.TryGetValue(deviceId, out var entry) && now < entry.CheckedUntil)
         {
             return entry;
         }
 
-        var account = grains.GetGrain<IDeviceAccountGrain>(deviceId);
+        var account = _grains.GetGrain<IDeviceAccountGrain>(deviceId);
 
         // A known device keeps its kind for good: only whether it is revoked is asked again, beside this message.
-        if (entry is { Twin: not null, Kind: not null })
+        if (entry is not null)
         {
             RecheckSoon(deviceId, entry, account, now);
             return entry;
         }
 
-        var fresh = await account.GetStanding() is { } standing
-            ? new Entry(DeviceTwins.Get(grains, standing.Kind, deviceId), standing.Kind, standing.Revoked, NextCheck(now)) { InRegistry = standing.InRegistry }
-            : new Entry(null, null, false, now + UnknownFor);
+        if (_unknown.TryGetValue(deviceId, out var unknownUntil) && now < unknownUntil)
+        {
+            return NoDevice;
+        }
 
+        if (await account.GetStanding() is not { } standing)
+        {
+            RememberUnknown(deviceId, now + UnknownFor);
+            return NoDevice;
+        }
+
+        var fresh = new Entry(DeviceTwins.Get(_grains, standing.Kind, deviceId), standing.Kind, standing.Revoked, NextCheck(now)) { InRegistry = standing.InRegistry };
         Remember(deviceId, fresh);
         return fresh;
     }
@@ -122,7 +155,7 @@ public sealed class DeviceDirectory(IGrainFactory grains, IOptions<GatewayOption
             {
                 // A device its registry shard answers for is asked of the shard (one activation for a thousand devices
                 // or so), so that these reads do not keep an account in memory for every device; any other, of its account.
-                var revoked = entry.InRegistry && await DeviceRegistry.Of(grains, deviceId).IsRevoked(deviceId) is { } registered
+                var revoked = entry.InRegistry && await DeviceRegistry.Of(_grains, deviceId).IsRevoked(deviceId) is { } registered
                     ? registered
                     : await account.IsRevoked();
 
@@ -148,20 +181,80 @@ public sealed class DeviceDirectory(IGrainFactory grains, IOptions<GatewayOption
 
     private void Remember(string deviceId, Entry entry)
     {
-        // Starting afresh when full is crude, but cheap and safe: the working set refills from the grains.
-        if (Volatile.Read(ref _count) >= Capacity)
+        while (true)
         {
-            _entries.Clear();
-            Volatile.Write(ref _count, 0);
+            if (_entries.TryGetValue(deviceId, out var current))
+            {
+                if (_entries.TryUpdate(deviceId, entry, current))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            if (Volatile.Read(ref _count) >= _capacity && !ForgetIdle())
+            {
+                // Every device kept is sending: this one is read again with its next message (the bound wants raising).
+                return;
+            }
+
+            if (_entries.TryAdd(deviceId, entry))
+            {
+                Interlocked.Increment(ref _count);
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Forgets the devices that have sent nothing for a recheck interval: a message after its entry was due starts a
+    /// recheck that moves the entry's moment on, so an entry due for longer than an interval has not been asked for since.
+    /// One message's thread looks, the others meanwhile read their newcomers without keeping them.
+    /// </summary>
+    /// <returns>Whether there is room now.</returns>
+    private bool ForgetIdle()
+    {
+        if (Interlocked.Exchange(ref _sweeping, 1) == 1)
+        {
+            return false;
         }
 
-        if (_entries.TryAdd(deviceId, entry))
+        try
         {
-            Interlocked.Increment(ref _count);
+            var idleSince = _clock.GetUtcNow() - _recheckAfter;
+            foreach (var (deviceId, entry) in _entries)
+            {
+                if (entry.CheckedUntil < idleSince && _entries.TryRemove(new KeyValuePair<string, Entry>(deviceId, entry)))
+                {
+                    Interlocked.Decrement(ref _count);
+                }
+            }
+
+            return Volatile.Read(ref _count) < _capacity;
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
+        }
+    }
+
+    private void RememberUnknown(string deviceId, DateTimeOffset until)
+    {
+        // Starting afresh when full is crude, but cheap and safe: an unknown id costs one read of its account.
+        if (Volatile.Read(ref _unknownCount) >= UnknownCapacity)
+        {
+            _unknown.Clear();
+            Volatile.Write(ref _unknownCount, 0);
+        }
+
+        if (_unknown.TryAdd(deviceId, until))
+        {
+            Interlocked.Increment(ref _unknownCount);
         }
         else
         {
-            _entries[deviceId] = entry;
+            _unknown[deviceId] = until;
         }
     }
 

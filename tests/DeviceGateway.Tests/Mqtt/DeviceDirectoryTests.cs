@@ -17,8 +17,14 @@ public sealed class DeviceDirectoryTests
     private readonly Registry _registry = new();
     private readonly DeviceDirectory _directory;
 
-    public DeviceDirectoryTests() =>
-        _directory = new DeviceDirectory(GrainsAnswering(_account, _registry), Options.Create(new GatewayOptions { RevocationCheckInterval = Interval }), _clock);
+    private readonly HashSet<string> _unregistered = [];
+
+    public DeviceDirectoryTests() => _directory = Directory(capacity: 2_000_000);
+
+    private DeviceDirectory Directory(int capacity) => new(
+        GrainsAnswering(_account, _registry, _unregistered),
+        Options.Create(new GatewayOptions { RevocationCheckInterval = Interval, DeviceDirectoryCapacity = capacity }),
+        _clock);
 
     [Fact]
     public async Task A_device_registered_with_its_city_is_read_again_from_its_registry_shard_not_its_account()
@@ -149,6 +155,74 @@ public sealed class DeviceDirectoryTests
         _account.RevocationReads.Should().Be(1);
     }
 
+    [Fact]
+    public async Task A_full_directory_makes_room_by_forgetting_the_devices_that_have_stopped_sending()
+    {
+        var directory = Directory(capacity: 3);
+        await SendAsync(directory, "D1", "D2", "D3");
+        _clock.Advance(Interval * 3);
+        await SendAsync(directory, "D2", "D3");
+
+        await SendAsync(directory, "D4");
+        await SendAsync(directory, "D2", "D3", "D4");
+
+        _account.StandingReads.Should().Be(4, "the devices still sending and the newcomer are kept");
+        directory.Count.Should().Be(3);
+        await SendAsync(directory, "D1");
+        _account.StandingReads.Should().Be(5, "the device that had stopped sending was forgotten and is read afresh");
+    }
+
+    [Fact]
+    public async Task Beyond_its_capacity_with_every_device_sending_the_directory_keeps_the_devices_it_has()
+    {
+        var directory = Directory(capacity: 2);
+        await SendAsync(directory, "D1", "D2");
+
+        await SendAsync(directory, "D3", "D3");
+        await SendAsync(directory, "D1", "D2");
+
+        _account.StandingReads.Should().Be(4, "the newcomer is read with each message, the devices kept are not read again");
+        directory.Count.Should().Be(2);
+        (await directory.FindTwinAsync("D3")).Should().NotBeNull("a device beyond the capacity is still admitted");
+    }
+
+    [Fact]
+    public async Task Ids_no_device_is_registered_under_do_not_take_the_place_of_devices()
+    {
+        var directory = Directory(capacity: 2);
+        await SendAsync(directory, "D1", "D2");
+        var madeUp = Enumerable.Range(1, 50).Select(i => $"X{i}").ToArray();
+        _unregistered.UnionWith(madeUp);
+
+        await SendAsync(directory, madeUp);
+        await SendAsync(directory, madeUp);
+        await SendAsync(directory, "D1", "D2");
+
+        _account.StandingReads.Should().Be(2, "the registered devices stay known");
+        (await directory.FindAsync("X1")).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task An_id_unknown_a_moment_ago_is_accepted_once_its_device_is_provisioned()
+    {
+        _unregistered.Add("D9");
+        (await _directory.FindTwinAsync("D9")).Should().BeNull();
+        _unregistered.Clear();
+
+        (await _directory.FindTwinAsync("D9")).Should().BeNull("an unknown id is remembered for a while");
+        _clock.Advance(TimeSpan.FromSeconds(31));
+
+        (await _directory.FindTwinAsync("D9")).Should().NotBeNull();
+    }
+
+    private static async Task SendAsync(DeviceDirectory directory, params string[] deviceIds)
+    {
+        foreach (var deviceId in deviceIds)
+        {
+            await directory.IsRevokedAsync(deviceId);
+        }
+    }
+
     /// <summary>A device account that is a sensor, not revoked unless told; its revocation answers can be held back.</summary>
     private sealed class Account : IDeviceAccountGrain
     {
@@ -160,8 +234,15 @@ public sealed class DeviceDirectoryTests
 
         public bool Revoked { get; set; }
 
-        public ValueTask<AccountStanding?> GetStanding() =>
-            ValueTask.FromResult<AccountStanding?>(new AccountStanding(DeviceKind.WaterLevel, Revoked: false, InRegistry));
+        private int _standingReads;
+
+        public int StandingReads => Volatile.Read(ref _standingReads);
+
+        public ValueTask<AccountStanding?> GetStanding()
+        {
+            Interlocked.Increment(ref _standingReads);
+            return ValueTask.FromResult<AccountStanding?>(new AccountStanding(DeviceKind.WaterLevel, Revoked: false, InRegistry));
+        }
 
         public int RevocationReads => Volatile.Read(ref _reads);
 
@@ -212,12 +293,16 @@ public sealed class DeviceDirectoryTests
         public ValueTask<DevicePlace[]> GetPlaces() => throw new NotSupportedException();
     }
 
-    /// <summary>A grain factory whose every device account is <paramref name="account"/> and every registry shard <paramref name="registry"/>; other grains are references never called.</summary>
-    private static IGrainFactory GrainsAnswering(IDeviceAccountGrain account, IDeviceRegistryGrain registry)
+    /// <summary>
+    /// A grain factory whose every device account is <paramref name="account"/>, but for the ids in <paramref name="unregistered"/>,
+    /// which have none, and every registry shard <paramref name="registry"/>; other grains are references never called.
+    /// </summary>
+    private static IGrainFactory GrainsAnswering(IDeviceAccountGrain account, IDeviceRegistryGrain registry, IReadOnlySet<string> unregistered)
     {
         var grains = DispatchProxy.Create<IGrainFactory, GrainsProxy>();
         ((GrainsProxy)(object)grains).Account = account;
         ((GrainsProxy)(object)grains).Registry = registry;
+        ((GrainsProxy)(object)grains).Unregistered = unregistered;
         return grains;
     }
 
@@ -227,12 +312,16 @@ public sealed class DeviceDirectoryTests
 
         internal IDeviceRegistryGrain? Registry { get; set; }
 
+        internal IReadOnlySet<string> Unregistered { get; set; } = new HashSet<string>();
+
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
             var type = targetMethod is { Name: "GetGrain", IsGenericMethod: true } ? targetMethod.GetGenericArguments()[0] : null;
             if (type == typeof(IDeviceAccountGrain))
             {
-                return Account;
+                return args is [string deviceId, ..] && Unregistered.Contains(deviceId)
+                    ? DispatchProxy.Create<IDeviceAccountGrain, NoAccount>()
+                    : Account;
             }
 
             if (type == typeof(IDeviceRegistryGrain))
@@ -261,6 +350,15 @@ public sealed class DeviceDirectoryTests
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
             targetMethod?.Name == nameof(IDeviceTwinGrain.GetSnapshot) ? NoSnapshot : throw new NotSupportedException(targetMethod?.Name);
+    }
+
+    /// <summary>The account of an id no device was registered under: it has no standing.</summary>
+    public class NoAccount : DispatchProxy
+    {
+        private static readonly object NoStanding = default(ValueTask<AccountStanding?>);
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            targetMethod?.Name == nameof(IDeviceAccountGrain.GetStanding) ? NoStanding : throw new NotSupportedException(targetMethod?.Name);
     }
 
     public class Unused : DispatchProxy
