@@ -34,7 +34,7 @@ public sealed class DeviceDirectory
     private static readonly TimeSpan UnknownFor = TimeSpan.FromSeconds(30);
 
     /// <summary>What an id no device was registered under is known as.</summary>
-    private static readonly Entry NoDevice = new(null, null, false, DateTimeOffset.MinValue);
+    private static readonly Entry NoDevice = new(null, null, false, DateTimeOffset.MinValue, inRegistry: false);
 
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _clock;
@@ -80,19 +80,14 @@ public sealed class DeviceDirectory
             return null;
         }
 
-        if (!entry.ProfileRead)
+        // A twin without a profile yet is asked again with the next look.
+        var place = entry.Place;
+        if (place is null && await entry.Twin.GetSnapshot() is { } snapshot)
         {
-            var snapshot = await entry.Twin.GetSnapshot();
-            entry = entry with
-            {
-                ProfileRead = snapshot is not null,
-                CellCode = snapshot?.CellCode,
-                ExpectedIntervalSeconds = snapshot?.ExpectedIntervalSeconds ?? DefaultExpectedIntervalSeconds,
-            };
-            Remember(deviceId, entry);
+            place = entry.Place = new Place(snapshot.CellCode, snapshot.ExpectedIntervalSeconds);
         }
 
-        return new DeviceFacts(entry.Twin, kind, entry.Revoked, entry.CellCode, entry.ExpectedIntervalSeconds);
+        return new DeviceFacts(entry.Twin, kind, entry.Revoked, place?.CellCode, place?.ExpectedIntervalSeconds ?? DefaultExpectedIntervalSeconds);
     }
 
     /// <summary>Refuses the device on this process from now on, without waiting for the next look at its account.</summary>
@@ -101,7 +96,7 @@ public sealed class DeviceDirectory
         // The account already says so (it is revoked first); a device not cached here is read from it when it next sends.
         if (_entries.TryGetValue(deviceId, out var entry))
         {
-            Remember(deviceId, entry with { Revoked = true, CheckedUntil = _clock.GetUtcNow() + _recheckAfter, Rechecking = 0 });
+            entry.MarkRevoked(_clock.GetUtcNow() + _recheckAfter);
         }
     }
 
@@ -134,9 +129,8 @@ public sealed class DeviceDirectory
             return NoDevice;
         }
 
-        var fresh = new Entry(DeviceTwins.Get(_grains, standing.Kind, deviceId), standing.Kind, standing.Revoked, NextCheck(now)) { InRegistry = standing.InRegistry };
-        Remember(deviceId, fresh);
-        return fresh;
+        var fresh = new Entry(DeviceTwins.Get(_grains, standing.Kind, deviceId), standing.Kind, standing.Revoked, NextCheck(now), standing.InRegistry);
+        return Remember(deviceId, fresh);
     }
 
     /// <summary>Reads the account again once, while the entry answers as it stands; a failed read is tried by the next message.</summary>
@@ -151,6 +145,7 @@ public sealed class DeviceDirectory
 
         async Task RecheckAsync()
         {
+            var marks = entry.RevokedMarks;
             try
             {
                 // A device its registry shard answers for is asked of the shard (one activation for a thousand devices
@@ -159,18 +154,11 @@ public sealed class DeviceDirectory
                     ? registered
                     : await account.IsRevoked();
 
-                // A revocation marked here meanwhile stands whatever the account said before it.
-                var current = _entries.GetValueOrDefault(deviceId) ?? entry;
-                Remember(deviceId, current with { Revoked = revoked || (current.Revoked && !ReferenceEquals(current, entry)), CheckedUntil = NextCheck(now), Rechecking = 0 });
+                entry.Settle(revoked, marks, NextCheck(now));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                // The entry may have been copied meanwhile (its profile read), flag and all: the copy is the one the next message finds.
                 Volatile.Write(ref entry.Rechecking, 0);
-                if (_entries.TryGetValue(deviceId, out var current))
-                {
-                    Volatile.Write(ref current.Rechecking, 0);
-                }
             }
         }
     }
@@ -179,32 +167,22 @@ public sealed class DeviceDirectory
     private DateTimeOffset NextCheck(DateTimeOffset now) =>
         now + _recheckAfter - (_recheckAfter / 4 * Random.Shared.NextDouble());
 
-    private void Remember(string deviceId, Entry entry)
+    /// <summary>Keeps a device's first entry, or answers the one kept meanwhile by another message.</summary>
+    private Entry Remember(string deviceId, Entry entry)
     {
-        while (true)
+        if (Volatile.Read(ref _count) >= _capacity && !ForgetIdle())
         {
-            if (_entries.TryGetValue(deviceId, out var current))
-            {
-                if (_entries.TryUpdate(deviceId, entry, current))
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            if (Volatile.Read(ref _count) >= _capacity && !ForgetIdle())
-            {
-                // Every device kept is sending: this one is read again with its next message (the bound wants raising).
-                return;
-            }
-
-            if (_entries.TryAdd(deviceId, entry))
-            {
-                Interlocked.Increment(ref _count);
-                return;
-            }
+            // Every device kept is sending: this one is read again with its next message (the bound wants raising).
+            return entry;
         }
+
+        if (_entries.TryAdd(deviceId, entry))
+        {
+            Interlocked.Increment(ref _count);
+            return entry;
+        }
+
+        return _entries.GetValueOrDefault(deviceId) ?? entry;
     }
 
     /// <summary>
@@ -258,19 +236,58 @@ public sealed class DeviceDirectory
         }
     }
 
-    /// <param name="CheckedUntil">When the account is read again.</param>
-    private sealed record Entry(IDeviceTwinGrain? Twin, DeviceKind? Kind, bool Revoked, DateTimeOffset CheckedUntil)
+    /// <summary>Where the device's twin says it stands and how often it reports.</summary>
+    private sealed record Place(string CellCode, int ExpectedIntervalSeconds);
+
+    /// <summary>
+    /// One device's entry, changed in place when its account is read again: a city's every device is read again each
+    /// interval, and an entry copied each time would be a million old objects a minute for the collector.
+    /// </summary>
+    private sealed class Entry(IDeviceTwinGrain? twin, DeviceKind? kind, bool revoked, DateTimeOffset checkedUntil, bool inRegistry)
     {
-        public bool ProfileRead { get; init; }
-
-        public string? CellCode { get; init; }
-
-        public int ExpectedIntervalSeconds { get; init; } = DefaultExpectedIntervalSeconds;
-
-        /// <summary>Whether the device's registry shard answers for its account (it has no account row of its own).</summary>
-        public bool InRegistry { get; init; }
+        private long _checkedUntilTicks = checkedUntil.UtcTicks;
+        private volatile bool _revoked = revoked;
+        private Place? _place;
+        private int _revokedMarks;
 
         /// <summary>1 while a read of the account is under way for this entry (a field, for <see cref="Interlocked"/>).</summary>
         public int Rechecking;
+
+        public IDeviceTwinGrain? Twin { get; } = twin;
+
+        public DeviceKind? Kind { get; } = kind;
+
+        /// <summary>Whether the device's registry shard answers for its account (it has no account row of its own).</summary>
+        public bool InRegistry { get; } = inRegistry;
+
+        public bool Revoked => _revoked;
+
+        /// <summary>When the account is read again (ticks, so that a reader never sees half a moment).</summary>
+        public DateTimeOffset CheckedUntil => new(Interlocked.Read(ref _checkedUntilTicks), TimeSpan.Zero);
+
+        /// <summary>Null until the twin has answered with a profile.</summary>
+        public Place? Place
+        {
+            get => Volatile.Read(ref _place);
+            set => Volatile.Write(ref _place, value);
+        }
+
+        /// <summary>How many times this process marked the device revoked: a read of its account begun before a mark does not undo it.</summary>
+        public int RevokedMarks => Volatile.Read(ref _revokedMarks);
+
+        public void MarkRevoked(DateTimeOffset checkedUntil)
+        {
+            _revoked = true;
+            Interlocked.Increment(ref _revokedMarks);
+            Interlocked.Exchange(ref _checkedUntilTicks, checkedUntil.UtcTicks);
+        }
+
+        /// <summary>What a read of the account begun at <paramref name="marksBefore"/> found, kept until <paramref name="checkedUntil"/>.</summary>
+        public void Settle(bool revoked, int marksBefore, DateTimeOffset checkedUntil)
+        {
+            _revoked = revoked || RevokedMarks != marksBefore;
+            Interlocked.Exchange(ref _checkedUntilTicks, checkedUntil.UtcTicks);
+            Volatile.Write(ref Rechecking, 0);
+        }
     }
 }

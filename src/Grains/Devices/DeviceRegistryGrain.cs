@@ -66,8 +66,8 @@ public sealed class DeviceRegistryGrain([PersistentState("deviceRegistry", "Defa
             await state.WriteStateAsync();
         }
 
-        // A city's import touches every shard at once; each is read again, from one row, when its devices connect.
-        DeactivateOnIdle();
+        // The shard stays: a city's devices come online after its import, and each of their twins and the gateway ask it.
+        // Left and read again, every shard's devices would be built twice, the first copy garbage among long-lived state.
         return changes is null ? [] : [.. changes];
     }
 

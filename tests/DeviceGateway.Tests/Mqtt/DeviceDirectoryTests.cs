@@ -124,7 +124,7 @@ public sealed class DeviceDirectoryTests
     }
 
     [Fact]
-    public async Task A_failed_reading_is_tried_again_by_the_next_message_even_when_the_entry_was_copied_meanwhile()
+    public async Task A_failed_reading_is_tried_again_by_the_next_message_even_when_its_profile_was_read_meanwhile()
     {
         await _directory.IsRevokedAsync("D1");
         _account.NextAnswer = new TaskCompletionSource<bool>();
