@@ -10,6 +10,19 @@ namespace CityOps.Grains;
 /// </summary>
 public static class EngineStopping
 {
-    public static bool Began(IServiceProvider services) =>
-        services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.IsCancellationRequested == true;
+    /// <summary>
+    /// True once the engine has begun to stop, and after its services are disposed: a timer that fires as the
+    /// process ends asks too, and must learn that the engine has stopped rather than throw on a thread of its own.
+    /// </summary>
+    public static bool Began(IServiceProvider services)
+    {
+        try
+        {
+            return services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.IsCancellationRequested == true;
+        }
+        catch (ObjectDisposedException)
+        {
+            return true;
+        }
+    }
 }

@@ -30,7 +30,7 @@ public sealed partial class TwinSweep(IGrainFactory grains, TimeProvider clock, 
     {
         lock (_timerGate)
         {
-            _disposed = true;
+            Volatile.Write(ref _disposed, true);
             _timer?.Dispose();
             _timer = null;
         }
@@ -54,7 +54,8 @@ public sealed partial class TwinSweep(IGrainFactory grains, TimeProvider clock, 
 
     private void Sweep()
     {
-        if (EngineStopping.Began(services) || Interlocked.Exchange(ref _sweeping, 1) == 1)
+        // A timer's callback may still run once the sweep is disposed, as the engine's services are.
+        if (Volatile.Read(ref _disposed) || EngineStopping.Began(services) || Interlocked.Exchange(ref _sweeping, 1) == 1)
         {
             return;
         }

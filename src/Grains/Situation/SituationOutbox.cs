@@ -64,7 +64,7 @@ public sealed partial class SituationOutbox(IGrainFactory grains, IServiceProvid
     {
         lock (_timerLock)
         {
-            _disposed = true;
+            Volatile.Write(ref _disposed, true);
             _timer?.Dispose();
             _timer = null;
         }
@@ -88,8 +88,9 @@ public sealed partial class SituationOutbox(IGrainFactory grains, IServiceProvid
 
     private void Flush()
     {
-        // Feeds cannot be placed on a stopping silo, and the screens' next snapshot reads the grains anyway.
-        if (EngineStopping.Began(services))
+        // Feeds cannot be placed on a stopping silo, and the screens' next snapshot reads the grains anyway. A timer's
+        // callback may still run once the outbox is disposed, as the engine's services are.
+        if (Volatile.Read(ref _disposed) || EngineStopping.Began(services))
         {
             return;
         }
