@@ -53,8 +53,12 @@ public sealed class SimulatedNvr(GbRecorderRecord recorder, string secret, IPEnd
         LastAuthorization = authorization;
         var answer = await RequestAsync(Register(expires, authorization), cancellationToken);
         _ = channel;
+        Registered = answer.StatusCode == 200 && expires > 0;
         return answer.StatusCode;
     }
+
+    /// <summary>Whether the platform accepted its last REGISTER and has not refused a keepalive since.</summary>
+    public bool Registered { get; private set; }
 
     /// <summary>The last Authorization sent, for a test that replays it.</summary>
     public DigestAuthorization? LastAuthorization { get; private set; }
@@ -89,6 +93,7 @@ public sealed class SimulatedNvr(GbRecorderRecord recorder, string secret, IPEnd
             try
             {
                 registered = registered && await KeepaliveAsync(cancellationToken) == 200;
+                Registered = registered;
                 if (!registered)
                 {
                     registered = await RegisterAsync(cancellationToken) == 200;

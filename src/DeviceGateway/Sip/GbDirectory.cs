@@ -44,16 +44,39 @@ public sealed class GbDirectory
     /// <summary>Adds or renews; true when the device was not registered from that place before (its catalog is asked again).</summary>
     public bool Register(GbRegistration registration, out GbRegistration current)
     {
-        var added = true;
-        current = _devices.AddOrUpdate(registration.DeviceId, registration, (_, known) =>
-        {
-            added = !known.Peer.SameAs(registration.Peer);
-            known.Peer = registration.Peer;
-            known.Expires = registration.Expires;
-            known.LastHeard = registration.LastHeard;
-            return known;
-        });
+        var added = false;
+        current = _devices.AddOrUpdate(
+            registration.DeviceId,
+            _ =>
+            {
+                added = true;
+                return registration;
+            },
+            (_, known) =>
+            {
+                // Under the registration's lock, so a sweep or a closing connection that judged the old registration
+                // never removes the renewed one (see RemoveWhen).
+                lock (known)
+                {
+                    added = !known.Peer.SameAs(registration.Peer);
+                    known.Peer = registration.Peer;
+                    known.Expires = registration.Expires;
+                    known.LastHeard = registration.LastHeard;
+                }
+
+                return known;
+            });
         return added;
+    }
+
+    /// <summary>The device was heard from (a keepalive or any other message from where it registered).</summary>
+    public static void Heard(GbRegistration registration, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        lock (registration)
+        {
+            registration.LastHeard = now;
+        }
     }
 
     public void AddChannel(GbRegistration registration, string channelId)
@@ -79,8 +102,31 @@ public sealed class GbDirectory
 
     /// <summary>Drops the registrations that expired or went silent; answers them.</summary>
     public IReadOnlyList<GbRegistration> Sweep(DateTimeOffset now, TimeSpan keepaliveTimeout) =>
-        [.. _devices.Values.Where(r => r.Expires <= now || now - r.LastHeard > keepaliveTimeout).Select(r => Remove(r.DeviceId)).OfType<GbRegistration>()];
+        [.. _devices.Values.Select(r => RemoveWhen(r, d => d.Expires <= now || now - d.LastHeard > keepaliveTimeout)).OfType<GbRegistration>()];
 
-    /// <summary>Every registration on a TCP connection that closed.</summary>
-    public IReadOnlyList<GbRegistration> On(SipPeer peer) => [.. _devices.Values.Where(r => ReferenceEquals(r.Peer, peer))];
+    /// <summary>Drops every registration still reached over a TCP connection that closed; answers them.</summary>
+    public IReadOnlyList<GbRegistration> RemoveOn(SipPeer peer) =>
+        [.. _devices.Values.Select(r => RemoveWhen(r, d => ReferenceEquals(d.Peer, peer))).OfType<GbRegistration>()];
+
+    /// <summary>
+    /// Removes the registration only while the condition holds, judged under its lock: a device that registered again
+    /// (from elsewhere, or renewed) between the look and the removal stays registered.
+    /// </summary>
+    private GbRegistration? RemoveWhen(GbRegistration registration, Func<GbRegistration, bool> condition)
+    {
+        lock (registration)
+        {
+            if (!condition(registration) || !_devices.TryRemove(KeyValuePair.Create(registration.DeviceId, registration)))
+            {
+                return null;
+            }
+        }
+
+        foreach (var channel in registration.Channels.Keys)
+        {
+            _channelDevice.TryRemove(new KeyValuePair<string, string>(channel, registration.DeviceId));
+        }
+
+        return registration;
+    }
 }

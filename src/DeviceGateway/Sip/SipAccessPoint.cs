@@ -80,13 +80,7 @@ public sealed partial class SipAccessPoint(
     }
 
     /// <summary>A TCP connection closed: the devices registered over it are no longer reachable.</summary>
-    public void ConnectionClosed(SipPeer peer)
-    {
-        foreach (var registration in directory.On(peer))
-        {
-            directory.Remove(registration.DeviceId);
-        }
-    }
+    public void ConnectionClosed(SipPeer peer) => directory.RemoveOn(peer);
 
     /// <summary>Drops registrations that expired or whose keepalives stopped (their twins go offline by their own silence).</summary>
     public IReadOnlyList<GbRegistration> Sweep() => directory.Sweep(clock.GetUtcNow(), _options.KeepaliveTimeout);
@@ -183,7 +177,7 @@ public sealed partial class SipAccessPoint(
 
         // Answered first: a device waits for its 200 OK, not for the engine's work.
         await AnswerAsync(peer, request, 200, "OK", cancellationToken);
-        registration.LastHeard = clock.GetUtcNow();
+        GbDirectory.Heard(registration, clock.GetUtcNow());
         if (await messages.HandleAsync(registration, document.Value!) is { } refusal)
         {
             Refuse(refusal.Reason, peer, $"{deviceId}: {refusal.Detail}");

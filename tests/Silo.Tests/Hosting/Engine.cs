@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MQTTnet;
 using MQTTnet.Formatter;
+using Orleans.Configuration;
 using Orleans.Runtime;
 
 namespace CityOps.Silo.Tests.Hosting;
@@ -143,7 +144,7 @@ public sealed class Engine : IAsyncDisposable
                 await StartOnFreshPortsAsync();
                 return;
             }
-            catch (Exception e) when (attempt < 3 && IsAddressInUse(e))
+            catch (Exception e) when (attempt < 5 && IsAddressInUse(e))
             {
                 // What did start (the silo, the broker) stops before the ports are tried again.
                 await StopAsync();
@@ -199,6 +200,10 @@ public sealed class Engine : IAsyncDisposable
             if (Clock is not null)
             {
                 services.AddSingleton<TimeProvider>(Clock);
+
+                // Orleans stamps a silo's start with the system clock and judges a joining silo's age by this one: a
+                // test clock moved ahead makes the engine's own silo look stuck in joining, and it evicts itself.
+                services.Configure<ClusterMembershipOptions>(o => o.EvictWhenMaxJoinAttemptTimeExceeded = false);
             }
 
             services.AddSingleton<IFatalErrorHandler, StopEngineOnFatalError>();
