@@ -49,6 +49,11 @@ public sealed class DeviceDirectory
     /// <summary>1 while one message's thread looks for idle devices to forget.</summary>
     private int _sweeping;
 
+    /// <summary>When a look that left the directory full may be tried again (UTC ticks).</summary>
+    private long _noLookBeforeTicks;
+
+    private long _idleLooks;
+
     public DeviceDirectory(IGrainFactory grains, IOptions<GatewayOptions> options, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -61,6 +66,9 @@ public sealed class DeviceDirectory
 
     /// <summary>Devices kept at hand now.</summary>
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>How often the full directory has walked its devices for idle ones to forget.</summary>
+    public long IdleLooks => Interlocked.Read(ref _idleLooks);
 
     /// <summary>The device's twin, or null when no device with this id was ever registered (a revoked device keeps its twin).</summary>
     public async ValueTask<IDeviceTwinGrain?> FindTwinAsync(string deviceId) => (await AccountAsync(deviceId)).Twin;
@@ -188,28 +196,46 @@ public sealed class DeviceDirectory
     /// <summary>
     /// Forgets the devices that have sent nothing for a recheck interval: a message after its entry was due starts a
     /// recheck that moves the entry's moment on, so an entry due for longer than an interval has not been asked for since.
-    /// One message's thread looks, the others meanwhile read their newcomers without keeping them.
+    /// One message's thread looks, the others meanwhile read their newcomers without keeping them. A look that leaves the
+    /// directory full is not tried again before a quarter interval has passed and some kept device can have gone idle,
+    /// so newcomers beyond the capacity do not each walk the whole directory.
     /// </summary>
     /// <returns>Whether there is room now.</returns>
     private bool ForgetIdle()
     {
-        if (Interlocked.Exchange(ref _sweeping, 1) == 1)
+        var now = _clock.GetUtcNow();
+        if (now.UtcTicks < Volatile.Read(ref _noLookBeforeTicks) || Interlocked.Exchange(ref _sweeping, 1) == 1)
         {
             return false;
         }
 
         try
         {
-            var idleSince = _clock.GetUtcNow() - _recheckAfter;
+            Interlocked.Increment(ref _idleLooks);
+            var idleSince = now - _recheckAfter;
+            var earliestDue = DateTimeOffset.MaxValue;
             foreach (var (deviceId, entry) in _entries)
             {
-                if (entry.CheckedUntil < idleSince && _entries.TryRemove(new KeyValuePair<string, Entry>(deviceId, entry)))
+                var due = entry.CheckedUntil;
+                if (due < idleSince && _entries.TryRemove(new KeyValuePair<string, Entry>(deviceId, entry)))
                 {
                     Interlocked.Decrement(ref _count);
                 }
+                else if (due < earliestDue)
+                {
+                    earliestDue = due;
+                }
             }
 
-            return Volatile.Read(ref _count) < _capacity;
+            var room = Volatile.Read(ref _count) < _capacity;
+            if (!room)
+            {
+                var firstIdle = earliestDue == DateTimeOffset.MaxValue ? now : earliestDue + _recheckAfter;
+                var next = now + (_recheckAfter / 4) > firstIdle ? now + (_recheckAfter / 4) : firstIdle;
+                Volatile.Write(ref _noLookBeforeTicks, next.UtcTicks);
+            }
+
+            return room;
         }
         finally
         {

@@ -187,6 +187,34 @@ public sealed class DeviceDirectoryTests
     }
 
     [Fact]
+    public async Task Newcomers_beyond_a_full_directory_of_sending_devices_do_not_each_look_for_idle_ones()
+    {
+        var directory = Directory(capacity: 2);
+        await SendAsync(directory, "D1", "D2");
+
+        await SendAsync(directory, Enumerable.Range(3, 100).Select(i => $"D{i}").ToArray());
+
+        directory.IdleLooks.Should().Be(1);
+        _clock.Advance(Interval / 2);
+        await SendAsync(directory, "D103");
+        directory.IdleLooks.Should().Be(1, "no device kept can have been silent for an interval yet");
+    }
+
+    [Fact]
+    public async Task A_full_directory_looks_again_once_a_device_kept_can_have_gone_idle()
+    {
+        var directory = Directory(capacity: 2);
+        await SendAsync(directory, "D1", "D2");
+        await SendAsync(directory, "D3");
+
+        _clock.Advance((Interval * 2) + TimeSpan.FromSeconds(1));
+        await SendAsync(directory, "D3");
+
+        directory.IdleLooks.Should().Be(2);
+        directory.Count.Should().Be(1, "D1 and D2 were forgotten and D3 kept");
+    }
+
+    [Fact]
     public async Task Ids_no_device_is_registered_under_do_not_take_the_place_of_devices()
     {
         var directory = Directory(capacity: 2);
