@@ -24,7 +24,7 @@ public sealed class GatewayEndpoint(MqttBroker broker, ExternalBrokerBridge? bri
             return true;
         }
 
-        if (!await broker.HoldsAsync(deviceId))
+        if (!broker.Holds(deviceId))
         {
             return false;
         }

@@ -41,6 +41,8 @@ public sealed partial class MqttBroker(
     /// <summary>How long a stop waits for messages already being handled to be answered.</summary>
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
 
+    private readonly ConnectedDevices _connected = new();
+
     private MqttServer? _server;
     private GuardedServerAdapter? _listeners;
 
@@ -62,6 +64,24 @@ public sealed partial class MqttBroker(
         _server.ValidatingConnectionAsync += ValidateConnectionAsync;
         _server.InterceptingPublishAsync += InterceptPublishAsync;
         _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
+        _server.ClientConnectedAsync += args =>
+        {
+            if (args.SessionItems[DeviceSession.Key] is DeviceSession session)
+            {
+                _connected.Connected(session.DeviceId, args.ClientId);
+            }
+
+            return Task.CompletedTask;
+        };
+        _server.ClientDisconnectedAsync += args =>
+        {
+            if (args.SessionItems[DeviceSession.Key] is DeviceSession session)
+            {
+                _connected.Disconnected(session.DeviceId, args.ClientId);
+            }
+
+            return Task.CompletedTask;
+        };
         await _server.StartAsync();
         if (_listeners.PlainPort is { } plain)
         {
@@ -123,28 +143,26 @@ public sealed partial class MqttBroker(
     {
         // Its messages through an aggregator or an external broker are refused from now on too.
         directory.MarkRevoked(deviceId);
-        foreach (var client in await ClientsOfAsync(deviceId))
+        if (_server is not { IsStarted: true } server)
         {
-            await client.DisconnectAsync(new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.NotAuthorized });
+            return;
+        }
+
+        foreach (var clientId in _connected.ClientsOf(deviceId))
+        {
+            try
+            {
+                await server.DisconnectClientAsync(clientId, new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.NotAuthorized });
+            }
+            catch (InvalidOperationException)
+            {
+                // It closed meanwhile.
+            }
         }
     }
 
     /// <summary>Whether the device holds a connection to this broker, so that a command sent here reaches it.</summary>
-    public async Task<bool> HoldsAsync(string deviceId) => (await ClientsOfAsync(deviceId)).Count > 0;
-
-    /// <summary>
-    /// The device's connections (it may hold several, as <c>{id}-N</c>). A scan of every client: only
-    /// commands and revocations ask, and they are rare next to telemetry.
-    /// </summary>
-    private async Task<List<MqttClientStatus>> ClientsOfAsync(string deviceId)
-    {
-        if (_server is not { IsStarted: true } server)
-        {
-            return [];
-        }
-
-        return [.. (await server.GetClientsAsync()).Where(c => c.Session.Items[DeviceSession.Key] is DeviceSession session && session.DeviceId == deviceId)];
-    }
+    public bool Holds(string deviceId) => _connected.Holds(deviceId);
 
     private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs args)
     {
