@@ -113,6 +113,7 @@ public static class DashboardServiceCollectionExtensions
         services.AddSingleton<IAuthorizationHandler, RegionScopeHandler>();
 
         services.AddProblemDetails();
+        services.AddExceptionHandler<UnavailableExceptionHandler>();
         services.AddOpenApi(o => o.AddDocumentTransformer<ContractDocument>().AddSchemaTransformer<ContractDocument>());
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo");

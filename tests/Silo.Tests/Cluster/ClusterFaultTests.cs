@@ -287,10 +287,13 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         await EventuallyAsync(() => Task.FromResult(reports.Acknowledged.Count >= 10), "ten cases before the outage");
 
         var answers = new List<(int? Status, TimeSpan Took)>();
+        HttpResponseMessage signInDuringOutage;
         using (var patient = silo.Http(await silo.TokenAsync("operator")))
         {
             await PostgresServer.StopAsync();
             patient.Timeout = TimeSpan.FromSeconds(90);
+            var user = Engine.Users.First(u => u.Roles.Contains("operator"));
+            signInDuringOutage = await patient.PostAsJsonAsync("/api/auth/token", new { username = user.Username, password = user.Password });
             var outage = Stopwatch.StartNew();
             var load = new CityLoad();
             while (outage.Elapsed < TimeSpan.FromSeconds(20))
@@ -332,6 +335,9 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         output.WriteLine($"acknowledged cases not open yet when the load stopped: {notYetOpen.Count} (their reports folded into cases admitted during the outage); not found {sinceCheck.Elapsed.TotalSeconds:0} s later: {lost.Count}");
         answers.Should().OnlyContain(a => a.Status != null, "every request during the outage is answered, none left hanging");
         answers.Should().OnlyContain(a => a.Took < TimeSpan.FromSeconds(35), "a request during the outage fails within the engine's own timeouts");
+        answers.Should().NotContain(a => a.Status == 500, "a report the engine could not take for want of its database is a 503 to send again");
+        signInDuringOutage.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable, "a sign-in that cannot be recorded is to be tried again");
+        signInDuringOutage.Headers.RetryAfter.Should().NotBeNull();
         lost.Should().BeEmpty();
     }
 
