@@ -15,15 +15,21 @@ public class SqliteStateWriterBenchmarks : IAsyncDisposable
 {
     private const int States = 1000;
 
-    private readonly byte[] _payload = new byte[300];
+    private byte[] _payload = [];
     private string _folder = "";
     private SqliteStateWriter? _writer;
     private StoredStateKey[] _keys = [];
     private int[] _versions = [];
 
+    /// <summary>A twin's state (300 B) and a twin's chart history (2,000 B), the two a twin writes when it stops.</summary>
+    [Params(300, 2000)]
+    public int PayloadBytes { get; set; }
+
     [GlobalSetup]
     public async Task Setup()
     {
+        _payload = new byte[PayloadBytes];
+        Random.Shared.NextBytes(_payload);
         _folder = Path.Combine(Path.GetTempPath(), "cityops-bench-sqlite-" + Guid.NewGuid().ToString("N"));
         var connectionString = $"Data Source={Path.Combine(_folder, "cityops.db")}";
         await DatabaseSchema.ApplyAsync(AdoNetInvariants.SqliteDriver, connectionString, DatabaseSchema.ScriptsDirectory, CancellationToken.None);
