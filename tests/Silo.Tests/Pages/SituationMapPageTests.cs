@@ -73,6 +73,10 @@ public class SituationMapPageTests(EngineFixture fixture)
         var page = await OpenMapAsync(browser, fixture.Engine, width, height);
 
         await WaitRenderedAsync(page, "device-clusters");
+        // The hub's first changes can draw clusters before the city's atlas of every device has arrived.
+        await page.WaitForFunctionAsync(
+            "n => Number(document.querySelector('#map').dataset.devices ?? 0) >= n",
+            Engine.Devices.Count, new PageWaitForFunctionOptions { Timeout = 30_000, PollingInterval = 250 });
         int.Parse(await page.GetAttributeAsync("#map", "data-devices") ?? "0", CultureInfo.InvariantCulture)
             .Should().BeGreaterThanOrEqualTo(Engine.Devices.Count, "every registered device of the city is on the map, and those other tests provisioned");
         await page.WaitForSelectorAsync(".cluster-count");
