@@ -19,6 +19,9 @@
 -- produced by "SELECT ... WHERE changes() = 0" right after the data-changing statement: changes()
 -- is the number of rows changed by the connection's most recent INSERT, UPDATE or DELETE.
 --
+-- The embedded engine's writer (src/Silo/Storage/SqliteStateWriter.cs) runs WriteToStorageKey's two cases
+-- (the update of a held version, the first insert) as statements of their own, one per write: keep them alike.
+--
 -- A grain is identified by (ServiceId, GrainTypeString, GrainIdN0, GrainIdN1, GrainIdExtensionString);
 -- the two hashes that Orleans computes lead the index so that look-ups stay narrow.
 

@@ -10,8 +10,8 @@ namespace CityOps.Silo.Storage;
 /// falling silent writes a state for every device. So the writes that arrive while a commit is on the disk are
 /// committed together in the next transaction (group commit). Each write still commits before its caller hears of
 /// it; a transaction that fails is tried again write by write, so a bad write fails alone. The statements are
-/// Orleans' own, read from the <c>OrleansQuery</c> table (db/sqlite/02-persistence.sql), with their answer kept as
-/// Orleans' ADO.NET provider reads it.
+/// Orleans' own (db/sqlite/02-persistence.sql): its clear as the <c>OrleansQuery</c> table holds it, its write as
+/// its two cases apart (see <see cref="Statements"/>), with their answer kept as Orleans' ADO.NET provider reads it.
 /// </summary>
 public sealed partial class SqliteStateWriter(string connectionString, string serviceId, ILogger<SqliteStateWriter> logger) : IAsyncDisposable
 {
@@ -157,17 +157,51 @@ public sealed partial class SqliteStateWriter(string connectionString, string se
         public TaskCompletionSource<string?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>The writer's connection and Orleans' write and clear statements on it, prepared once.</summary>
+    /// <summary>
+    /// The writer's connection and its statements, prepared once: Orleans' clear, and Orleans' write run as its two
+    /// cases apart (<c>WriteToStorageKey</c> in db/sqlite/02-persistence.sql: an update of the version the grain holds,
+    /// or a first insert), so that a write runs one statement rather than four. Each answers the new version in one
+    /// row, or no row on a conflict, when the write answers what Orleans' own statement would have.
+    /// </summary>
     private sealed class Statements : IDisposable
     {
-        private readonly SqliteCommand _write;
+        private const string KeyMatches = """
+              GrainIdHash = @GrainIdHash
+              AND GrainTypeHash = @GrainTypeHash
+              AND ServiceId = @ServiceId
+              AND GrainIdN0 = @GrainIdN0
+              AND GrainIdN1 = @GrainIdN1
+              AND GrainTypeString = @GrainTypeString
+              AND GrainIdExtensionString IS @GrainIdExtensionString
+            """;
+
+        private const string UpdateText = $"""
+            UPDATE OrleansStorage
+            SET PayloadBinary = @PayloadBinary, ModifiedOn = strftime('%Y-%m-%d %H:%M:%f', 'now'), Version = Version + 1
+            WHERE {KeyMatches}
+              AND Version = @GrainStateVersion
+            RETURNING Version
+            """;
+
+        private const string InsertText = $"""
+            INSERT INTO OrleansStorage
+                (GrainIdHash, GrainIdN0, GrainIdN1, GrainTypeHash, GrainTypeString, GrainIdExtensionString, ServiceId, PayloadBinary, ModifiedOn, Version)
+            SELECT @GrainIdHash, @GrainIdN0, @GrainIdN1, @GrainTypeHash, @GrainTypeString, @GrainIdExtensionString,
+                   @ServiceId, @PayloadBinary, strftime('%Y-%m-%d %H:%M:%f', 'now'), 1
+            WHERE NOT EXISTS (SELECT 1 FROM OrleansStorage WHERE {KeyMatches})
+            RETURNING Version
+            """;
+
+        private readonly SqliteCommand _update;
+        private readonly SqliteCommand _insert;
         private readonly SqliteCommand _clear;
 
-        private Statements(SqliteConnection connection, string writeText, string clearText)
+        private Statements(SqliteConnection connection, string clearText)
         {
             Connection = connection;
-            _write = Command(connection, writeText, withPayload: true);
-            _clear = Command(connection, clearText, withPayload: false);
+            _update = Command(connection, UpdateText, withPayload: true, withVersion: true);
+            _insert = Command(connection, InsertText, withPayload: true, withVersion: false);
+            _clear = Command(connection, clearText, withPayload: false, withVersion: true);
         }
 
         public SqliteConnection Connection { get; }
@@ -178,7 +212,7 @@ public sealed partial class SqliteStateWriter(string connectionString, string se
             try
             {
                 connection.Open();
-                return new Statements(connection, QueryText(connection, "WriteToStorageKey"), QueryText(connection, "ClearStorageKey"));
+                return new Statements(connection, QueryText(connection, "ClearStorageKey"));
             }
             catch
             {
@@ -187,10 +221,13 @@ public sealed partial class SqliteStateWriter(string connectionString, string se
             }
         }
 
-        /// <summary>Runs the write or clear; its one answer row's version as Orleans reads it: null without a row, empty for NULL.</summary>
+        /// <summary>
+        /// Runs the write or clear; the version as Orleans' provider reads it: the new one, or on a conflict the
+        /// version the grain sent (empty for none, Orleans' NULL).
+        /// </summary>
         public string? Run(SqliteTransaction transaction, StateWrite write, string serviceId)
         {
-            var command = write.Payload is null ? _clear : _write;
+            var command = write.Payload is null ? _clear : write.Version is null ? _insert : _update;
             command.Transaction = transaction;
             var key = write.Key;
             var p = command.Parameters;
@@ -201,7 +238,11 @@ public sealed partial class SqliteStateWriter(string connectionString, string se
             p["@GrainTypeString"].Value = key.GrainTypeString;
             p["@GrainIdExtensionString"].Value = (object?)key.GrainIdExtensionString ?? DBNull.Value;
             p["@ServiceId"].Value = serviceId;
-            p["@GrainStateVersion"].Value = (object?)write.Version ?? DBNull.Value;
+            if (command != _insert)
+            {
+                p["@GrainStateVersion"].Value = (object?)write.Version ?? DBNull.Value;
+            }
+
             if (write.Payload is not null)
             {
                 p["@PayloadBinary"].Value = write.Payload;
@@ -222,23 +263,34 @@ public sealed partial class SqliteStateWriter(string connectionString, string se
                 while (reader.NextResult());
             }
 
-            return rows <= 1 ? stored : throw new InvalidOperationException($"The storage answered {rows} versions for one write of '{key.GrainTypeString}'.");
+            if (rows > 1)
+            {
+                throw new InvalidOperationException($"The storage answered {rows} versions for one write of '{key.GrainTypeString}'.");
+            }
+
+            return rows == 1 || command == _clear ? stored : write.Version?.ToString(CultureInfo.InvariantCulture) ?? string.Empty;
         }
 
         public void Dispose()
         {
-            _write.Dispose();
+            _update.Dispose();
+            _insert.Dispose();
             _clear.Dispose();
             Connection.Dispose();
         }
 
-        private static SqliteCommand Command(SqliteConnection connection, string text, bool withPayload)
+        private static SqliteCommand Command(SqliteConnection connection, string text, bool withPayload, bool withVersion)
         {
             var command = connection.CreateCommand();
             command.CommandText = text;
-            foreach (var name in (string[])["@GrainIdHash", "@GrainIdN0", "@GrainIdN1", "@GrainTypeHash", "@GrainTypeString", "@GrainIdExtensionString", "@ServiceId", "@GrainStateVersion"])
+            foreach (var name in (string[])["@GrainIdHash", "@GrainIdN0", "@GrainIdN1", "@GrainTypeHash", "@GrainTypeString", "@GrainIdExtensionString", "@ServiceId"])
             {
                 command.Parameters.Add(new SqliteParameter(name, DBNull.Value));
+            }
+
+            if (withVersion)
+            {
+                command.Parameters.Add(new SqliteParameter("@GrainStateVersion", DBNull.Value));
             }
 
             if (withPayload)
