@@ -19,6 +19,9 @@ namespace CityOps.Silo.Hosting;
 /// </summary>
 public static class CityOpsHost
 {
+    /// <summary>How long a stop may take before the host gives up on what is left of it (default two minutes).</summary>
+    public const string ShutdownTimeoutSetting = "Host:ShutdownTimeout";
+
     /// <param name="configureServices">Runs after the engine's own registrations, so a test can replace one (the clock).</param>
     public static async Task<WebApplication> BuildAsync(
         string[] args,
@@ -47,8 +50,10 @@ public static class CityOpsHost
 
         builder.Services.AddSingleton(settings);
 
-        // A clean stop writes every twin's readings still in memory; give it time to.
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
+        // A clean stop writes every twin's readings still in memory; give it time to (a million twins on SQLite take
+        // about 100 s: docs/reliability.md, "A clean stop").
+        var stopTimeout = builder.Configuration.GetValue(ShutdownTimeoutSetting, TimeSpan.FromMinutes(2));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = stopTimeout);
         builder.Services.AddCityGrains(builder.Configuration);
         builder.UseOrleans(silo => ConfigureSilo(silo, settings).UseCityClusterTls(builder.Configuration));
 
