@@ -163,31 +163,4 @@ public sealed class DiskEvidenceStorageTests(EngineFixture fixture) : EvidenceSt
 }
 
 /// <summary>An engine of its own whose evidence goes to a fresh container of the Azurite the test script started.</summary>
-public sealed class BlobEngineFixture : IAsyncLifetime
-{
-    private static string Blobs => Environment.GetEnvironmentVariable("CITYOPS_TEST_BLOBS") is { Length: > 0 } blobs
-        ? blobs
-        : throw new InvalidOperationException("CITYOPS_TEST_BLOBS is not set: run the tests with ./scripts/test.sh or scripts/services.sh, which start Azurite.");
-
-    private readonly string _container = "evidence-" + Guid.NewGuid().ToString("N");
-
-    public Engine Engine { get; private set; } = null!;
-
-    public BlobContainerClient Container => new(Blobs, _container);
-
-    public async Task InitializeAsync()
-    {
-        await Container.CreateIfNotExistsAsync();
-        Engine = await Engine.StartAsync(new Dictionary<string, string?>
-        {
-            ["Evidence:BlobConnectionString"] = Blobs,
-            ["Evidence:Container"] = _container,
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Engine.DisposeAsync();
-        await Container.DeleteIfExistsAsync();
-    }
-}
+public sealed class BlobEngineFixture() : AzuriteEngineFixture("evidence-");

@@ -10,35 +10,7 @@ using CityOps.Silo.Tests.Hosting;
 namespace CityOps.Silo.Tests.Mobile;
 
 /// <summary>An engine in 国密 mode whose evidence goes to a fresh container of the test Azurite.</summary>
-public sealed class GmBlobEngineFixture : IAsyncLifetime
-{
-    private static string Blobs => Environment.GetEnvironmentVariable("CITYOPS_TEST_BLOBS") is { Length: > 0 } blobs
-        ? blobs
-        : throw new InvalidOperationException("CITYOPS_TEST_BLOBS is not set: run the tests with ./scripts/test.sh or scripts/services.sh, which start Azurite.");
-
-    private readonly string _container = "evidence-gm-" + Guid.NewGuid().ToString("N");
-
-    public Engine Engine { get; private set; } = null!;
-
-    public BlobContainerClient Container => new(Blobs, _container);
-
-    public async Task InitializeAsync()
-    {
-        await Container.CreateIfNotExistsAsync();
-        Engine = await Engine.StartAsync(new Dictionary<string, string?>
-        {
-            ["Evidence:BlobConnectionString"] = Blobs,
-            ["Evidence:Container"] = _container,
-            [CryptoSettings.ModeSetting] = "gm",
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Engine.DisposeAsync();
-        await Container.DeleteIfExistsAsync();
-    }
-}
+public sealed class GmBlobEngineFixture() : AzuriteEngineFixture("evidence-gm-", new Dictionary<string, string?> { [CryptoSettings.ModeSetting] = "gm" });
 
 /// <summary>Evidence blobs in 国密 mode: sealed with SM4-GCM with their SM3 as metadata, read back as uploaded; a plain blob stored earlier still reads.</summary>
 public sealed class GmBlobEvidenceTests(GmBlobEngineFixture fixture) : IClassFixture<GmBlobEngineFixture>
