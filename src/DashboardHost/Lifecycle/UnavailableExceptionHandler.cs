@@ -1,8 +1,8 @@
 using System.Data.Common;
+using CityOps.Grains.Interfaces.Cluster;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
 
 namespace CityOps.DashboardHost.Lifecycle;
 
@@ -43,7 +43,7 @@ public sealed partial class UnavailableExceptionHandler(IProblemDetailsService p
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is DbException { IsTransient: true } or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException)
+            if (e is DbException { IsTransient: true } || ClusterFailures.IsTransient(e))
             {
                 return true;
             }

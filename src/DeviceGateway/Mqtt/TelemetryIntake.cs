@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using CityOps.DeviceGateway.Payloads;
+using CityOps.Grains.Interfaces.Cluster;
 using CityOps.Grains.Interfaces.Devices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,8 +26,6 @@ public sealed partial class TelemetryIntake : IHostedService, IDisposable
 {
     /// <summary>How long a stop waits for the queue to be delivered.</summary>
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(20);
-
-    private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
 
     private readonly GatewayOptions _options;
     private readonly GatewayMetrics _metrics;
@@ -190,9 +189,9 @@ public sealed partial class TelemetryIntake : IHostedService, IDisposable
 
                     return;
                 }
-                catch (Exception ex) when (IsTransient(ex) && attempt < RetryDelays.Length)
+                catch (Exception ex) when (ClusterFailures.IsTransient(ex) && attempt < ClusterFailures.RetryDelays.Count)
                 {
-                    await Task.Delay(RetryDelays[attempt]).ConfigureAwait(false);
+                    await Task.Delay(ClusterFailures.RetryDelays[attempt]).ConfigureAwait(false);
                 }
             }
         }
@@ -210,10 +209,6 @@ public sealed partial class TelemetryIntake : IHostedService, IDisposable
             _calls.Release();
         }
     }
-
-    /// <summary>Failures of the cluster rather than of the reading: the twin's silo went away, or the call timed out.</summary>
-    private static bool IsTransient(Exception exception) =>
-        exception is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException;
 
     private readonly record struct QueuedReading(string DeviceId, IDeviceTwinGrain Twin, TelemetryReport Report);
 

@@ -1,3 +1,4 @@
+using CityOps.Grains.Interfaces.Cluster;
 using CityOps.Grains.Interfaces.Events;
 using CityOps.Grains.Interfaces.Grid;
 using Orleans.Concurrency;
@@ -7,16 +8,22 @@ namespace CityOps.Grains.Events;
 /// <summary>
 /// Intake has no state of its own: any silo runs it next to the caller. Every step is idempotent
 /// by the report's key (the index remembers its admission, the case the reports it counted), so a
-/// caller that did not hear back sends the same report again and gets the same case.
+/// caller that did not hear back sends the same report again and gets the same case. Intake itself does so when a
+/// step's silo leaves under it (<see cref="ClusterFailures"/>), so a silo stopped gracefully fails no report.
 /// </summary>
 [StatelessWorker]
 public sealed class EventIntakeGrain(EventServices services) : Grain, IEventIntakeGrain
 {
-    public async Task<IntakeResult> Report(EventReport report)
+    public Task<IntakeResult> Report(EventReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         services.Catalogue.Require(report.Category);
         var keyed = report.IdempotencyKey is null ? report with { IdempotencyKey = "intake:" + Guid.NewGuid().ToString("N") } : report;
+        return ClusterFailures.RetryWhileSilosLeaveAsync(() => AdmitAndOpen(keyed));
+    }
+
+    private async Task<IntakeResult> AdmitAndOpen(EventReport keyed)
+    {
         var window = new DuplicateWindow(services.Options.DuplicateRadiusMetres, services.Options.DuplicateWindow);
         var admission = await GrainFactory.GetGrain<IEventIndexGrain>(GridCodes.DistrictOf(keyed.Location.CellCode)).Admit(keyed, window);
         var grain = GrainFactory.GetGrain<IUrbanEventGrain>(admission.EventId);

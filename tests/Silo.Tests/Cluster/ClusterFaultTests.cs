@@ -271,7 +271,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         var lost = await reports.NotFoundAsync();
 
         output.WriteLine($"silo stopped in {stopped.Elapsed.TotalSeconds:0.0} s with exit code {stopped.ExitCode}");
-        output.WriteLine($"cases acknowledged: {reports.Acknowledged.Count} ({beforeStop} before the stop); failed answers: {reports.Failures}; not found after: {lost.Count}");
+        output.WriteLine($"cases acknowledged: {reports.Acknowledged.Count} ({beforeStop} before the stop); failed answers: {reports.Failures} ({reports.FailuresSeen}); not found after: {lost.Count}");
         stopped.ExitCode.Should().Be(0);
         reports.Failures.Should().Be(0);
         lost.Should().BeEmpty();
@@ -377,13 +377,16 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         private readonly CityLoad _load = new();
         private readonly CancellationTokenSource _stop = new();
         private Task _loop = Task.CompletedTask;
-        private int _failures;
+        private readonly ConcurrentQueue<string> _failures = new();
 
         private ReportLoad(HttpClient http) => _http = http;
 
         public ConcurrentBag<string> Acknowledged { get; } = [];
 
-        public int Failures => Volatile.Read(ref _failures);
+        public int Failures => _failures.Count;
+
+        /// <summary>Each failed answer: its status, or the exception when there was none.</summary>
+        public string FailuresSeen => string.Join("; ", _failures);
 
         public static ReportLoad Start(HttpClient http)
         {
@@ -435,13 +438,15 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
                             Acknowledged.Add(caseId);
                             break;
                         }
+
+                        _failures.Enqueue($"{(int)answer.Status} {answer.Problem}");
                     }
                     catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                     {
                         // Answered nothing: not acknowledged; sent again below.
+                        _failures.Enqueue(e.GetType().Name);
                     }
 
-                    Interlocked.Increment(ref _failures);
                     await Task.Delay(500);
                 }
             }

@@ -13,7 +13,8 @@ namespace CityOps.Silo.Tests.Reliability;
 public sealed record PlannedReport(string Key, string Category, double[] Location, string Description);
 
 /// <summary>What the engine answered to a report: the case's id when acknowledged (201).</summary>
-public sealed record ReportAnswer(HttpStatusCode Status, string? Id, bool Merged, string? State);
+/// <summary>The engine's answer to a report; <paramref name="Problem"/> is the body of a failed answer.</summary>
+public sealed record ReportAnswer(HttpStatusCode Status, string? Id, bool Merged, string? State, string? Problem = null);
 
 /// <summary>
 /// Work for a busy engine from the sample city: reports that never duplicate each other (each
@@ -87,7 +88,7 @@ public sealed class CityLoad
         using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            return new ReportAnswer(response.StatusCode, null, false, null);
+            return new ReportAnswer(response.StatusCode, null, false, null, await response.Content.ReadAsStringAsync(cancellationToken));
         }
 
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
