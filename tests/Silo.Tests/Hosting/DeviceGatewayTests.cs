@@ -195,6 +195,44 @@ public class DeviceGatewayTests(EngineFixture fixture)
     }
 
     [Fact]
+    public async Task A_device_connecting_again_with_its_client_id_takes_over_its_session_and_commands_reach_the_new_connection()
+    {
+        var pole = Engine.Device(DeviceKind.SmartPole, 15);
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer("127.0.0.1", Engine.MqttPort)
+            .WithClientId($"{pole.Id}-{Guid.NewGuid():N}")
+            .WithCredentials(pole.Id, pole.Secret)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .Build();
+        using var before = new MqttClientFactory().CreateMqttClient();
+        var takenOver = new TaskCompletionSource<MqttClientDisconnectedEventArgs>();
+        before.DisconnectedAsync += e =>
+        {
+            takenOver.TrySetResult(e);
+            return Task.CompletedTask;
+        };
+        await before.ConnectAsync(options);
+        using var after = new MqttClientFactory().CreateMqttClient();
+        var received = new TaskCompletionSource<JsonElement>();
+        after.ApplicationMessageReceivedAsync += e =>
+        {
+            received.TrySetResult(JsonDocument.Parse(Encoding.UTF8.GetString(e.ApplicationMessage.Payload)).RootElement.Clone());
+            return Task.CompletedTask;
+        };
+
+        await after.ConnectAsync(options);
+        (await takenOver.Task.WaitAsync(TimeSpan.FromSeconds(10))).Reason.Should().Be(MqttClientDisconnectReason.SessionTakenOver);
+        await after.SubscribeAsync($"city/{pole.Id}/commands", MqttQualityOfServiceLevel.AtLeastOnce);
+        using var http = Engine.Http(await Engine.TokenAsync("operator"));
+        var response = await http.PostAsJsonAsync($"/api/devices/{pole.Id}/commands", new { name = "setLight", args = new { level = 60 } });
+
+        response.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        var command = await received.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        command.GetProperty("args").GetProperty("level").GetInt32().Should().Be(60);
+        after.IsConnected.Should().BeTrue();
+    }
+
+    [Fact]
     public async Task A_command_nobody_acknowledges_is_retried_and_then_times_out()
     {
         var pole = Engine.Device(DeviceKind.SmartPole, 7);
