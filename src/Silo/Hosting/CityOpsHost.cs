@@ -53,6 +53,11 @@ public static class CityOpsHost
         // A clean stop writes every twin's readings still in memory; give it time to (a million twins on SQLite take
         // about 100 s: docs/reliability.md, "A clean stop").
         var stopTimeout = builder.Configuration.GetValue(ShutdownTimeoutSetting, TimeSpan.FromMinutes(2));
+        if (stopTimeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{ShutdownTimeoutSetting} is {stopTimeout}: give the time a stop may take, such as 00:04:00.");
+        }
+
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = stopTimeout);
         builder.Services.AddCityGrains(builder.Configuration);
         builder.UseOrleans(silo => ConfigureSilo(silo, settings).UseCityClusterTls(builder.Configuration));

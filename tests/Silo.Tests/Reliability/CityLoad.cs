@@ -12,8 +12,7 @@ namespace CityOps.Silo.Tests.Reliability;
 /// <summary>A report the test means to make, with the key that makes re-sending it safe.</summary>
 public sealed record PlannedReport(string Key, string Category, double[] Location, string Description);
 
-/// <summary>What the engine answered to a report: the case's id when acknowledged (201).</summary>
-/// <summary>The engine's answer to a report; <paramref name="Problem"/> is the body of a failed answer.</summary>
+/// <summary>What the engine answered to a report: the case's id when acknowledged (201), the body of a failed answer.</summary>
 public sealed record ReportAnswer(HttpStatusCode Status, string? Id, bool Merged, string? State, string? Problem = null);
 
 /// <summary>
