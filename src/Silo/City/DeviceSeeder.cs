@@ -56,6 +56,7 @@ public sealed partial class DeviceSeeder(EngineSettings settings, IGrainFactory 
             ?? throw new InvalidDataException($"{path} holds no devices.");
         bytes = [];
         var profiles = new DeviceProfile[devices.Length];
+        var parts = new ProfileParts();
         for (var i = 0; i < devices.Length; i++)
         {
             if (string.IsNullOrEmpty(devices[i].Id) || string.IsNullOrEmpty(devices[i].Secret) || string.IsNullOrEmpty(devices[i].CellCode))
@@ -63,7 +64,7 @@ public sealed partial class DeviceSeeder(EngineSettings settings, IGrainFactory 
                 throw new InvalidDataException($"{path}: every device needs an id, a secret and a cell.");
             }
 
-            profiles[i] = DeviceProfile.From(devices[i]);
+            profiles[i] = parts.Share(DeviceProfile.From(devices[i]));
         }
 
         // Shards and cells side by side: the one storage writer is kept busy while the other side computes.
