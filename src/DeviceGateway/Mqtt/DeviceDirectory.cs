@@ -101,9 +101,8 @@ public sealed class DeviceDirectory
             entry.Place(snapshot.CellCode, snapshot.ExpectedIntervalSeconds);
         }
 
-        return entry.CellCode is { } cellCode
-            ? new DeviceFacts(twin, kind, entry.Revoked, cellCode, entry.ExpectedIntervalSeconds)
-            : new DeviceFacts(twin, kind, entry.Revoked, null, DefaultExpectedIntervalSeconds);
+        var cellCode = entry.CellCode;
+        return new DeviceFacts(twin, kind, entry.Revoked, cellCode, cellCode is null ? DefaultExpectedIntervalSeconds : entry.ExpectedIntervalSeconds);
     }
 
     /// <summary>Refuses the device on this process from now on, without waiting for the next look at its account.</summary>

@@ -43,6 +43,18 @@ public class ProfilePartsTests
         two.Modules.Should().Equal("lighting", "sos");
     }
 
+    [Fact]
+    public void A_camera_whose_file_leaves_parts_of_its_record_out_keeps_them_out()
+    {
+        var camera = Camera("CAM-1", "9901010010040001") with { Video = new VideoRecord(null!, null!, null!, "rtsp://vms.local/live/CAM-1") };
+
+        var shared = _parts.Share(camera);
+
+        shared.Should().Be(camera);
+        shared.Video!.Scene.Should().BeNull();
+        shared.Video.Presets.Should().BeNull();
+    }
+
     private static DeviceProfile Pole(string id, string cell, params string[] modules) =>
         new(id, DeviceKind.SmartPole, $"智慧灯杆 {id}", 114.33, 27.61, cell, 60, Modules: modules);
 
