@@ -59,6 +59,13 @@ public sealed class DeviceRegistryGrain([PersistentState("deviceRegistry", "Defa
                 Devices[profile.Id] = next;
                 written = true;
             }
+            else if (!ReferenceEquals(known.Profile, profile))
+            {
+                // The same profile read from the shard's row: the import's copy shares its parts with other devices
+                // (ProfileParts), so it is kept, its id the key too, and the row's copy left; nothing changed to write.
+                Devices.Remove(profile.Id);
+                Devices.Add(profile.Id, known with { Profile = profile });
+            }
         }
 
         if (written)

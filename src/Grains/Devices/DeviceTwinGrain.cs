@@ -78,6 +78,8 @@ public abstract class DeviceTwinGrain(DeviceTwinServices services) : Grain, IDev
             {
                 await ReadOutboxMarkAsync(cancellationToken);
             }
+
+            await ShareRegisteredProfileAsync();
         }
         else if (await DeviceRegistry.Of(GrainFactory, DeviceId).GetProfile(DeviceId) is { } registered)
         {
@@ -382,6 +384,31 @@ public abstract class DeviceTwinGrain(DeviceTwinServices services) : Grain, IDev
 
         // A row from before the flag was kept learns it here, and is written with the twin's next write.
         Twin.OutboxMarked = OutboxMark.RecordExists;
+    }
+
+    /// <summary>
+    /// A twin read from its row holds its own copy of the profile its registry shard holds too. When the two are equal
+    /// it keeps the shard's, whose parts the import shares with other devices (<see cref="ProfileParts"/>): about 300
+    /// bytes a device in a restarted city (docs/performance.md). A profile provisioned apart from the city's file stays the twin's.
+    /// </summary>
+    private async Task ShareRegisteredProfileAsync()
+    {
+        if (Twin.Profile is not { } own)
+        {
+            return;
+        }
+
+        try
+        {
+            if (await DeviceRegistry.Of(GrainFactory, own.Id).GetProfile(own.Id) is { } registered && registered == own)
+            {
+                Twin.Profile = registered;
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Only memory is at stake: a twin whose shard cannot answer now keeps its own copy.
+        }
     }
 
     public async Task AlarmTaken(string idempotencyKey)
