@@ -38,6 +38,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<Situation.SituationOutbox>();
         services.AddSingleton<DeviceMetrics>();
         services.AddSingleton<DeviceTwinServices>();
+        services.AddSingleton<CityOps.Grains.Interfaces.Devices.ProfileParts>();
 
         // Commands go to whichever gateway holds the device, wherever it runs (a test may put its own sender after this one).
         services.AddSingleton<CityOps.Grains.Interfaces.Devices.IDeviceCommandSender, Gateway.GatewayDirectorySender>();

@@ -1,13 +1,15 @@
 namespace CityOps.Grains.Interfaces.Devices;
 
 /// <summary>
-/// Makes the profiles of one import share the parts many devices have alike (the cell code, a smart pole's modules, a
-/// camera's scene, industry, sharing scope and presets) instead of each holding the copy its file gave it. Profiles stay
-/// in memory for as long as their registry shard and twin are active: for the bench city of a million devices about 90
-/// MB (docs/performance.md, "Less memory a device"). Not safe for use from more than one thread at once.
+/// Makes the profiles a silo holds share the parts many devices have alike (the cell code, a smart pole's modules, a
+/// camera's scene, industry, sharing scope and presets) instead of each holding the copy its file or its row gave it.
+/// Profiles stay in memory for as long as their registry shard and twin are active: for the bench city of a million
+/// devices about 90 MB (docs/performance.md, "Less memory a device"). One a silo, used by the import and by registry
+/// shards read from their rows; what it keeps is the city's vocabulary, not a part a device.
 /// </summary>
 public sealed class ProfileParts
 {
+    private readonly Lock _lock = new();
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string[]> _modules = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int[]> _presets = new(StringComparer.Ordinal);
@@ -16,7 +18,14 @@ public sealed class ProfileParts
     public DeviceProfile Share(DeviceProfile profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        return profile with
+        lock (_lock)
+        {
+            return Shared(profile);
+        }
+    }
+
+    private DeviceProfile Shared(DeviceProfile profile) =>
+        profile with
         {
             CellCode = Share(profile.CellCode),
             Modules = Share(profile.Modules),
@@ -30,7 +39,6 @@ public sealed class ProfileParts
                 }
                 : null,
         };
-    }
 
     /// <summary>A file may leave a camera's scene, industry or scope out: such a part stays null.</summary>
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]

@@ -9,10 +9,33 @@ namespace CityOps.Grains.Devices;
 /// in bulk, one call and at most one write per shard, and read by the account grain and the twin of a device
 /// that has no stored state of its own.
 /// </summary>
-public sealed class DeviceRegistryGrain([PersistentState("deviceRegistry", "Default")] IPersistentState<DeviceRegistryState> state, CryptoSettings crypto)
+public sealed class DeviceRegistryGrain(
+    [PersistentState("deviceRegistry", "Default")] IPersistentState<DeviceRegistryState> state,
+    CryptoSettings crypto,
+    ProfileParts parts)
     : Grain, IDeviceRegistryGrain
 {
     private Dictionary<string, RegisteredDevice> Devices => state.State.Devices;
+
+    /// <summary>
+    /// A shard read from its row holds a copy of every part its devices have alike, and of each id twice (the key and the
+    /// profile's): its profiles take the silo's shared parts instead, and the profile's id is the key.
+    /// </summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Devices.Count > 0)
+        {
+            var shared = new Dictionary<string, RegisteredDevice>(Devices.Count, Devices.Comparer);
+            foreach (var (id, device) in Devices)
+            {
+                shared.Add(device.Profile?.Id ?? id, device.Profile is { } profile ? device with { Profile = parts.Share(profile) } : device);
+            }
+
+            state.State.Devices = shared;
+        }
+
+        return Task.CompletedTask;
+    }
 
     public async Task<RegistryChange[]> Register(DeviceEnrolment[] devices)
     {

@@ -21,7 +21,8 @@ public sealed record AggregatorRecord(string Id, string Secret, string[] Regions
 /// remembered by the file's fingerprint, so a restart with the same file starts at once and activates no grain;
 /// a changed file is imported again (registration is idempotent) and only twins whose profile changed are told.
 /// </summary>
-public sealed partial class DeviceSeeder(EngineSettings settings, IGrainFactory grains, IConfiguration configuration, ILogger<DeviceSeeder> logger) : IHostedService
+public sealed partial class DeviceSeeder(EngineSettings settings, IGrainFactory grains, ProfileParts parts, IConfiguration configuration, ILogger<DeviceSeeder> logger)
+    : IHostedService
 {
     /// <summary>Bump when seeding itself changes, so every city is imported again once.</summary>
     private const string SeedingVersion = "3";
@@ -56,7 +57,6 @@ public sealed partial class DeviceSeeder(EngineSettings settings, IGrainFactory 
             ?? throw new InvalidDataException($"{path} holds no devices.");
         bytes = [];
         var profiles = new DeviceProfile[devices.Length];
-        var parts = new ProfileParts();
         for (var i = 0; i < devices.Length; i++)
         {
             if (string.IsNullOrEmpty(devices[i].Id) || string.IsNullOrEmpty(devices[i].Secret) || string.IsNullOrEmpty(devices[i].CellCode))

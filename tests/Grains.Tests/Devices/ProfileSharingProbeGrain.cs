@@ -13,6 +13,9 @@ public interface IProfileSharingProbeGrain : IGrainWithStringKey
 
     /// <summary>Whether the twin's profile is the object its registry shard holds (told by its name's string).</summary>
     Task<bool> TwinHoldsShardsProfile(IDeviceTwinGrain twin, string deviceId);
+
+    /// <summary>Whether the two devices' profiles hold one cell code string.</summary>
+    Task<bool> ShareCellCode(string oneDeviceId, string otherDeviceId);
 }
 
 public sealed class ProfileSharingProbeGrain : Grain, IProfileSharingProbeGrain
@@ -31,5 +34,12 @@ public sealed class ProfileSharingProbeGrain : Grain, IProfileSharingProbeGrain
         var snapshot = await twin.GetSnapshot();
         var registered = await DeviceRegistry.Of(GrainFactory, deviceId).GetProfile(deviceId);
         return snapshot is not null && registered is not null && ReferenceEquals(snapshot.Name, registered.Name);
+    }
+
+    public async Task<bool> ShareCellCode(string oneDeviceId, string otherDeviceId)
+    {
+        var one = await DeviceRegistry.Of(GrainFactory, oneDeviceId).GetProfile(oneDeviceId);
+        var other = await DeviceRegistry.Of(GrainFactory, otherDeviceId).GetProfile(otherDeviceId);
+        return one is not null && other is not null && ReferenceEquals(one.CellCode, other.CellCode);
     }
 }

@@ -14,7 +14,7 @@ public class ProfileSharingTests(ClusterFixture fixture)
 {
     /// <summary>Each call makes its own strings, as each read of a row does.</summary>
     private static DeviceProfile Profile(string id, string name = "共享档案") =>
-        new(id, DeviceKind.WaterLevel, $"{name}（{id}）", 114.3, 27.6, "9901010010010001", 600);
+        new(id, DeviceKind.WaterLevel, $"{name}（{id}）", 114.3, 27.6, new string("9901010010010001".AsSpan()), 600);
 
     private IProfileSharingProbeGrain Probe => fixture.Grains.GetGrain<IProfileSharingProbeGrain>("probe");
 
@@ -33,6 +33,18 @@ public class ProfileSharingTests(ClusterFixture fixture)
 
         (await fixture.StoredAsync<DeviceRegistryState>(shard, "deviceRegistry")).ETag.Should().Be(before.ETag, "nothing of the device changed");
         (await fixture.Grains.GetGrain<IDeviceAccountGrain>("share-1").Authenticate("secret")).Should().Be(DeviceKind.WaterLevel);
+    }
+
+    [Fact]
+    public async Task A_shard_read_again_shares_the_parts_its_devices_have_alike()
+    {
+        var one = "share-4";
+        var other = Enumerable.Range(0, 100_000).Select(i => $"share-4-{i}").First(id => DeviceRegistry.ShardOf(id) == DeviceRegistry.ShardOf(one));
+        await DeviceRegistry.Of(fixture.Grains, one).Register([new DeviceEnrolment(Profile(one), "secret"), new DeviceEnrolment(Profile(other), "secret")]);
+
+        await ShardReadsItsRowAgainAsync(one);
+
+        (await Probe.ShareCellCode(one, other)).Should().BeTrue();
     }
 
     [Fact]
