@@ -388,8 +388,9 @@ public abstract class DeviceTwinGrain(DeviceTwinServices services) : Grain, IDev
 
     /// <summary>
     /// A twin read from its row holds its own copy of the profile its registry shard holds too. When the two are equal
-    /// it keeps the shard's, whose parts the import shares with other devices (<see cref="ProfileParts"/>): about 300
-    /// bytes a device in a restarted city (docs/performance.md). A profile provisioned apart from the city's file stays the twin's.
+    /// it keeps the shard's, whose parts it shares with other devices (<see cref="ProfileParts"/>): with the shard's own
+    /// sharing, about 600 bytes a device in a restarted city (docs/performance.md, "A million devices within 4 GB").
+    /// A profile provisioned apart from the city's file stays the twin's.
     /// </summary>
     private async Task ShareRegisteredProfileAsync()
     {
