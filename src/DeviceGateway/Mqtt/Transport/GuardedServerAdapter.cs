@@ -219,7 +219,8 @@ public sealed partial class GuardedServerAdapter : IMqttServerAdapter
                 if (ClientHandler is { } handler)
                 {
                     using var adapter = NewAdapter(guard, socket, remote);
-                    await handler(new GuardedChannelAdapter(adapter, guard, _keepAlive, _options.MaxPacketBytes, tls)).ConfigureAwait(false);
+                    using var connection = new GuardedChannelAdapter(adapter, guard, _keepAlive, _options.MaxPacketBytes, tls);
+                    await handler(connection).ConfigureAwait(false);
                 }
             }
             finally

@@ -1,0 +1,70 @@
+using System.Net.Sockets;
+using System.Text;
+using CityOps.Grains.Interfaces.City;
+using MQTTnet.Adapter;
+using MQTTnet.Diagnostics.Logger;
+using MQTTnet.Formatter;
+using MQTTnet.Implementations;
+using MQTTnet.Packets;
+using MQTTnet.Protocol;
+
+namespace CityOps.Silo.Tests.Hosting;
+
+/// <summary>
+/// What a device reads back for its QoS 1 messages, packet by packet: a client that sends many messages without waiting
+/// sees each one acknowledged exactly once, in the order it sent them (MQTT 5 §4.6), with that message's own answer.
+/// </summary>
+[Collection(EngineTests.Name)]
+public sealed class PublishAcknowledgementTests(EngineFixture fixture)
+{
+    private Engine Engine => fixture.Engine;
+
+    [Fact]
+    public async Task Messages_sent_without_waiting_are_acknowledged_once_each_in_order_with_their_own_reason()
+    {
+        var device = Engine.Device(DeviceKind.Noise, 7);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync("127.0.0.1", Engine.MqttPort, timeout.Token);
+        using var client = new MqttChannelAdapter(
+            new MqttTcpChannel(new NetworkStream(socket), socket.LocalEndPoint, socket.RemoteEndPoint, null),
+            new MqttPacketFormatterAdapter(MqttProtocolVersion.V500, new MqttBufferWriter(256, 65536)),
+            MqttNetNullLogger.Instance);
+
+        await client.SendPacketAsync(
+            new MqttConnectPacket { ClientId = device.Id, Username = device.Id, Password = Encoding.UTF8.GetBytes(device.Secret), CleanSession = true, KeepAlivePeriod = 60 },
+            timeout.Token);
+        ((MqttConnAckPacket)await client.ReceivePacketAsync(timeout.Token)).ReasonCode.Should().Be(MqttConnectReasonCode.Success);
+
+        // Odd ids carry a reading, even ids malformed JSON: the answers alternate, so an answer given to the wrong message
+        // shows. Fewer than a device's burst (FloodGuard.Burst), so that none is throttled.
+        const int messages = 16;
+        for (ushort id = 1; id <= messages; id++)
+        {
+            var payload = id % 2 == 1 ? "{\"values\":{\"noiseDb\":" + (40 + id) + "}}" : """{"values":{"noiseDb":""";
+            await client.SendPacketAsync(
+                new MqttPublishPacket
+                {
+                    Topic = $"city/{device.Id}/telemetry",
+                    PacketIdentifier = id,
+                    QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce,
+                    Payload = new(Encoding.UTF8.GetBytes(payload)),
+                },
+                timeout.Token);
+        }
+
+        var answers = new List<(ushort Id, MqttPubAckReasonCode Code)>();
+        for (var i = 0; i < messages; i++)
+        {
+            var pubAck = (MqttPubAckPacket)await client.ReceivePacketAsync(timeout.Token);
+            answers.Add((pubAck.PacketIdentifier, pubAck.ReasonCode));
+        }
+
+        await client.SendPacketAsync(MqttPingReqPacket.Instance, timeout.Token);
+        var afterwards = await client.ReceivePacketAsync(timeout.Token);
+
+        answers.Select(a => a.Id).Should().Equal(Enumerable.Range(1, messages).Select(i => (ushort)i));
+        answers.Should().OnlyContain(a => a.Code == (a.Id % 2 == 1 ? MqttPubAckReasonCode.Success : MqttPubAckReasonCode.PayloadFormatInvalid));
+        afterwards.Should().BeOfType<MqttPingRespPacket>("no message is acknowledged a second time");
+    }
+}
