@@ -42,7 +42,6 @@ public sealed partial class MqttBroker(
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
 
     private readonly ConnectedDevices _connected = new();
-    private readonly AnsweringConnections _answering = new();
 
     private MqttServer? _server;
     private GuardedServerAdapter? _listeners;
@@ -200,7 +199,6 @@ public sealed partial class MqttBroker(
         if (aggregator)
         {
             args.SessionItems[AggregatorSession.Key] = new AggregatorSession(deviceId!);
-            _answering.Admitted(args.ClientId, args.ChannelAdapter);
             return;
         }
 
@@ -221,7 +219,6 @@ public sealed partial class MqttBroker(
         await twin.ReportConnected(args.CleanSession ?? true);
         args.SessionItems[DeviceSession.Key] = new DeviceSession(
             deviceId!, deviceKind, twin, snapshot?.ExpectedIntervalSeconds ?? DeviceDirectory.DefaultExpectedIntervalSeconds);
-        _answering.Admitted(args.ClientId, args.ChannelAdapter);
     }
 
     private async Task InterceptPublishAsync(InterceptingPublishEventArgs args)
@@ -238,9 +235,6 @@ public sealed partial class MqttBroker(
             }
 
             await HandlePublishAsync(args);
-
-            // Answered here rather than through MQTTnet's send loop, which a busy thread pool reaches late.
-            await _answering.TryAnswerAsync(args);
         }
         finally
         {

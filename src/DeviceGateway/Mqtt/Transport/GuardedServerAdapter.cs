@@ -219,8 +219,7 @@ public sealed partial class GuardedServerAdapter : IMqttServerAdapter
                 if (ClientHandler is { } handler)
                 {
                     using var adapter = NewAdapter(guard, socket, remote);
-                    using var connection = new GuardedChannelAdapter(adapter, guard, _keepAlive, _options.MaxPacketBytes, tls);
-                    await handler(connection).ConfigureAwait(false);
+                    await handler(new GuardedChannelAdapter(adapter, guard, _keepAlive, _options.MaxPacketBytes, tls)).ConfigureAwait(false);
                 }
             }
             finally
