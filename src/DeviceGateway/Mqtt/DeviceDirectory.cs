@@ -145,12 +145,6 @@ public sealed class DeviceDirectory
         }
 
         var fresh = new Entry(standing.Kind, standing.Revoked, NextCheck(now), standing.InRegistry);
-        if (standing.CellCode is { } cellCode)
-        {
-            // Placed by its registry shard: its twin is not woken for it (a restarted twin reads its row first).
-            fresh.Place(cellCode, standing.ExpectedIntervalSeconds);
-        }
-
         return Remember(deviceId, fresh);
     }
 
@@ -308,7 +302,7 @@ public sealed class DeviceDirectory
         /// <summary>How often the device reports; read once <see cref="CellCode"/> is not null, which is written after it.</summary>
         public int ExpectedIntervalSeconds => Volatile.Read(ref _expectedIntervalSeconds);
 
-        /// <summary>Where the device stands and how often it reports, as its registry shard or its twin says.</summary>
+        /// <summary>Where the twin says the device stands and how often it reports.</summary>
         public void Place(string cellCode, int expectedIntervalSeconds)
         {
             Volatile.Write(ref _expectedIntervalSeconds, expectedIntervalSeconds);

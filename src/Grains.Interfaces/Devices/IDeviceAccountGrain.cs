@@ -37,24 +37,12 @@ public interface IDeviceAccountGrain : IGrainWithStringKey
 
     /// <summary>
     /// The device's kind, whether it is revoked, and whether its registry shard answers for it (so that the gateway can
-    /// ask the shard again later instead of keeping this account in memory), with where the shard places it; null when no
-    /// such device was ever registered.
+    /// ask the shard again later instead of keeping this account in memory); null when no such device was ever registered.
     /// </summary>
     ValueTask<AccountStanding?> GetStanding();
 }
 
 /// <summary>What a gateway learns of a device's account when it first meets the device.</summary>
 /// <param name="InRegistry">True when the account has no row of its own and its registry shard answers for it.</param>
-/// <param name="CellCode">
-/// The grid cell of the device's registered profile, when its registry shard answers for it: the gateway then places the
-/// device without waking its twin, which a restarted city's first messages would otherwise wait for (the twin reads its
-/// row). Null for a device with an account row of its own, whose twin holds its profile.
-/// </param>
-/// <param name="ExpectedIntervalSeconds">How often the registered profile says the device reports; read with <paramref name="CellCode"/>.</param>
 [GenerateSerializer, Immutable]
-public sealed record AccountStanding(
-    [property: Id(0)] DeviceKind Kind,
-    [property: Id(1)] bool Revoked,
-    [property: Id(2)] bool InRegistry,
-    [property: Id(3)] string? CellCode = null,
-    [property: Id(4)] int ExpectedIntervalSeconds = 0);
+public sealed record AccountStanding([property: Id(0)] DeviceKind Kind, [property: Id(1)] bool Revoked, [property: Id(2)] bool InRegistry);

@@ -22,9 +22,6 @@ public interface IDeviceRegistryGrain : IGrainWithIntegerKey
     /// <summary>The device's account as registered here, or null when this shard holds no such device.</summary>
     ValueTask<RegisteredAccount?> FindAccount(string deviceId);
 
-    /// <summary>The device's standing as this shard registers it, with its profile's place, or null when this shard holds no such device.</summary>
-    ValueTask<AccountStanding?> GetStanding(string deviceId);
-
     /// <summary>Whether the device is revoked, or null when this shard holds no such device.</summary>
     ValueTask<bool?> IsRevoked(string deviceId);
 

@@ -98,7 +98,9 @@ public sealed class DeviceAccountGrain([PersistentState("deviceAccount", "Defaul
         // An account without a row of its own holds nothing the shard does not: it leaves memory at once rather than
         // after the idle age, since a city coming online asks this of every device once (about 2 KB each, a million of them).
         DeactivateOnIdle();
-        return await Registry.GetStanding(this.GetPrimaryKeyString());
+        return await Registry.FindAccount(this.GetPrimaryKeyString()) is { } registered
+            ? new AccountStanding(registered.Kind, registered.Revoked, InRegistry: true)
+            : null;
     }
 
     private bool Verifies(string secret) =>

@@ -104,11 +104,6 @@ public sealed class DeviceRegistryGrain(
     public ValueTask<RegisteredAccount?> FindAccount(string deviceId) => ValueTask.FromResult(
         Devices.TryGetValue(deviceId, out var device) ? new RegisteredAccount(device.Kind, device.Salt, device.SecretHash, device.Revoked, device.Digest) : null);
 
-    public ValueTask<AccountStanding?> GetStanding(string deviceId) => ValueTask.FromResult(
-        Devices.TryGetValue(deviceId, out var device)
-            ? new AccountStanding(device.Kind, device.Revoked, InRegistry: true, device.Profile?.CellCode, device.Profile?.ExpectedIntervalSeconds ?? 0)
-            : null);
-
     public ValueTask<bool?> IsRevoked(string deviceId) =>
         ValueTask.FromResult(Devices.TryGetValue(deviceId, out var device) ? device.Revoked : (bool?)null);
 

@@ -21,8 +21,8 @@ public sealed class DeviceDirectoryTests
 
     public DeviceDirectoryTests() => _directory = Directory(capacity: 2_000_000);
 
-    private DeviceDirectory Directory(int capacity, bool twinsNotToBeAsked = false) => new(
-        GrainsAnswering(_account, _registry, _unregistered, twinsNotToBeAsked),
+    private DeviceDirectory Directory(int capacity) => new(
+        GrainsAnswering(_account, _registry, _unregistered),
         Options.Create(new GatewayOptions { RevocationCheckInterval = Interval, DeviceDirectoryCapacity = capacity }),
         _clock);
 
@@ -39,28 +39,6 @@ public sealed class DeviceDirectoryTests
         (await _directory.IsRevokedAsync("D1")).Should().BeTrue();
         _account.RevocationReads.Should().Be(0);
         _registry.RevocationReads.Should().Be(1);
-    }
-
-    [Fact]
-    public async Task A_device_its_registry_shard_places_is_found_without_waking_its_twin()
-    {
-        _account.InRegistry = true;
-        _account.RegisteredPlace = ("9901010010010001", 300);
-        var directory = Directory(capacity: 100, twinsNotToBeAsked: true);
-
-        var facts = await directory.FindAsync("D1");
-
-        facts!.CellCode.Should().Be("9901010010010001");
-        facts.ExpectedIntervalSeconds.Should().Be(300);
-    }
-
-    [Fact]
-    public async Task A_device_with_an_account_of_its_own_is_placed_by_its_twin()
-    {
-        var facts = await _directory.FindAsync("D1");
-
-        facts!.CellCode.Should().BeNull("its twin holds no profile yet");
-        facts.ExpectedIntervalSeconds.Should().Be(DeviceDirectory.DefaultExpectedIntervalSeconds);
     }
 
     [Fact]
@@ -288,14 +266,10 @@ public sealed class DeviceDirectoryTests
 
         public int StandingReads => Volatile.Read(ref _standingReads);
 
-        /// <summary>Where the registry shard places the device, told with its standing; none unless set.</summary>
-        public (string CellCode, int ExpectedIntervalSeconds)? RegisteredPlace { get; set; }
-
         public ValueTask<AccountStanding?> GetStanding()
         {
             Interlocked.Increment(ref _standingReads);
-            return ValueTask.FromResult<AccountStanding?>(
-                new AccountStanding(DeviceKind.WaterLevel, Revoked: false, InRegistry, RegisteredPlace?.CellCode, RegisteredPlace?.ExpectedIntervalSeconds ?? 0));
+            return ValueTask.FromResult<AccountStanding?>(new AccountStanding(DeviceKind.WaterLevel, Revoked: false, InRegistry));
         }
 
         public int RevocationReads => Volatile.Read(ref _reads);
@@ -340,8 +314,6 @@ public sealed class DeviceDirectoryTests
 
         public ValueTask<RegisteredAccount?> FindAccount(string deviceId) => throw new NotSupportedException();
 
-        public ValueTask<AccountStanding?> GetStanding(string deviceId) => throw new NotSupportedException();
-
         public ValueTask<DeviceProfile?> GetProfile(string deviceId) => throw new NotSupportedException();
 
         public Task<bool> Revoke(string deviceId) => throw new NotSupportedException();
@@ -353,10 +325,9 @@ public sealed class DeviceDirectoryTests
     /// A grain factory whose every device account is <paramref name="account"/>, but for the ids in <paramref name="unregistered"/>,
     /// which have none, and every registry shard <paramref name="registry"/>; other grains are references never called.
     /// </summary>
-    private static IGrainFactory GrainsAnswering(IDeviceAccountGrain account, IDeviceRegistryGrain registry, IReadOnlySet<string> unregistered, bool twinsNotToBeAsked)
+    private static IGrainFactory GrainsAnswering(IDeviceAccountGrain account, IDeviceRegistryGrain registry, IReadOnlySet<string> unregistered)
     {
         var grains = DispatchProxy.Create<IGrainFactory, GrainsProxy>();
-        ((GrainsProxy)(object)grains).TwinsNotToBeAsked = twinsNotToBeAsked;
         ((GrainsProxy)(object)grains).Account = account;
         ((GrainsProxy)(object)grains).Registry = registry;
         ((GrainsProxy)(object)grains).Unregistered = unregistered;
@@ -370,9 +341,6 @@ public sealed class DeviceDirectoryTests
         internal IDeviceRegistryGrain? Registry { get; set; }
 
         internal IReadOnlySet<string> Unregistered { get; set; } = new HashSet<string>();
-
-        /// <summary>Twins that fail if asked anything, instead of twins without a profile.</summary>
-        internal bool TwinsNotToBeAsked { get; set; }
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
@@ -391,8 +359,7 @@ public sealed class DeviceDirectoryTests
 
             if (type is not null && typeof(IDeviceTwinGrain).IsAssignableFrom(type))
             {
-                var twin = TwinsNotToBeAsked ? typeof(Unused) : typeof(TwinWithoutProfile);
-                return typeof(DispatchProxy).GetMethod(nameof(Create), 2, Type.EmptyTypes)!.MakeGenericMethod(type, twin).Invoke(null, null);
+                return typeof(DispatchProxy).GetMethod(nameof(Create), 2, Type.EmptyTypes)!.MakeGenericMethod(type, typeof(TwinWithoutProfile)).Invoke(null, null);
             }
 
             if (type is { IsInterface: true })

@@ -22,7 +22,7 @@ public class DeviceAccountGrainTests(ClusterFixture fixture)
         await DeviceRegistry.Of(fixture.Grains, profile.Id).Register([new DeviceEnrolment(profile, "secret-s")]);
         var account = fixture.Grains.GetGrain<IDeviceAccountGrain>(profile.Id);
 
-        (await account.GetStanding()).Should().Be(new AccountStanding(DeviceKind.Noise, Revoked: false, InRegistry: true, profile.CellCode, 60));
+        (await account.GetStanding()).Should().Be(new AccountStanding(DeviceKind.Noise, Revoked: false, InRegistry: true));
 
         var management = fixture.Grains.GetGrain<IManagementGrain>(0);
         await Eventually.Async(async () => (await management.GetActivationAddress(account)).Should().BeNull());

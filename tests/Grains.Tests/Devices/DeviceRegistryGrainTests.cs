@@ -27,17 +27,6 @@ public class DeviceRegistryGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_devices_standing_places_it_where_its_changed_profile_does()
-    {
-        await RegisterAsync(Profile("reg-place", "9901010010010001"), "secret-p");
-        await RegisterAsync(Profile("reg-place", "9901010010010002"), "secret-p");
-
-        (await fixture.Grains.GetGrain<IDeviceAccountGrain>("reg-place").GetStanding())
-            .Should().Be(new AccountStanding(DeviceKind.WaterLevel, Revoked: false, InRegistry: true, "9901010010010002", 600));
-        (await DeviceRegistry.Of(fixture.Grains, "reg-elsewhere").GetStanding("reg-elsewhere")).Should().BeNull();
-    }
-
-    [Fact]
     public async Task Registering_the_same_device_again_changes_nothing()
     {
         await RegisterAsync(Profile("reg-2"), "secret-2");
