@@ -11,8 +11,9 @@ public static class CityGrainStorage
     /// <summary>
     /// Adds the grain storage <paramref name="name"/> on SQLite or PostgreSQL, storing in <see cref="GrainStateFormat"/>:
     /// the one place both profiles, and the tests of each database, configure grain state storage. PostgreSQL is
-    /// Orleans' ADO.NET provider as it is; SQLite is <see cref="SqliteGrainStorage"/>, which reads through that provider
-    /// and writes through a <see cref="SqliteStateWriter"/> of its own.
+    /// Orleans' ADO.NET provider as it is; SQLite is <see cref="SqliteGrainStorage"/>, which reads and writes Orleans' rows
+    /// with Orleans' statements through a <see cref="SqliteStateReader"/> and a <see cref="SqliteStateWriter"/> of its
+    /// own. Orleans' provider stays registered beside it under <see cref="ReaderOf"/>, on the same rows.
     /// </summary>
     public static ISiloBuilder AddCityGrainStorage(this ISiloBuilder silo, string name, string invariant, string connectionString)
     {
@@ -23,13 +24,12 @@ public static class CityGrainStorage
             return silo.AddOrleansAdoNetStorage(name, invariant, connectionString);
         }
 
-        var reader = ReaderOf(name);
-        silo.AddOrleansAdoNetStorage(reader, invariant, connectionString);
+        silo.AddOrleansAdoNetStorage(ReaderOf(name), invariant, connectionString);
         silo.Services.AddGrainStorage(name, (services, _) =>
         {
             var serviceId = services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
             return new SqliteGrainStorage(
-                services.GetRequiredKeyedService<IGrainStorage>(reader),
+                new SqliteStateReader(connectionString, serviceId),
                 new SqliteStateWriter(connectionString, serviceId, services.GetRequiredService<ILogger<SqliteStateWriter>>()),
                 services.GetRequiredService<GrainStateFormat>(),
                 name,
@@ -38,7 +38,7 @@ public static class CityGrainStorage
         return silo;
     }
 
-    /// <summary>The name of Orleans' provider that reads the SQLite storage <paramref name="name"/>.</summary>
+    /// <summary>The name of Orleans' own provider on the rows of the SQLite storage <paramref name="name"/>.</summary>
     public static string ReaderOf(string name) => name + ".reader";
 
     private static ISiloBuilder AddOrleansAdoNetStorage(this ISiloBuilder silo, string name, string invariant, string connectionString) =>

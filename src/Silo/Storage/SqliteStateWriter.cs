@@ -212,7 +212,7 @@ public sealed partial class SqliteStateWriter(string connectionString, string se
             try
             {
                 connection.Open();
-                return new Statements(connection, QueryText(connection, "ClearStorageKey"));
+                return new Statements(connection, SqliteStatements.QueryText(connection, "ClearStorageKey"));
             }
             catch
             {
@@ -230,14 +230,8 @@ public sealed partial class SqliteStateWriter(string connectionString, string se
             var command = write.Payload is null ? _clear : write.Version is null ? _insert : _update;
             command.Transaction = transaction;
             var key = write.Key;
+            SqliteStatements.BindKey(command, key, serviceId);
             var p = command.Parameters;
-            p["@GrainIdHash"].Value = key.GrainIdHash;
-            p["@GrainIdN0"].Value = key.GrainIdN0;
-            p["@GrainIdN1"].Value = key.GrainIdN1;
-            p["@GrainTypeHash"].Value = key.GrainTypeHash;
-            p["@GrainTypeString"].Value = key.GrainTypeString;
-            p["@GrainIdExtensionString"].Value = (object?)key.GrainIdExtensionString ?? DBNull.Value;
-            p["@ServiceId"].Value = serviceId;
             if (command != _insert)
             {
                 p["@GrainStateVersion"].Value = (object?)write.Version ?? DBNull.Value;
@@ -283,10 +277,7 @@ public sealed partial class SqliteStateWriter(string connectionString, string se
         {
             var command = connection.CreateCommand();
             command.CommandText = text;
-            foreach (var name in (string[])["@GrainIdHash", "@GrainIdN0", "@GrainIdN1", "@GrainTypeHash", "@GrainTypeString", "@GrainIdExtensionString", "@ServiceId"])
-            {
-                command.Parameters.Add(new SqliteParameter(name, DBNull.Value));
-            }
+            SqliteStatements.AddKeyParameters(command);
 
             if (withVersion)
             {
@@ -299,15 +290,6 @@ public sealed partial class SqliteStateWriter(string connectionString, string se
             }
 
             return command;
-        }
-
-        private static string QueryText(SqliteConnection connection, string key)
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT QueryText FROM OrleansQuery WHERE QueryKey = @key";
-            command.Parameters.AddWithValue("@key", key);
-            return command.ExecuteScalar() as string
-                ?? throw new InvalidOperationException($"The database has no '{key}' query; apply db/sqlite first.");
         }
     }
 }

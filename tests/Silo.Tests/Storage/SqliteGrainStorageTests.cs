@@ -8,8 +8,9 @@ using Orleans.TestingHost;
 namespace CityOps.Silo.Tests.Storage;
 
 /// <summary>
-/// The embedded profile's grain storage: reads through Orleans' ADO.NET provider, writes committed together by the
-/// file's one writer (<see cref="SqliteStateWriter"/>), on the same rows and with the same versions.
+/// The embedded profile's grain storage: reads with Orleans' statement kept prepared (<see cref="SqliteStateReader"/>),
+/// writes committed together by the file's one writer (<see cref="SqliteStateWriter"/>), on Orleans' rows and with its
+/// versions.
 /// </summary>
 public sealed class SqliteGrainStorageTests
 {
@@ -32,6 +33,53 @@ public sealed class SqliteGrainStorageTests
             read.State?.Value.Should().Be($"{id.Key}");
             read.ETag.Should().Be("1");
         }
+    }
+
+    [Fact]
+    public async Task States_read_many_at_once_are_each_their_own_grains()
+    {
+        await using var database = new SqliteTestDatabase();
+        await using var cluster = await StartAsync(database);
+        var storage = cluster.GetDefaultGrainStorage();
+        var grains = Enumerable.Range(0, 300).Select(i => GrainId.Create("storageprobe", $"RD-{i}")).ToList();
+        await Task.WhenAll(grains.Select(id => storage.WriteStateAsync(StateName, id, new GrainState<ProbeState>(new ProbeState { Value = $"{id.Key}" }))));
+
+        var reads = grains.Select(_ => new GrainState<ProbeState>(new ProbeState())).ToList();
+        await Task.WhenAll(grains.Select((id, i) => storage.ReadStateAsync(StateName, id, reads[i])));
+
+        reads.Select(r => r.State?.Value).Should().Equal(grains.Select(id => $"{id.Key}"));
+        reads.Should().OnlyContain(r => r.ETag == "1" && r.RecordExists);
+    }
+
+    [Theory]
+    [InlineData("no row")]
+    [InlineData("stored")]
+    [InlineData("cleared")]
+    public async Task A_state_reads_as_Orleans_own_provider_reads_it(string stored)
+    {
+        await using var database = new SqliteTestDatabase();
+        await using var cluster = await StartAsync(database);
+        var storage = cluster.GetDefaultGrainStorage();
+        var orleans = cluster.GetSiloServiceProvider(cluster.Silos[0].SiloAddress)
+            .GetRequiredKeyedService<IGrainStorage>(CityGrainStorage.ReaderOf(StorageProbeGrain.StorageName));
+        var id = GrainId.Create("storageprobe", "SL-3");
+        if (stored != "no row")
+        {
+            var written = new GrainState<ProbeState>(new ProbeState { Value = "stored" });
+            await storage.WriteStateAsync(StateName, id, written);
+            if (stored == "cleared")
+            {
+                await storage.ClearStateAsync(StateName, id, written);
+            }
+        }
+
+        var engine = new GrainState<ProbeState>(new ProbeState { Value = "held before the read" });
+        var theirs = new GrainState<ProbeState>(new ProbeState { Value = "held before the read" });
+        await storage.ReadStateAsync(StateName, id, engine);
+        await orleans.ReadStateAsync(StateName, id, theirs);
+
+        (engine.State?.Value, engine.ETag, engine.RecordExists).Should().Be((theirs.State?.Value, theirs.ETag, theirs.RecordExists));
+        engine.ETag.Should().Be(stored switch { "no row" => null, "stored" => "1", _ => "2" });
     }
 
     [Fact]
