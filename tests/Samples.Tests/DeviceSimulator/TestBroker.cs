@@ -85,7 +85,8 @@ public sealed class TestBroker : IAsyncDisposable
     /// <summary>Waits until a matching message arrives (or fails after the timeout).</summary>
     public async Task<ReceivedMessage> WaitForAsync(Func<ReceivedMessage, bool> match, TimeSpan? timeout = null)
     {
-        using var expiry = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(4));
+        // A bound on a hang, not an expectation of speed: a busy machine may take seconds to deliver a simulated reading.
+        using var expiry = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
         while (true)
         {
             var found = _messages.FirstOrDefault(match);
