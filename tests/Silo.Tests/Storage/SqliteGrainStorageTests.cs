@@ -60,8 +60,7 @@ public sealed class SqliteGrainStorageTests
         await using var database = new SqliteTestDatabase();
         await using var cluster = await StartAsync(database);
         var storage = cluster.GetDefaultGrainStorage();
-        var orleans = cluster.GetSiloServiceProvider(cluster.Silos[0].SiloAddress)
-            .GetRequiredKeyedService<IGrainStorage>(CityGrainStorage.ReaderOf(StorageProbeGrain.StorageName));
+        var orleans = OrleansOwnProvider(cluster);
         var id = GrainId.Create("storageprobe", "SL-3");
         if (stored != "no row")
         {
@@ -112,8 +111,7 @@ public sealed class SqliteGrainStorageTests
         await using var database = new SqliteTestDatabase();
         await using var cluster = await StartAsync(database);
         var storage = cluster.GetDefaultGrainStorage();
-        var orleans = cluster.GetSiloServiceProvider(cluster.Silos[0].SiloAddress)
-            .GetRequiredKeyedService<IGrainStorage>(CityGrainStorage.ReaderOf(StorageProbeGrain.StorageName));
+        var orleans = OrleansOwnProvider(cluster);
         var id = keyKind switch
         {
             "string" => GrainId.Create("storageprobe", "POLE-17"),
@@ -151,6 +149,28 @@ public sealed class SqliteGrainStorageTests
         (await writer.WriteAsync(key, 1, [4, 5, 6])).Should().Be("2");
         (await database.ScalarAsync<long>("SELECT Version FROM OrleansStorage")).Should().Be(2);
     }
+
+    [Fact]
+    public async Task A_read_after_the_reader_was_disposed_still_answers()
+    {
+        await using var database = new SqliteTestDatabase();
+        await database.ApplySchemaAsync();
+        var key = StoredStateKey.Of(StateName, GrainId.Create("storageprobe", "HY-10"));
+        await using (var writer = new SqliteStateWriter(database.ConnectionString, "cityops", NullLogger<SqliteStateWriter>.Instance))
+        {
+            await writer.WriteAsync(key, null, [1, 2, 3]);
+        }
+
+        var reader = new SqliteStateReader(database.ConnectionString, "cityops");
+        reader.Dispose();
+
+        (await reader.ReadAsync(key)).Should().BeEquivalentTo(new StoredState([1, 2, 3], 1));
+    }
+
+    /// <summary>Orleans' own ADO.NET provider, registered beside the engine's on the same rows.</summary>
+    private static IGrainStorage OrleansOwnProvider(TestCluster cluster) =>
+        cluster.GetSiloServiceProvider(cluster.Silos[0].SiloAddress)
+            .GetRequiredKeyedService<IGrainStorage>(CityGrainStorage.ReaderOf(StorageProbeGrain.StorageName));
 
     private static async Task<TestCluster> StartAsync(SqliteTestDatabase database)
     {
