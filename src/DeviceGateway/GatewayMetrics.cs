@@ -45,11 +45,14 @@ public sealed class GatewayMetrics
         Interlocked.Add(ref _undeliveredTotal, readings);
     }
 
+    /// <summary>Each channel's name, looked up by value: counted for every message, and an enum's <c>ToString</c> boxes it.</summary>
+    private static readonly string[] ChannelNames = Enum.GetNames<DeviceChannel>();
+
     public long UndeliveredTotal => Interlocked.Read(ref _undeliveredTotal);
 
     public void Accepted(DeviceChannel channel)
     {
-        var name = channel.ToString();
+        var name = ChannelNames[(int)channel];
         _accepted.Add(1, new KeyValuePair<string, object?>("channel", name));
         _acceptedTotals.AddOrUpdate(name, 1, (_, n) => n + 1);
     }

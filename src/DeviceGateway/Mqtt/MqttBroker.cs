@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -217,8 +218,12 @@ public sealed partial class MqttBroker(
         var twin = DeviceTwins.Get(grains, deviceKind, deviceId!);
         var snapshot = await twin.GetSnapshot();
         await twin.ReportConnected(args.CleanSession ?? true);
-        args.SessionItems[DeviceSession.Key] = new DeviceSession(
-            deviceId!, deviceKind, twin, snapshot?.ExpectedIntervalSeconds ?? DeviceDirectory.DefaultExpectedIntervalSeconds);
+        var session = new DeviceSession(deviceId!, deviceKind, twin, snapshot?.ExpectedIntervalSeconds ?? DeviceDirectory.DefaultExpectedIntervalSeconds);
+        args.SessionItems[DeviceSession.Key] = session;
+        if (args.ChannelAdapter is GuardedChannelAdapter connection)
+        {
+            connection.DevicePublishes = new OwnTopicPublishes(this, session, _options.TopicRoot);
+        }
     }
 
     private async Task InterceptPublishAsync(InterceptingPublishEventArgs args)
@@ -282,48 +287,77 @@ public sealed partial class MqttBroker(
             return;
         }
 
-        if (await AdmitAsync(args, session, topic) is false)
-        {
-            return;
-        }
-
-        Answer(args, await handler.HandleAsync(session.Twin, topic, message.Payload));
+        var answer = await AnswerDeviceAsync(session, topic, message.Payload);
+        args.ProcessPublish = false;
+        args.Response.ReasonCode = answer.ReasonCode;
+        args.CloseConnection = answer.CloseConnection;
     }
 
     /// <summary>
-    /// The checks of <see cref="DeviceAdmission"/>, the same as on the other paths: a revoked device (its account read
-    /// again every <see cref="GatewayOptions.RevocationCheckInterval"/>, so also one revoked on another process) is
-    /// refused and disconnected; a device over its flood budget, shared by all its connections, is answered
-    /// <c>Quota exceeded</c>; an alarm kind its kind may not raise, <c>Not authorized</c>.
+    /// A message a device sent on one of its own topics, read by its connection (<see cref="GuardedChannelAdapter"/>)
+    /// rather than by MQTTnet: taken in and answered as <see cref="InterceptPublishAsync"/> does.
     /// </summary>
-    private async ValueTask<bool> AdmitAsync(InterceptingPublishEventArgs args, DeviceSession session, DeviceTopic topic)
+    private async ValueTask<PublishAnswer> AnswerOwnTopicAsync(DeviceSession session, DeviceTopic topic, ReadOnlySequence<byte> payload)
+    {
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            // No acknowledgement: the device keeps the message and sends it again after reconnecting.
+            return _stopping ? new PublishAnswer(MqttPubAckReasonCode.UnspecifiedError, CloseConnection: true) : await AnswerDeviceAsync(session, topic, payload);
+        }
+        catch (Exception ex)
+        {
+            // MQTTnet would close the connection for an interceptor's failure; a device is told instead, and sends again.
+            metrics.Rejected(RejectReason.ProcessingFailed);
+            if (_logThrottle.ShouldLog("ownTopic"))
+            {
+                LogOwnTopicFailed(ex, session.DeviceId, topic.Channel);
+            }
+
+            return new PublishAnswer(MqttPubAckReasonCode.ImplementationSpecificError);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    /// <summary>
+    /// Admits a device's message with the checks of <see cref="DeviceAdmission"/>, the same as on the other paths, and
+    /// hands it to <see cref="DeviceMessageHandler"/>. A revoked device (its account read again every
+    /// <see cref="GatewayOptions.RevocationCheckInterval"/>, so also one revoked on another process) is refused and
+    /// disconnected; a device over its flood budget, shared by all its connections, is answered <c>Quota exceeded</c>;
+    /// an alarm kind its kind may not raise, <c>Not authorized</c>.
+    /// </summary>
+    private async ValueTask<PublishAnswer> AnswerDeviceAsync(DeviceSession session, DeviceTopic topic, ReadOnlySequence<byte> payload)
     {
         var revoked = await directory.IsRevokedAsync(session.DeviceId);
-        var refusal = admission.Admit(session.DeviceId, session.Kind, revoked, session.ExpectedIntervalSeconds, topic.Channel, args.ApplicationMessage.Payload);
-        if (refusal is not { } reason)
+        var refusal = admission.Admit(session.DeviceId, session.Kind, revoked, session.ExpectedIntervalSeconds, topic.Channel, payload);
+        if (refusal is { } reason)
         {
-            return true;
+            return new PublishAnswer(
+                reason == RejectReason.RateLimited ? MqttPubAckReasonCode.QuotaExceeded : MqttPubAckReasonCode.NotAuthorized,
+                CloseConnection: reason == RejectReason.Revoked);
         }
 
-        args.ProcessPublish = false;
-        args.Response.ReasonCode = reason == RejectReason.RateLimited ? MqttPubAckReasonCode.QuotaExceeded : MqttPubAckReasonCode.NotAuthorized;
-        args.CloseConnection = reason == RejectReason.Revoked;
-        return false;
+        return new PublishAnswer(ReasonCode(await handler.HandleAsync(session.Twin, topic, payload)));
     }
 
     private static void Answer(InterceptingPublishEventArgs args, MessageOutcome outcome)
     {
         // The engine consumes device messages; no other client may subscribe to them.
         args.ProcessPublish = false;
-        args.Response.ReasonCode = outcome.Reason switch
-        {
-            null => MqttPubAckReasonCode.Success,
-            RejectReason.UnknownTopic => MqttPubAckReasonCode.TopicNameInvalid,
-            RejectReason.ProcessingFailed => MqttPubAckReasonCode.ImplementationSpecificError,
-            RejectReason.Overloaded => MqttPubAckReasonCode.QuotaExceeded,
-            _ => MqttPubAckReasonCode.PayloadFormatInvalid,
-        };
+        args.Response.ReasonCode = ReasonCode(outcome);
     }
+
+    private static MqttPubAckReasonCode ReasonCode(MessageOutcome outcome) => outcome.Reason switch
+    {
+        null => MqttPubAckReasonCode.Success,
+        RejectReason.UnknownTopic => MqttPubAckReasonCode.TopicNameInvalid,
+        RejectReason.ProcessingFailed => MqttPubAckReasonCode.ImplementationSpecificError,
+        RejectReason.Overloaded => MqttPubAckReasonCode.QuotaExceeded,
+        _ => MqttPubAckReasonCode.PayloadFormatInvalid,
+    };
 
     private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs args)
     {
@@ -367,4 +401,36 @@ public sealed partial class MqttBroker(
 
     [LoggerMessage(LogLevel.Information, "MQTT intake stopped: {Left} messages still unanswered after {Milliseconds:F0} ms of draining")]
     private partial void LogDrained(int left, double milliseconds);
+
+    [LoggerMessage(LogLevel.Error, "A message of '{DeviceId}' on {Channel} could not be taken in")]
+    private partial void LogOwnTopicFailed(Exception ex, string deviceId, DeviceChannel channel);
+
+    /// <summary>The topics of one connected device that its connection answers itself: <c>{root}/{deviceId}/{channel}</c>, commands excepted.</summary>
+    private sealed class OwnTopicPublishes(MqttBroker broker, DeviceSession session, string root) : IDevicePublishes
+    {
+        private readonly byte[] _prefix = Encoding.UTF8.GetBytes($"{root}/{session.DeviceId}/");
+
+        public bool TryMatch(ReadOnlySpan<byte> topic, out DeviceChannel channel)
+        {
+            channel = default;
+            if (!topic.StartsWith(_prefix))
+            {
+                return false;
+            }
+
+            var name = topic[_prefix.Length..];
+            DeviceChannel? matched =
+                name.SequenceEqual("telemetry"u8) ? DeviceChannel.Telemetry
+                : name.SequenceEqual("status"u8) ? DeviceChannel.Status
+                : name.SequenceEqual("alarm"u8) ? DeviceChannel.Alarm
+                : name.SequenceEqual("detections"u8) ? DeviceChannel.Detections
+                : name.SequenceEqual("commands/ack"u8) ? DeviceChannel.CommandAck
+                : null;
+            channel = matched.GetValueOrDefault();
+            return matched is not null;
+        }
+
+        public ValueTask<PublishAnswer> AnswerAsync(DeviceChannel channel, ReadOnlySequence<byte> payload) =>
+            broker.AnswerOwnTopicAsync(session, new DeviceTopic(session.DeviceId, channel), payload);
+    }
 }

@@ -43,9 +43,43 @@ public sealed class RuleSet : IAlarmThresholds
         _byMetric ??= Kinds.Values.SelectMany(rules => rules)
             .GroupBy(rule => rule.Metric, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+
+        // Asked for every reading before it is acknowledged: the parser's dictionary is walked with its own enumerator
+        // and the rules by index, so that the question allocates nothing (through the interface it would box one).
+        if (report.Values is Dictionary<string, double> parsed)
+        {
+            foreach (var (metric, value) in parsed)
+            {
+                if (AnyBeyond(metric, value))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         foreach (var (metric, value) in report.Values)
         {
-            if (_byMetric.TryGetValue(metric, out var rules) && rules.Any(rule => rule.IsBeyond(value)))
+            if (AnyBeyond(metric, value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool AnyBeyond(string metric, double value)
+    {
+        if (!_byMetric!.TryGetValue(metric, out var rules))
+        {
+            return false;
+        }
+
+        foreach (var rule in rules)
+        {
+            if (rule.IsBeyond(value))
             {
                 return true;
             }

@@ -24,17 +24,8 @@ public sealed class PublishAcknowledgementTests(EngineFixture fixture)
     {
         var device = Engine.Device(DeviceKind.Noise, 7);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync("127.0.0.1", Engine.MqttPort, timeout.Token);
-        using var client = new MqttChannelAdapter(
-            new MqttTcpChannel(new NetworkStream(socket), socket.LocalEndPoint, socket.RemoteEndPoint, null),
-            new MqttPacketFormatterAdapter(MqttProtocolVersion.V500, new MqttBufferWriter(256, 65536)),
-            MqttNetNullLogger.Instance);
-
-        await client.SendPacketAsync(
-            new MqttConnectPacket { ClientId = device.Id, Username = device.Id, Password = Encoding.UTF8.GetBytes(device.Secret), CleanSession = true, KeepAlivePeriod = 60 },
-            timeout.Token);
-        ((MqttConnAckPacket)await client.ReceivePacketAsync(timeout.Token)).ReasonCode.Should().Be(MqttConnectReasonCode.Success);
+        using var connection = await ConnectAsync(device, timeout.Token);
+        var client = connection.Client;
 
         // Odd ids carry a reading, even ids malformed JSON: the answers alternate, so an answer given to the wrong message
         // shows. Fewer than a device's burst (FloodGuard.Burst), so that none is throttled.
@@ -66,5 +57,69 @@ public sealed class PublishAcknowledgementTests(EngineFixture fixture)
         answers.Select(a => a.Id).Should().Equal(Enumerable.Range(1, messages).Select(i => (ushort)i));
         answers.Should().OnlyContain(a => a.Code == (a.Id % 2 == 1 ? MqttPubAckReasonCode.Success : MqttPubAckReasonCode.PayloadFormatInvalid));
         afterwards.Should().BeOfType<MqttPingRespPacket>("no message is acknowledged a second time");
+    }
+
+    [Fact]
+    public async Task Messages_read_by_the_engine_and_by_MQTTnet_in_turn_are_acknowledged_in_the_order_sent()
+    {
+        // A device's plain messages on its own topics are answered by its connection; one with MQTT 5 properties, or on a
+        // topic not its own, by MQTTnet's server. Their acknowledgements must still come in the order the messages came.
+        var device = Engine.Device(DeviceKind.Noise, 8);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var connection = await ConnectAsync(device, timeout.Token);
+        var client = connection.Client;
+
+        const int messages = 15;
+        for (ushort id = 1; id <= messages; id++)
+        {
+            var packet = new MqttPublishPacket
+            {
+                Topic = id % 3 == 0 ? "city/SOMEONE-ELSE/telemetry" : $"city/{device.Id}/telemetry",
+                PacketIdentifier = id,
+                QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce,
+                Payload = new(Encoding.UTF8.GetBytes("{\"values\":{\"noiseDb\":" + (40 + id) + "}}")),
+                ContentType = id % 3 == 2 ? "application/json" : null,
+            };
+            await client.SendPacketAsync(packet, timeout.Token);
+        }
+
+        var answers = new List<(ushort Id, MqttPubAckReasonCode Code)>();
+        for (var i = 0; i < messages; i++)
+        {
+            var pubAck = (MqttPubAckPacket)await client.ReceivePacketAsync(timeout.Token);
+            answers.Add((pubAck.PacketIdentifier, pubAck.ReasonCode));
+        }
+
+        await client.SendPacketAsync(MqttPingReqPacket.Instance, timeout.Token);
+        var afterwards = await client.ReceivePacketAsync(timeout.Token);
+
+        answers.Select(a => a.Id).Should().Equal(Enumerable.Range(1, messages).Select(i => (ushort)i));
+        answers.Should().OnlyContain(a => a.Code == (a.Id % 3 == 0 ? MqttPubAckReasonCode.NotAuthorized : MqttPubAckReasonCode.Success));
+        afterwards.Should().BeOfType<MqttPingRespPacket>("no message is acknowledged a second time");
+    }
+
+    /// <summary>An accepted MQTT 5 connection of the device that sends and reads packet by packet.</summary>
+    private async Task<RawConnection> ConnectAsync(DeviceRecord device, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync("127.0.0.1", Engine.MqttPort, cancellationToken);
+        var client = new MqttChannelAdapter(
+            new MqttTcpChannel(new NetworkStream(socket), socket.LocalEndPoint, socket.RemoteEndPoint, null),
+            new MqttPacketFormatterAdapter(MqttProtocolVersion.V500, new MqttBufferWriter(256, 65536)),
+            MqttNetNullLogger.Instance);
+        await client.SendPacketAsync(
+            new MqttConnectPacket { ClientId = device.Id, Username = device.Id, Password = Encoding.UTF8.GetBytes(device.Secret), CleanSession = true, KeepAlivePeriod = 60 },
+            cancellationToken);
+        ((MqttConnAckPacket)await client.ReceivePacketAsync(cancellationToken)).ReasonCode.Should().Be(MqttConnectReasonCode.Success);
+        return new RawConnection(socket, client);
+    }
+
+    private sealed record RawConnection(Socket Socket, MqttChannelAdapter Client) : IDisposable
+    {
+        public void Dispose()
+        {
+            Client.Dispose();
+            Socket.Dispose();
+        }
     }
 }

@@ -45,6 +45,7 @@ public sealed partial class GuardedServerAdapter : IMqttServerAdapter
     private readonly LogThrottle _logThrottle;
     private readonly ILogger _logger;
     private readonly List<Socket> _listeners = [];
+    private readonly KeepAliveWatch _keepAliveWatch = new();
     private CancellationTokenSource? _stopping;
     private MqttServerOptions? _serverOptions;
     private IMqttNetLogger _mqttLogger = MqttNetNullLogger.Instance;
@@ -74,6 +75,7 @@ public sealed partial class GuardedServerAdapter : IMqttServerAdapter
         _serverOptions = options;
         _mqttLogger = logger;
         _stopping = new CancellationTokenSource();
+        _keepAliveWatch.Start();
         var address = IPAddress.Parse(_options.BindAddress);
         if (_certificate is null || !_options.Tls.RequireTls)
         {
@@ -104,6 +106,7 @@ public sealed partial class GuardedServerAdapter : IMqttServerAdapter
     {
         StopAsync().GetAwaiter().GetResult();
         _stopping?.Dispose();
+        _keepAliveWatch.Dispose();
     }
 
     private int Listen(IPAddress address, int port, bool tls)
@@ -199,7 +202,7 @@ public sealed partial class GuardedServerAdapter : IMqttServerAdapter
         PacketLimitStream? guard = null;
         var timedOut = 0;
 
-        // Until the handshake and the whole CONNECT are in, the deadline closes the socket; after that MQTTnet's keep-alive watches it.
+        // Until the handshake and the whole CONNECT are in, the deadline closes the socket; after that the keep-alive watch does.
         await using var onDeadline = deadline.Token.UnsafeRegister(_ =>
         {
             if (!(guard?.ConnectReceived ?? false) && !stopping.IsCancellationRequested && Interlocked.Exchange(ref timedOut, 1) == 0)
@@ -219,7 +222,7 @@ public sealed partial class GuardedServerAdapter : IMqttServerAdapter
                 if (ClientHandler is { } handler)
                 {
                     using var adapter = NewAdapter(guard, socket, remote);
-                    await handler(new GuardedChannelAdapter(adapter, guard, _keepAlive, _options.MaxPacketBytes, tls)).ConfigureAwait(false);
+                    await handler(new GuardedChannelAdapter(adapter, guard, _keepAlive, _options.MaxPacketBytes, tls, _keepAliveWatch, socket.Dispose)).ConfigureAwait(false);
                 }
             }
             finally
