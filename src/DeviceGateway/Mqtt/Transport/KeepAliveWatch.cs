@@ -28,7 +28,8 @@ public sealed class KeepAliveWatch : IDisposable
     /// <summary>Closes every watched connection silent for too long at <paramref name="nowMs"/> (<see cref="Environment.TickCount64"/>).</summary>
     public void Sweep(long nowMs)
     {
-        foreach (var connection in _watched.Keys)
+        // Walked in place: the dictionary's Keys would copy 10,000 connections out twice a second.
+        foreach (var (connection, _) in _watched)
         {
             if (connection.IsSilentTooLong(nowMs))
             {
