@@ -70,6 +70,9 @@ public sealed partial class GuardedServerAdapter : IMqttServerAdapter
 
     public int? TlsPort { get; private set; }
 
+    /// <summary>Open connections whose keep-alive the broker watches.</summary>
+    public int WatchedConnections => _keepAliveWatch.Count;
+
     public Task StartAsync(MqttServerOptions options, IMqttNetLogger logger)
     {
         _serverOptions = options;
@@ -221,8 +224,10 @@ public sealed partial class GuardedServerAdapter : IMqttServerAdapter
             {
                 if (ClientHandler is { } handler)
                 {
-                    using var adapter = NewAdapter(guard, socket, remote);
-                    await handler(new GuardedChannelAdapter(adapter, guard, _keepAlive, _options.MaxPacketBytes, tls, _keepAliveWatch, socket.Dispose)).ConfigureAwait(false);
+                    // MQTTnet never disposes the adapter it is handed: disposing it here takes the connection out of the
+                    // keep-alive watch, which would otherwise hold a closed connection's objects until its silence ran out.
+                    using var connection = new GuardedChannelAdapter(NewAdapter(guard, socket, remote), guard, _keepAlive, _options.MaxPacketBytes, tls, _keepAliveWatch, socket.Dispose);
+                    await handler(connection).ConfigureAwait(false);
                 }
             }
             finally
