@@ -4,6 +4,7 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using CityOps.DeviceGateway.Mqtt;
 using CityOps.DeviceGateway.Mqtt.Transport;
+using CityOps.TestSupport;
 using MQTTnet.Adapter;
 using MQTTnet.Diagnostics.Logger;
 using MQTTnet.Formatter;
@@ -52,7 +53,7 @@ public class DeviceConnectionBenchmarks
     [Benchmark(Baseline = true, Description = "read by MQTTnet's channel adapter (1,000 readings)")]
     public async Task<long> ReadByMqttnet()
     {
-        var stream = new PacketLimitStream(new ScriptedConnection(_connection), 4096, 65536);
+        var stream = new PacketLimitStream(new ArrivingByteStream(_connection, piece: 4096, keepWritten: false), 4096, 65536);
         using var adapter = NewAdapter(stream);
         await adapter.ReceivePacketAsync(CancellationToken.None);
         long payloadBytes = 0;
@@ -68,7 +69,7 @@ public class DeviceConnectionBenchmarks
     [Benchmark(Description = "read by the connection itself (1,000 readings)")]
     public async Task<long> ReadByTheConnection()
     {
-        var stream = new PacketLimitStream(new ScriptedConnection(_connection), 4096, 65536);
+        var stream = new PacketLimitStream(new ArrivingByteStream(_connection, piece: 4096, keepWritten: false), 4096, 65536);
         using var adapter = new GuardedChannelAdapter(NewAdapter(stream), stream, new KeepAliveBounds(5, 900), 65536, isSecureConnection: false);
         var publishes = new CountingPublishes();
         adapter.DevicePublishes = publishes;
@@ -107,51 +108,5 @@ public class DeviceConnectionBenchmarks
             PayloadBytes += payload.Length;
             return ValueTask.FromResult(new PublishAnswer(MqttPubAckReasonCode.Success));
         }
-    }
-
-    /// <summary>A connection whose client has sent the given bytes, delivered as a socket would (at most 4 KB a read); what is written back is dropped.</summary>
-    private sealed class ScriptedConnection(byte[] received) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var count = Math.Min(Math.Min(buffer.Length, 4096), received.Length - _position);
-            received.AsSpan(_position, count).CopyTo(buffer);
-            _position += count;
-            return count;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer, offset, count));
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-        }
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

@@ -25,34 +25,17 @@ public sealed class PublishAcknowledgementTests(EngineFixture fixture)
         var device = Engine.Device(DeviceKind.Noise, 7);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var connection = await ConnectAsync(device, timeout.Token);
-        var client = connection.Client;
 
         // Odd ids carry a reading, even ids malformed JSON: the answers alternate, so an answer given to the wrong message
         // shows. Fewer than a device's burst (FloodGuard.Burst), so that none is throttled.
         const int messages = 16;
-        for (ushort id = 1; id <= messages; id++)
-        {
-            var payload = id % 2 == 1 ? "{\"values\":{\"noiseDb\":" + (40 + id) + "}}" : """{"values":{"noiseDb":""";
-            await client.SendPacketAsync(
-                new MqttPublishPacket
-                {
-                    Topic = $"city/{device.Id}/telemetry",
-                    PacketIdentifier = id,
-                    QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce,
-                    Payload = new(Encoding.UTF8.GetBytes(payload)),
-                },
-                timeout.Token);
-        }
-
-        var answers = new List<(ushort Id, MqttPubAckReasonCode Code)>();
-        for (var i = 0; i < messages; i++)
-        {
-            var pubAck = (MqttPubAckPacket)await client.ReceivePacketAsync(timeout.Token);
-            answers.Add((pubAck.PacketIdentifier, pubAck.ReasonCode));
-        }
-
-        await client.SendPacketAsync(MqttPingReqPacket.Instance, timeout.Token);
-        var afterwards = await client.ReceivePacketAsync(timeout.Token);
+        var (answers, afterwards) = await SendWithoutWaitingAsync(
+            connection.Client,
+            [.. Enumerable.Range(1, messages).Select(id => Publish(
+                $"city/{device.Id}/telemetry",
+                (ushort)id,
+                id % 2 == 1 ? "{\"values\":{\"noiseDb\":" + (40 + id) + "}}" : """{"values":{"noiseDb":"""))],
+            timeout.Token);
 
         answers.Select(a => a.Id).Should().Equal(Enumerable.Range(1, messages).Select(i => (ushort)i));
         answers.Should().OnlyContain(a => a.Code == (a.Id % 2 == 1 ? MqttPubAckReasonCode.Success : MqttPubAckReasonCode.PayloadFormatInvalid));
@@ -67,35 +50,52 @@ public sealed class PublishAcknowledgementTests(EngineFixture fixture)
         var device = Engine.Device(DeviceKind.Noise, 8);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var connection = await ConnectAsync(device, timeout.Token);
-        var client = connection.Client;
 
         const int messages = 15;
-        for (ushort id = 1; id <= messages; id++)
-        {
-            var packet = new MqttPublishPacket
-            {
-                Topic = id % 3 == 0 ? "city/SOMEONE-ELSE/telemetry" : $"city/{device.Id}/telemetry",
-                PacketIdentifier = id,
-                QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce,
-                Payload = new(Encoding.UTF8.GetBytes("{\"values\":{\"noiseDb\":" + (40 + id) + "}}")),
-                ContentType = id % 3 == 2 ? "application/json" : null,
-            };
-            await client.SendPacketAsync(packet, timeout.Token);
-        }
-
-        var answers = new List<(ushort Id, MqttPubAckReasonCode Code)>();
-        for (var i = 0; i < messages; i++)
-        {
-            var pubAck = (MqttPubAckPacket)await client.ReceivePacketAsync(timeout.Token);
-            answers.Add((pubAck.PacketIdentifier, pubAck.ReasonCode));
-        }
-
-        await client.SendPacketAsync(MqttPingReqPacket.Instance, timeout.Token);
-        var afterwards = await client.ReceivePacketAsync(timeout.Token);
+        var (answers, afterwards) = await SendWithoutWaitingAsync(
+            connection.Client,
+            [.. Enumerable.Range(1, messages).Select(id => Publish(
+                id % 3 == 0 ? "city/SOMEONE-ELSE/telemetry" : $"city/{device.Id}/telemetry",
+                (ushort)id,
+                "{\"values\":{\"noiseDb\":" + (40 + id) + "}}",
+                contentType: id % 3 == 2 ? "application/json" : null))],
+            timeout.Token);
 
         answers.Select(a => a.Id).Should().Equal(Enumerable.Range(1, messages).Select(i => (ushort)i));
         answers.Should().OnlyContain(a => a.Code == (a.Id % 3 == 0 ? MqttPubAckReasonCode.NotAuthorized : MqttPubAckReasonCode.Success));
         afterwards.Should().BeOfType<MqttPingRespPacket>("no message is acknowledged a second time");
+    }
+
+    private static MqttPublishPacket Publish(string topic, ushort id, string payload, string? contentType = null) => new()
+    {
+        Topic = topic,
+        PacketIdentifier = id,
+        QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce,
+        Payload = new(Encoding.UTF8.GetBytes(payload)),
+        ContentType = contentType,
+    };
+
+    /// <summary>
+    /// Sends every message without waiting, then reads as many PUBACKs, then pings: the packet after the PUBACKs is the
+    /// ping's answer unless a message was acknowledged twice.
+    /// </summary>
+    private static async Task<(List<(ushort Id, MqttPubAckReasonCode Code)> Answers, MqttPacket Afterwards)> SendWithoutWaitingAsync(
+        MqttChannelAdapter client, IReadOnlyList<MqttPublishPacket> messages, CancellationToken cancellationToken)
+    {
+        foreach (var message in messages)
+        {
+            await client.SendPacketAsync(message, cancellationToken);
+        }
+
+        var answers = new List<(ushort Id, MqttPubAckReasonCode Code)>();
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var pubAck = (MqttPubAckPacket)await client.ReceivePacketAsync(cancellationToken);
+            answers.Add((pubAck.PacketIdentifier, pubAck.ReasonCode));
+        }
+
+        await client.SendPacketAsync(MqttPingReqPacket.Instance, cancellationToken);
+        return (answers, await client.ReceivePacketAsync(cancellationToken));
     }
 
     /// <summary>An accepted MQTT 5 connection of the device that sends and reads packet by packet.</summary>

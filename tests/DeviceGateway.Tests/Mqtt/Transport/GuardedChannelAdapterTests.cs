@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using CityOps.DeviceGateway.Mqtt;
 using CityOps.DeviceGateway.Mqtt.Transport;
+using CityOps.TestSupport;
 using MQTTnet.Adapter;
 using MQTTnet.Diagnostics.Logger;
 using MQTTnet.Formatter;
@@ -98,7 +99,7 @@ public class GuardedChannelAdapterTests
     private sealed class DeviceConnection : IDevicePublishes, IDisposable
     {
         private static readonly byte[] OwnTopic = Encoding.UTF8.GetBytes($"city/{DeviceId}/telemetry");
-        private readonly ArrivingBytes _wire;
+        private readonly ArrivingByteStream _wire;
 
         public DeviceConnection(MqttPacket[] packets, int piece)
         {
@@ -109,7 +110,7 @@ public class GuardedChannelAdapterTests
                 bytes.AddRange(formatter.Encode(packet).ToArray());
             }
 
-            _wire = new ArrivingBytes([.. bytes], piece);
+            _wire = new ArrivingByteStream([.. bytes], piece);
             var stream = new PacketLimitStream(_wire, 4096, 65536);
             var inner = new MqttChannelAdapter(new MqttTcpChannel(stream, Loopback, Loopback, null), new MqttPacketFormatterAdapter(new MqttBufferWriter(256, 65536)), MqttNetNullLogger.Instance);
             Adapter = new GuardedChannelAdapter(inner, stream, new KeepAliveBounds(5, 900), 65536, isSecureConnection: false) { DevicePublishes = this };
@@ -173,59 +174,5 @@ public class GuardedChannelAdapterTests
             Answered.Add(Encoding.UTF8.GetString(payload));
             return ValueTask.FromResult(new PublishAnswer(MqttPubAckReasonCode.Success));
         }
-    }
-
-    /// <summary>The bytes a client sent, arriving at most <paramref name="piece"/> at a time; what is written back is kept.</summary>
-    private sealed class ArrivingBytes(byte[] sent, int piece) : Stream
-    {
-        private int _position;
-
-        public MemoryStream Written { get; } = new();
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var count = Math.Min(Math.Min(buffer.Length, piece), sent.Length - _position);
-            sent.AsSpan(_position, count).CopyTo(buffer);
-            _position += count;
-            return count;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer, offset, count));
-
-        public override void Write(byte[] buffer, int offset, int count) => Written.Write(buffer, offset, count);
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            Written.Write(buffer.Span);
-            return ValueTask.CompletedTask;
-        }
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        {
-            Written.Write(buffer, offset, count);
-            return Task.CompletedTask;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
