@@ -66,6 +66,26 @@ public sealed class PublishAcknowledgementTests(EngineFixture fixture)
         afterwards.Should().BeOfType<MqttPingRespPacket>("no message is acknowledged a second time");
     }
 
+    [Fact]
+    public async Task A_connection_taken_over_in_the_middle_of_a_message_is_told_so_and_its_half_message_left_unanswered()
+    {
+        var device = Engine.Device(DeviceKind.Noise, 9);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var before = await ConnectAsync(device, timeout.Token);
+        var formatter = new MqttPacketFormatterAdapter(MqttProtocolVersion.V500, new MqttBufferWriter(256, 65536));
+        var half = formatter.Encode(Publish($"city/{device.Id}/telemetry", 1, """{"values":{"noiseDb":41}}""")).ToArray();
+        await before.Socket.SendAsync(half.AsMemory(0, half.Length / 2), timeout.Token);
+
+        using var after = await ConnectAsync(device, timeout.Token);
+        var (answers, afterwards) = await SendWithoutWaitingAsync(after.Client, [Publish($"city/{device.Id}/telemetry", 2, """{"values":{"noiseDb":42}}""")], timeout.Token);
+        var lastWords = await before.Client.ReceivePacketAsync(timeout.Token);
+
+        answers.Should().Equal([((ushort)2, MqttPubAckReasonCode.Success)]);
+        afterwards.Should().BeOfType<MqttPingRespPacket>();
+        lastWords.Should().BeOfType<MqttDisconnectPacket>("the old connection is told, not answered for its half message")
+            .Which.ReasonCode.Should().Be(MqttDisconnectReasonCode.SessionTakenOver);
+    }
+
     private static MqttPublishPacket Publish(string topic, ushort id, string payload, string? contentType = null) => new()
     {
         Topic = topic,
