@@ -9,7 +9,8 @@ namespace CityOps.Grains.Devices;
 /// earlier version one grain per device, or revoked before it was ever registered) is answered from that row,
 /// which is read first; any other is answered from its registry shard (<see cref="IDeviceRegistryGrain"/>), where
 /// a city's devices are registered in bulk. Asked at connect, and by the gateway whether the device is revoked
-/// once a revocation check interval (Mqtt:RevocationCheckInterval); an idle account leaves memory soon.
+/// once a revocation check interval (Mqtt:RevocationCheckInterval); an account its shard answers for leaves memory once
+/// answered, any other when idle.
 /// </summary>
 [CollectionAgeLimit(Minutes = 2)]
 public sealed class DeviceAccountGrain([PersistentState("deviceAccount", "Default")] IPersistentState<DeviceAccountState> state, CryptoSettings crypto)
@@ -72,7 +73,7 @@ public sealed class DeviceAccountGrain([PersistentState("deviceAccount", "Defaul
             return !Account.Revoked && Verifies(secret) ? Account.Kind : null;
         }
 
-        return await Registry.FindAccount(this.GetPrimaryKeyString()) is { Revoked: false, Salt: { } salt, SecretHash: { } hash } registered
+        return await FromRegistryAsync() is { Revoked: false, Salt: { } salt, SecretHash: { } hash } registered
             && DeviceSecretHasher.Verify(secret, salt, hash)
             ? registered.Kind
             : null;
@@ -80,13 +81,13 @@ public sealed class DeviceAccountGrain([PersistentState("deviceAccount", "Defaul
 
     /// <summary>A revoked device keeps its kind, so its twin and history stay visible.</summary>
     public async ValueTask<DeviceKind?> GetKind() =>
-        OwnAccount ? Account.Kind : (await Registry.FindAccount(this.GetPrimaryKeyString()))?.Kind;
+        OwnAccount ? Account.Kind : (await FromRegistryAsync())?.Kind;
 
     public async ValueTask<DigestCredential?> GetDigest() =>
-        OwnAccount ? null : await Registry.FindAccount(this.GetPrimaryKeyString()) is { Revoked: false, Digest: { } digest } ? digest : null;
+        OwnAccount ? null : await FromRegistryAsync() is { Revoked: false, Digest: { } digest } ? digest : null;
 
     public async ValueTask<bool> IsRevoked() =>
-        OwnAccount ? Account.Revoked : (await Registry.FindAccount(this.GetPrimaryKeyString()))?.Revoked ?? false;
+        OwnAccount ? Account.Revoked : (await FromRegistryAsync())?.Revoked ?? false;
 
     public async ValueTask<AccountStanding?> GetStanding()
     {
@@ -95,12 +96,20 @@ public sealed class DeviceAccountGrain([PersistentState("deviceAccount", "Defaul
             return Account.Kind is { } kind ? new AccountStanding(kind, Account.Revoked, InRegistry: false) : null;
         }
 
-        // An account without a row of its own holds nothing the shard does not: it leaves memory at once rather than
-        // after the idle age, since a city coming online asks this of every device once (about 2 KB each, a million of them).
-        DeactivateOnIdle();
-        return await Registry.FindAccount(this.GetPrimaryKeyString()) is { } registered
+        return await FromRegistryAsync() is { } registered
             ? new AccountStanding(registered.Kind, registered.Revoked, InRegistry: true)
             : null;
+    }
+
+    /// <summary>
+    /// The device as its registry shard has it, for an account without a row of its own. Such an account holds nothing
+    /// the shard does not, so it leaves memory once answered rather than after the idle age: a city coming online asks
+    /// this of every device, at every connection (about 2 KB an activation, a million of them).
+    /// </summary>
+    private ValueTask<RegisteredAccount?> FromRegistryAsync()
+    {
+        DeactivateOnIdle();
+        return Registry.FindAccount(this.GetPrimaryKeyString());
     }
 
     private bool Verifies(string secret) =>

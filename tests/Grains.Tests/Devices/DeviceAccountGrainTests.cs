@@ -29,6 +29,20 @@ public class DeviceAccountGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_account_its_registry_shard_answers_for_leaves_memory_once_its_device_has_signed_in()
+    {
+        var profile = new DeviceProfile("acct-shard-2", DeviceKind.Noise, "噪声监测点", 114.3, 27.6, "9901010010010001", 60);
+        await DeviceRegistry.Of(fixture.Grains, profile.Id).Register([new DeviceEnrolment(profile, "secret-s")]);
+        var account = fixture.Grains.GetGrain<IDeviceAccountGrain>(profile.Id);
+
+        (await account.Authenticate("secret-s")).Should().Be(DeviceKind.Noise);
+
+        var management = fixture.Grains.GetGrain<IManagementGrain>(0);
+        await Eventually.Async(async () => (await management.GetActivationAddress(account)).Should().BeNull());
+        (await account.Authenticate("secret-s")).Should().Be(DeviceKind.Noise, "signing in again activates it again");
+    }
+
+    [Fact]
     public async Task An_account_with_a_row_of_its_own_stays_in_memory_after_its_standing_is_read()
     {
         var account = fixture.Grains.GetGrain<IDeviceAccountGrain>("acct-own-1");
